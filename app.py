@@ -1,0 +1,48 @@
+"""salesdash entry point: page config, language switch, navigation, filter bar — nothing else."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from salesdash import ui
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+# Sections of the navigation and their pages, in order. Each page is app_pages/<name>.py; a page
+# appears once its file exists, so work on one page never breaks the others.
+SECTIONS = {
+    "nav.section.sales": ("overview", "explore", "team"),
+    "nav.section.pipeline": ("funnel", "customers"),
+    "nav.section.plan": ("executive", "targets", "forecast"),
+    "nav.section.data": ("data",),
+}
+ICONS = {
+    "overview": ":material/dashboard:",
+    "explore": ":material/travel_explore:",
+    "team": ":material/groups:",
+    "funnel": ":material/filter_alt:",
+    "customers": ":material/person_search:",
+    "executive": ":material/flag:",
+    "targets": ":material/track_changes:",
+    "forecast": ":material/trending_up:",
+    "data": ":material/upload_file:",
+}
+
+st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
+ui.language_switch()
+navigation = st.navigation(
+    {
+        ui.t(section): [
+            st.Page(
+                PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
+            )
+            for name in names
+            if (PAGES_DIR / f"{name}.py").exists()
+        ]
+        for section, names in SECTIONS.items()
+        if any((PAGES_DIR / f"{name}.py").exists() for name in names)
+    }
+)
+ui.filter_bar()
+ui.freshness_line()
+navigation.run()

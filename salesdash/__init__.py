@@ -1,0 +1,1 @@
+"""salesdash: analytics and forecasting for companies selling through their own channels."""

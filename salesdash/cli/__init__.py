@@ -1,0 +1,89 @@
+"""``python -m salesdash …``: the same functions as the pages, on the command line.
+
+Each command is a module in this package with ``register(subparsers)``, which adds its parser and
+sets ``run=<function(args, con) -> int>`` (``con`` is None for commands with ``needs_db=False``).
+Bad input ends with a one-line reason on stderr and exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+from datetime import date
+from typing import Any
+
+from salesdash import config, db
+from salesdash.errors import DatabaseLockedError, InputError
+from salesdash.scope import Scope
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m salesdash", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--db", help="database file (default: $SALESDASH_DB or data/salesdash.duckdb)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    return parser
+
+
+def add_scope_args(parser: argparse.ArgumentParser) -> None:
+    """--from/--to/--region/--channel: the filters every analysis command takes."""
+    parser.add_argument("--from", dest="start_date", type=iso_date, help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end_date", type=iso_date, help="last day (YYYY-MM-DD)")
+    parser.add_argument("--region", action="append", default=[], help="region (repeatable)")
+    parser.add_argument("--channel", action="append", default=[], help="channel (repeatable)")
+
+
+def scope_from_args(args: argparse.Namespace) -> Scope:
+    return Scope(
+        start_date=args.start_date,
+        end_date=args.end_date,
+        regions=tuple(args.region),
+        channels=tuple(args.channel),
+    )
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+
+
+def print_json(obj: Any) -> None:
+    """Machine-readable output: dates as ISO text, NaN as null."""
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False))
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    con = None
+    try:
+        if getattr(args, "needs_db", True):
+            con = db.connect(args.db or config.db_path())
+        return args.run(args, con) or 0
+    except (InputError, DatabaseLockedError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if con is not None:
+            con.close()

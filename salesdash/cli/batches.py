@@ -1,0 +1,46 @@
+"""``batches`` and ``undo BATCH_ID``: the ingest log, and taking a batch back."""
+
+from __future__ import annotations
+
+import argparse
+
+import duckdb
+
+from salesdash import ingest
+from salesdash.cli import print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batches", help="list loaded batches, newest first")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=run_batches)
+    u = sub.add_parser("undo", help="remove the rows a batch loaded")
+    u.add_argument("batch_id", type=int)
+    u.set_defaults(run=run_undo)
+
+
+def run_batches(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    frame = ingest.list_batches(con)
+    if args.json:
+        print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    elif frame.empty:
+        print("no batches loaded")
+    else:
+        cols = [
+            "batch_id",
+            "kind",
+            "file_name",
+            "rows_loaded",
+            "rows_rejected",
+            "rows_duplicate",
+            "loaded_at",
+            "undone_at",
+        ]
+        print(frame[cols].to_string(index=False))
+    return 0
+
+
+def run_undo(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    removed = ingest.undo_batch(con, args.batch_id)
+    print(f"batch {args.batch_id} undone: {removed} rows removed")
+    return 0

@@ -1,0 +1,28 @@
+"""Paths and defaults. Every threshold carries the reason for its value."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
+
+DEFAULT_DB = DATA_DIR / "salesdash.duckdb"
+
+KINDS = ("orders", "customers", "opportunities", "targets", "teams")
+
+# A file with more bad rows than this share is refused whole: beyond it the file is more likely
+# the wrong export (or mis-mapped) than a good export with a few typos.
+MAX_BAD_ROW_RATE = 0.05
+
+# Channels of a direct-selling company, as stored; labels come from the catalogue.
+CHANNELS = ("direct", "store", "online")
+
+
+def db_path() -> Path:
+    """The DuckDB file: $SALESDASH_DB, else data/salesdash.duckdb."""
+    return Path(os.environ.get("SALESDASH_DB") or DEFAULT_DB)

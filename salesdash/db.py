@@ -1,0 +1,117 @@
+"""The DuckDB file: connect (creating and migrating the schema), and the one way to run SQL.
+
+Queries live in ``salesdash/sql/<name>.sql``; ``run_sql(con, "marts/daily_sales", **params)`` runs
+one with DuckDB named parameters (``$start_date``). Parameters a query does not mention are not
+passed, so callers can hand every query the whole ``Scope.params()``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from salesdash import config
+from salesdash.errors import DatabaseLockedError
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+SCHEMA_DIR = config.SQL_DIR / "schema"
+
+
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (``:memory:`` for tests), creating and migrating the schema.
+
+    Raises:
+        DatabaseLockedError: another process holds the file (a running dashboard does).
+    """
+    target = str(path if path is not None else config.db_path())
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseLockedError(
+                f"database {target} is in use by another process (a running dashboard?); "
+                "stop it or use --db for another file"
+            ) from None
+        raise
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the files in ``sql/schema`` not yet applied, in name order; return their names."""
+    con.execute(
+        "create table if not exists schema_migrations"
+        " (name varchar primary key, applied_at timestamp)"
+    )
+    done = {row[0] for row in con.execute("select name from schema_migrations").fetchall()}
+    applied = []
+    for file in sorted(SCHEMA_DIR.glob("*.sql")):
+        if file.stem in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("insert into schema_migrations values (?, ?)", [file.stem, datetime.now()])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(file.stem)
+    return applied
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``sql/<name>.sql``."""
+    return (config.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    wanted = set(_PARAM.findall(sql))
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"query needs parameters {sorted(missing)}")
+    return {k: v for k, v in params.items() if k in wanted}
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run ``sql/<name>.sql`` with named parameters and return the result as a DataFrame."""
+    sql = sql_text(name)
+    return con.execute(sql, _params_for(sql, params)).df()
+
+
+def execute_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run a statement file (DDL/DML) from ``sql/<name>.sql``; statements end with ``;``."""
+    sql = sql_text(name)
+    con.execute(sql, _params_for(sql, params) or None)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> Any:
+    """The single value of a one-row, one-column statement.
+
+    Fetches the whole result: DuckDB 2 keeps a result that was only ``fetchone()``-ed open, and
+    then refuses ``register()`` and friends on the same connection.
+    """
+    rows = con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per canonical table."""
+    return {kind: scalar(con, f"select count(*) from {kind}") for kind in config.KINDS}
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when no canonical table has a row."""
+    return not any(table_counts(con).values())

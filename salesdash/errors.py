@@ -1,0 +1,9 @@
+"""Errors a person can act on: the message is one line that names the problem."""
+
+
+class InputError(ValueError):
+    """Bad input (a file, an argument, a mapping): shown as one line, never as a traceback."""
+
+
+class DatabaseLockedError(RuntimeError):
+    """Another process (usually a running dashboard) holds the database file."""

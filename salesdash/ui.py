@@ -1,0 +1,244 @@
+"""The only salesdash module that imports streamlit: connection, language, filter bar, caching.
+
+Pages use it like this::
+
+    from salesdash import kpis, ui
+
+    scope = ui.scope()                      # what the filter bar chose
+    summary = ui.query(kpis.kpi_summary, scope)   # cached per data version
+    st.title(ui.t("overview.title"))
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from salesdash import config, dataset, db, export, fmt, i18n, ingest
+from salesdash.periods import QUICK_PICKS, quick_range
+from salesdash.scope import Scope
+
+T = TypeVar("T")
+
+DEFAULT_PICK = "last_12_months"
+_SCOPE_KEY = "_scope"
+
+
+@st.cache_resource(show_spinner=False)
+def _root_connection(path: str) -> duckdb.DuckDBPyConnection:
+    """One connection per app process and database file; seeded with the demo data when empty."""
+    con = db.connect(path)
+    if db.is_empty(con):
+        ingest.seed_demo(con)
+    return con
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """This session's cursor on the process-wide connection.
+
+    A DuckDB connection refuses concurrent queries from several threads; each browser session runs
+    its script in its own thread, so each gets its own cursor.
+    """
+    path = str(config.db_path())
+    key = f"_cursor::{path}"
+    if key not in st.session_state:
+        st.session_state[key] = _root_connection(path).cursor()
+    return st.session_state[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(module: str, name: str, version: str, db_file: str, args: tuple, kwargs: dict) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(connection(), *args, **kwargs)
+
+
+def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(connection(), *args, **kwargs)``, cached until the data changes (a load or an undo)."""
+    version = dataset.data_version(connection())
+    return _cached(fn.__module__, fn.__name__, version, str(config.db_path()), args, kwargs)
+
+
+# --- language --------------------------------------------------------------------------------
+
+
+def lang() -> str:
+    """The session's language: chosen in the sidebar, first taken from ?lang= in the URL."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+        st.session_state["lang"] = wanted if wanted in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return st.session_state["lang"]
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue text of ``key`` in the session's language."""
+    return i18n.t(key, lang(), **values)
+
+
+def language_switch() -> None:
+    """The language selector in the sidebar; the choice stays for the session and in the URL."""
+    lang()
+    st.sidebar.segmented_control(
+        t("app.language"),
+        i18n.LANGUAGES,
+        format_func=i18n.LANGUAGE_NAMES.get,
+        key="lang",
+        selection_mode="single",
+        required=True,
+    )
+    st.query_params["lang"] = lang()
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+
+def money(x: float | None) -> str:
+    return fmt.money(x, lang())
+
+
+def number(x: float | None) -> str:
+    return fmt.compact_number(x, lang())
+
+
+def month(d: date) -> str:
+    return fmt.month_label(d, lang())
+
+
+def day(d: date) -> str:
+    return fmt.date_label(d, lang())
+
+
+# --- filter bar --------------------------------------------------------------------------------
+
+
+def _init_filters_from_url(choices: dict[str, list[str]]) -> None:
+    """Copy the filters in the URL into the widgets' state once per session."""
+    if st.session_state.get("_filters_from_url"):
+        return
+    qp = st.query_params
+    pick = qp.get("period", DEFAULT_PICK)
+    st.session_state["f_period"] = pick if pick in QUICK_PICKS else DEFAULT_PICK
+    if st.session_state["f_period"] == "custom":
+        try:
+            st.session_state["f_dates"] = (
+                date.fromisoformat(qp["from"]),
+                date.fromisoformat(qp["to"]),
+            )
+        except (KeyError, ValueError):
+            st.session_state["f_period"] = DEFAULT_PICK
+    st.session_state["f_region"] = [r for r in qp.get_all("region") if r in choices["region"]]
+    st.session_state["f_channel"] = [c for c in qp.get_all("channel") if c in choices["channel"]]
+    st.session_state["_filters_from_url"] = True
+
+
+def _sync_url(
+    pick: str, start: date | None, end: date | None, regions: list, channels: list
+) -> None:
+    qp = st.query_params
+    qp["period"] = pick
+    for key, value in (("from", start), ("to", end)):
+        if pick == "custom" and value is not None:
+            qp[key] = value.isoformat()
+        elif key in qp:
+            del qp[key]
+    for key, values in (("region", regions), ("channel", channels)):
+        if values:
+            qp[key] = values
+        elif key in qp:
+            del qp[key]
+
+
+def filter_bar() -> Scope:
+    """The global filters in the sidebar (period, region, channel), kept in the URL.
+
+    Quick picks count back from the last order date in the data, so a view of "this month" on a
+    data set exported last week is not empty.
+    """
+    fresh = query(dataset.data_freshness)
+    choices = query(dataset.filter_choices)
+    _init_filters_from_url(choices)
+    as_of = fresh.last_order_date or date.today()
+    sb = st.sidebar
+    sb.subheader(t("filters.title"))
+    pick = sb.selectbox(
+        t("filters.period"),
+        QUICK_PICKS,
+        key="f_period",
+        format_func=lambda p: t(f"filters.pick.{p}"),
+    )
+    if pick == "custom":
+        default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
+        picked = sb.date_input(t("filters.dates"), value=default, key="f_dates")
+        start, end = (tuple(picked) + (None, None))[:2]
+        end = end or start
+    else:
+        start, end = quick_range(pick, as_of, fresh.first_order_date)
+        sb.caption(t("filters.range", start=day(start) if start else "…", end=day(end)))
+    regions = sb.multiselect(
+        t("filters.region"), choices["region"], key="f_region", placeholder=t("filters.all")
+    )
+    channels = sb.multiselect(
+        t("filters.channel"),
+        choices["channel"],
+        key="f_channel",
+        format_func=channel_label,
+        placeholder=t("filters.all"),
+    )
+    _sync_url(pick, start, end, regions, channels)
+    scope = Scope(start_date=start, end_date=end, regions=tuple(regions), channels=tuple(channels))
+    st.session_state[_SCOPE_KEY] = scope
+    return scope
+
+
+def scope() -> Scope:
+    """The Scope chosen in the filter bar for this run (all data before the bar has run)."""
+    return st.session_state.get(_SCOPE_KEY, Scope())
+
+
+def channel_label(code: str) -> str:
+    """A channel's name in the session's language (unknown codes as they are)."""
+    key = f"channel.{code}"
+    return t(key) if i18n.has(key) else code
+
+
+def freshness_line() -> None:
+    """One caption: last order date, last load time, rows in the database."""
+    fresh = query(dataset.data_freshness)
+    if fresh.last_order_date is None:
+        st.caption(t("app.freshness_empty"))
+        return
+    st.caption(
+        t(
+            "app.freshness",
+            last_order=day(fresh.last_order_date),
+            loaded=fresh.last_loaded_at.strftime("%Y-%m-%d %H:%M") if fresh.last_loaded_at else "–",
+            rows=f"{fresh.n_rows:,}",
+        )
+    )
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def download_buttons(frame: pd.DataFrame, name: str) -> None:
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("download.csv"),
+        export.to_csv_bytes(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"dl-csv-{name}",
+    )
+    right.download_button(
+        t("download.xlsx"),
+        export.to_xlsx_bytes(frame, name),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl-xlsx-{name}",
+    )

@@ -1,0 +1,87 @@
+from datetime import date
+
+import duckdb
+import pytest
+
+from salesdash import db
+from salesdash.errors import DatabaseLockedError
+
+
+def test_connect_creates_every_canonical_table_and_the_ingest_log(con):
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+    assert {"orders", "customers", "opportunities", "targets", "teams", "ingest_log"} <= tables
+
+
+def test_migrations_run_once(tmp_path):
+    path = tmp_path / "x.duckdb"
+    first = db.connect(path)
+    assert db.migrate(first) == []  # connect applied them all already
+    first.close()
+    again = db.connect(path)
+    assert again.execute("select count(*) from schema_migrations").fetchone()[0] == len(
+        list(db.SCHEMA_DIR.glob("*.sql"))
+    )
+
+
+def test_run_sql_passes_only_the_parameters_a_query_uses(con, insert):
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": "A",
+                "line_no": 1,
+                "order_date": date(2025, 1, 5),
+                "revenue": 10.0,
+                "region": "East",
+            },
+            {
+                "order_id": "B",
+                "line_no": 1,
+                "order_date": date(2025, 2, 5),
+                "revenue": 5.0,
+                "region": "West",
+            },
+        ],
+    )
+    frame = db.run_sql(con, "app/freshness", unused=1, another="x")
+    assert frame.loc[0, "n_rows"] == 2
+    assert frame.loc[0, "last_order_date"].date() == date(2025, 2, 5)
+
+
+def test_in_list_macro_treats_an_empty_list_as_no_filter(con):
+    assert con.execute("select in_list([]::varchar[], 'x')").fetchone()[0] is True
+    assert con.execute("select in_list(['a'], 'x')").fetchone()[0] is False
+
+
+def test_a_database_held_by_another_process_gives_a_one_line_reason(tmp_path):
+    path = tmp_path / "held.duckdb"
+    db.connect(path).close()
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(DatabaseLockedError, match="in use by another process"):
+            db.connect(path)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_is_empty_until_a_row_arrives(con, insert):
+    assert db.is_empty(con)
+    insert(con, "teams", [{"sales_rep": "Li Na", "region": "East"}])
+    assert not db.is_empty(con)
+    assert isinstance(con, duckdb.DuckDBPyConnection)

@@ -1,0 +1,80 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from salesdash import export, fmt, i18n
+from salesdash.periods import quick_range
+
+AS_OF = date(2026, 11, 15)
+
+
+@pytest.mark.parametrize(
+    ("pick", "expected"),
+    [
+        ("this_month", (date(2026, 11, 1), AS_OF)),
+        ("last_month", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("this_quarter", (date(2026, 10, 1), AS_OF)),
+        ("ytd", (date(2026, 1, 1), AS_OF)),
+        ("last_12_months", (date(2025, 12, 1), AS_OF)),
+    ],
+)
+def test_quick_picks_count_back_from_the_as_of_date(pick, expected):
+    assert quick_range(pick, AS_OF) == expected
+
+
+def test_last_month_in_january_is_december_of_last_year():
+    assert quick_range("last_month", date(2026, 1, 10)) == (date(2025, 12, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "text"),
+    [
+        (12_345, "en", "12.3K"),
+        (12_345, "zh", "1.2万"),
+        (3.2e8, "zh", "3.2亿"),
+        (2.5e6, "en", "2.5M"),
+        (950, "zh", "950"),
+    ],
+)
+def test_compact_numbers_follow_the_language(x, lang, text):
+    assert fmt.compact_number(x, lang) == text
+
+
+def test_money_and_months_follow_the_language():
+    assert fmt.money(-1200, "en") == "-¥1.2K"
+    assert fmt.month_label(date(2025, 7, 3), "zh") == "2025年7月"
+    assert fmt.month_label(date(2025, 7, 3), "en") == "Jul 2025"
+    assert fmt.percent(0.63152) == "63.2%"
+
+
+def test_formula_cells_get_an_apostrophe_and_numbers_stay_numbers():
+    frame = pd.DataFrame(
+        {"name": ["=1+1", "+cmd", "-x", "@SUM(A1)", "\tx", "ok"], "revenue": [-1.5, 2, 3, 4, 5, 6]}
+    )
+    safe = export.neutralise_formulas(frame)
+    assert safe["name"].tolist() == ["'=1+1", "'+cmd", "'-x", "'@SUM(A1)", "'\tx", "ok"]
+    assert safe["revenue"].tolist() == [-1.5, 2, 3, 4, 5, 6]
+    assert export.to_csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == "'=1+1,-1.5"
+
+
+def test_xlsx_download_keeps_numbers_numeric():
+    import io
+
+    import openpyxl
+
+    frame = pd.DataFrame({"name": ["=1+1"], "revenue": [12.5]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame))).active
+    assert sheet["A2"].value == "'=1+1"
+    assert sheet["B2"].value == 12.5
+
+
+def test_every_message_has_english_and_chinese():
+    missing = [k for k, v in i18n.catalogue().items() if not v.get("en") or not v.get("zh")]
+    assert missing == []
+
+
+def test_t_fills_placeholders_and_fails_loudly_on_unknown_keys():
+    assert i18n.t("filters.range", "zh", start="a", end="b") == "a 至 b"
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key")
