@@ -222,6 +222,14 @@ def freshness_line() -> None:
     )
 
 
+# --- charts and tables ---
+
+
+def chart(fig: Any, **kwargs: Any) -> None:
+    """Draw a plotly figure full-width in the app's theme (readable in light and dark)."""
+    st.plotly_chart(fig, use_container_width=True, theme="streamlit", **kwargs)
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 

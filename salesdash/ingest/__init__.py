@@ -2,6 +2,7 @@
 
 The public surface (used by the CLI, the Data page and the demo seeding):
 
+- ``preview_file(con, path, kind) -> FilePreview``: encoding, header, first rows, proposed mapping
 - ``ingest_file(con, path, kind, ...) -> BatchResult``
 - ``list_batches(con) -> DataFrame`` and ``undo_batch(con, batch_id) -> int``
 - ``seed_demo(con)``: load the bundled demo CSVs into an empty database.
@@ -56,6 +57,36 @@ class BatchResult:
             "mapping": self.mapping,
             "rejects": self.rejects.head(100).to_dict(orient="records"),
         }
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """What a file looks like before loading: for the analyst to confirm or correct the mapping.
+
+    ``mapping`` maps every canonical column of the kind to the proposed source column (None when
+    no source column was recognised); ``missing_required`` lists required canonical columns with
+    no source column; ``remembered`` is True when the mapping was saved for this exact header.
+    """
+
+    file_name: str
+    kind: str
+    encoding: str
+    header: list[str]
+    rows: pd.DataFrame = field(repr=False)
+    mapping: dict[str, str | None]
+    missing_required: list[str]
+    remembered: bool
+
+
+def preview_file(
+    con: duckdb.DuckDBPyConnection, path: str | Path, kind: str, *, n_rows: int = 20
+) -> FilePreview:
+    """The first rows of a file and the proposed column mapping (canonical headers only, for now)."""
+    path = Path(path)
+    rows = pd.read_csv(path, nrows=n_rows, dtype=str, keep_default_na=False)
+    header = list(rows.columns)
+    mapping = {c: (c if c in header else None) for c in _columns(con, kind)}
+    return FilePreview(path.name, kind, "utf-8", header, rows, mapping, [], False)
 
 
 def _sha256(path: Path) -> str:
