@@ -81,7 +81,7 @@ class FilePreview:
 def preview_file(
     con: duckdb.DuckDBPyConnection, path: str | Path, kind: str, *, n_rows: int = 20
 ) -> FilePreview:
-    """The first rows of a file and the proposed column mapping (canonical headers only, for now)."""
+    """The first rows of a file and the proposed mapping (canonical headers only, for now)."""
     path = Path(path)
     rows = pd.read_csv(path, nrows=n_rows, dtype=str, keep_default_na=False)
     header = list(rows.columns)
