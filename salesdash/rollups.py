@@ -1,13 +1,26 @@
 """Rollup tables maintained at ingest so pages answer from small aggregates, not 10M order lines.
 
-``refresh(con)`` runs inside the import (and undo) transaction, after the canonical tables
-changed. The sales-performance work defines the rollups themselves.
+Each file ``salesdash/sql/rollups/<name>.sql`` rebuilds one rollup from the canonical tables
+(``create or replace table rollup_<name> as …``). ``refresh(con)`` runs them all, in name order,
+inside the import (and undo) transaction, so a rollup never disagrees with the rows it summarises.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from salesdash import config
+from salesdash.db import execute_sql
+
+ROLLUP_DIR = config.SQL_DIR / "rollups"
+
+
+def names() -> list[str]:
+    """The rollups, in the order they are rebuilt."""
+    return sorted(p.stem for p in ROLLUP_DIR.glob("*.sql"))
+
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the rollup tables from the canonical tables (inside the caller's transaction)."""
+    """Rebuild every rollup from the canonical tables (inside the caller's transaction)."""
+    for name in names():
+        execute_sql(con, f"rollups/{name}")
