@@ -375,12 +375,15 @@ def _rejects_frame(
     out = pd.DataFrame(
         {
             "line": np.concatenate([records + 1, np.array(list(seen), dtype=np.int64)]),
-            "column": [b["column"] for b in bad] + [None] * len(seen),
-            "value": [b["value"] for b in bad] + [None] * len(seen),
-            "reason": [b["reason"] for b in bad]
-            + [_CSV_ERRORS.get(t, t.lower()) for t, _ in seen.values()],
+            "column": pd.Series([b["column"] for b in bad] + [None] * len(seen), dtype=object),
+            "value": pd.Series([b["value"] for b in bad] + [None] * len(seen), dtype=object),
+            "reason": pd.Series(
+                [b["reason"] for b in bad]
+                + [_CSV_ERRORS.get(t, t.lower()) for t, _ in seen.values()],
+                dtype=object,
+            ),
         }
-    ).astype({"column": object, "value": object, "reason": object})
+    )
     return out.sort_values("line", kind="stable").reset_index(drop=True)
 
 

@@ -74,13 +74,10 @@ create or replace temp macro sd_number(s) as (
 );
 
 
-create or replace temp macro sd_integer_slow(x) as (
-    case when x = floor(x) then try_cast(x as integer) end
-);
-
--- A whole number (line numbers): as sd_number, but only when it has no fraction.
+-- A whole number (line numbers): plain digits; '3.0' is 3, '3.5' is not a line number (a bare
+-- cast to integer would round it to 4).
 create or replace temp macro sd_integer(s) as (
-    coalesce(try_cast(s as integer), sd_integer_slow(sd_number(s)))
+    case when try_cast(s as double) = try_cast(s as integer) then try_cast(s as integer) end
 );
 
 -- A canonical stage from English or Chinese names (null for names not recognised).
