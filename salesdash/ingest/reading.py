@@ -237,7 +237,8 @@ def count_records(path: Path) -> int:
                 started = bool(data)
             if b'"' not in data and not in_quotes:
                 total += data.count(b"\n")
-                blank += len(_BLANK_LINE.findall(data))
+                if b"\n\n" in data or b"\n\r\n" in data:
+                    blank += len(_BLANK_LINE.findall(data))
             else:
                 n, in_quotes = _count_quoted(data, in_quotes)
                 total += n
