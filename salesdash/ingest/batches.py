@@ -97,7 +97,7 @@ def preview_file(
     """
     _check_kind(kind)
     path = Path(path)
-    with reading.open_source(path, n_sample=n_rows) as src:
+    with reading.open_source(path, n_sample=n_rows, full=False) as src:
         mapping, remembered = _mapping_for(con, kind, src.header, None)
         width = len(src.header)
         rows = pd.DataFrame(
