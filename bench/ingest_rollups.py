@@ -10,6 +10,7 @@ database and prints the seconds (wall and CPU) of each ingest step, the refresh 
 from __future__ import annotations
 
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from salesdash import db, ingest, rollups  # noqa: E402
+from salesdash import config, db, ingest, rollups  # noqa: E402
 
 
 def cpu() -> float:
@@ -28,9 +29,15 @@ def cpu() -> float:
 
 def main() -> None:
     csv, rollup_dir = Path(sys.argv[1]), Path(sys.argv[2])
-    rollups.ROLLUP_DIR = rollup_dir
-    print("rollups:", ", ".join(rollups.names()))
     with tempfile.TemporaryDirectory(dir=csv.parent) as tmp:
+        # a copy of sql/ with the extra rollups in it: queries are read from config.SQL_DIR
+        sql_dir = Path(tmp) / "sql"
+        shutil.copytree(config.SQL_DIR, sql_dir)
+        for file in rollup_dir.glob("*.sql"):
+            shutil.copy(file, sql_dir / "rollups" / file.name)
+        config.SQL_DIR = sql_dir
+        rollups.ROLLUP_DIR = sql_dir / "rollups"
+        print("rollups:", ", ".join(rollups.names()))
         con = db.connect(Path(tmp) / "rollups.duckdb")
         con.execute("set enable_progress_bar = false")
         marks = [(time.perf_counter(), cpu(), "start")]

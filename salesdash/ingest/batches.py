@@ -306,13 +306,12 @@ def _insert(
     """Insert the file's good rows whose natural key is not in the table yet; return how many."""
     columns = list(table_types(con, kind))
     keys = KEYS[kind]
-    rows = f"select * from ({select.sql(parsing.READ_CSV)}) where reject_reason is null"
+    rows = select.good(parsing.READ_CSV)
     if kind == "orders" and "line_no" not in sources:
         # several lines of one order: their position within the order in the file is the key
         rows = (
             "select * replace (cast(row_number() over (partition by order_id order by _rec)"
-            " as integer) as line_no) from (select row_number() over () as _rec, * from"
-            f" ({select.sql(parsing.READ_CSV)})) where reject_reason is null"
+            f" as integer) as line_no) from (select row_number() over () as _rec, * from ({rows}))"
         )
     new_only = ""
     if scalar(con, f"select count(*) > 0 from {kind}"):  # noqa: S608
@@ -335,7 +334,7 @@ def _value_rejects(
         "'value': reject_value, 'reason': reject_reason} order by _rec) "
         "filter (where reject_reason is not null) as bad "
         "from (select row_number() over () as _rec, reject_column, reject_value, reject_reason "
-        f"from ({select.sql(parsing.READ_CSV)}))"
+        f"from ({select.problems(parsing.READ_CSV)}))"
     )
     n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
     con.execute("drop table if exists sd_csv_rejects")

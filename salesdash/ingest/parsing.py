@@ -185,25 +185,38 @@ def stage_select(
     problem_col = _first_case([(cond, _literal(col)) for col, _, _, cond in problems])
     problem_val = _first_case([(cond, raw) for _, raw, _, cond in problems])
     problem_why = _first_case([(cond, _literal(why)) for _, _, why, cond in problems])
-    outer = [col for col in typed if col in types]
-    outer += [
-        f"{problem_col} as reject_column",
-        f"{problem_val} as reject_value",
-        f"{problem_why} as reject_reason",
-    ]
-    return StageQuery(",\n    ".join(outer), ",\n        ".join(inner))
+    bad = " or ".join(f"({cond})" for *_, cond in problems) or "false"
+    return StageQuery(
+        columns=[col for col in typed if col in types],
+        problem=[
+            f"{problem_col} as reject_column",
+            f"{problem_val} as reject_value",
+            f"{problem_why} as reject_reason",
+        ],
+        bad=bad,
+        inner=",\n        ".join(inner),
+    )
 
 
 @dataclass(frozen=True)
 class StageQuery:
-    """``select {outer} from (select {inner} from <file>)``: typed rows and their first problem."""
+    """The typed rows of a file: ``good(source)`` the readable ones, ``problems(source)`` every
+    row's first problem (column, raw value, reason; nulls for a good row), in file order."""
 
-    outer: str
+    columns: list[str]
+    problem: list[str]
+    bad: str
     inner: str
 
-    def sql(self, source: str) -> str:
-        inner = f"select\n        {self.inner}\n    from {source}"
-        return f"select\n    {self.outer}\nfrom (\n    {inner}\n)"
+    def _typed(self, source: str) -> str:
+        return f"(\n    select\n        {self.inner}\n    from {source}\n)"
+
+    def good(self, source: str) -> str:
+        cols = ", ".join(self.columns)
+        return f"select {cols}\nfrom {self._typed(source)}\nwhere not ({self.bad})"
+
+    def problems(self, source: str) -> str:
+        return f"select {', '.join(self.problem)}\nfrom {self._typed(source)}"
 
 
 def _required_after_parsing(kind: str, sources: dict[str, str]) -> list[str]:
