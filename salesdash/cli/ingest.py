@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from salesdash import ingest
+from salesdash import config, ingest
 from salesdash.cli import print_json
 from salesdash.errors import InputError
 
@@ -62,6 +62,7 @@ def _mapping(path: str | None) -> dict[str, str | None] | None:
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     mapping = _mapping(args.mapping)
+    con.execute(f"set memory_limit = '{config.INGEST_MEMORY_LIMIT}'")
     extra = {} if args.max_bad_rate is None else {"max_bad_rate": args.max_bad_rate}
     for file in args.files:
         result = ingest.ingest_file(
