@@ -171,7 +171,7 @@ def ingest_file(
         types = table_types(con, kind)
         opts = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
         date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
-        first = parsing.date_order(con, opts, date_sources, src.sample, src.header, day_first)
+        first = parsing.date_order(con, opts, date_sources, src.sample, day_first)
         select = parsing.stage_select(
             kind, types, sources, day_first=first, n_columns=len(src.header)
         )

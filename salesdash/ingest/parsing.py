@@ -62,12 +62,12 @@ def date_order(
     opts: ReadOptions,
     date_sources: dict[str, str],
     sample: list[list[str]],
-    header: list[str],
     day_first: bool | None,
 ) -> bool:
     """Whether d/m/y-shaped dates are day-first, decided from the whole column.
 
-    Only scans the file when the first rows hold such dates (ISO files pay nothing).
+    Scans the file only when the first rows hold such dates, so ISO files pay nothing; a column
+    whose first rows are ISO and later ones d/m/y is read month-first.
 
     Raises:
         InputError: the dates are ambiguous (no value has a part above 12) and ``day_first`` was
