@@ -395,3 +395,26 @@ def test_progress_is_reported_from_zero_to_one(con, tmp_path):
         con, write(tmp_path, "o.csv", ORDERS), "orders", progress=lambda f, s: seen.append(f)
     )
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_the_rollup_refresh_runs_inside_the_load_transaction(con, tmp_path, monkeypatch):
+    from salesdash import rollups
+
+    before = snapshot(con)
+
+    def broken(_con):
+        raise RuntimeError("rollup failed")
+
+    monkeypatch.setattr(rollups, "refresh", broken)
+    with pytest.raises(RuntimeError, match="rollup failed"):
+        ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders")
+    assert snapshot(con) == before
+
+
+def test_a_preview_reads_only_the_head_and_names_the_encoding(con, tmp_path):
+    text = "订单号,订单日期,销售额\n" + "".join(f"A{i},2025-07-01,{i}\n" for i in range(100))
+    preview = ingest.preview_file(con, write(tmp_path, "o.csv", text, "gbk"), "orders", n_rows=5)
+    assert preview.encoding == "gb18030"
+    assert preview.rows["订单号"].tolist() == ["A0", "A1", "A2", "A3", "A4"]
+    assert preview.mapping["revenue"] == "销售额" and preview.missing_required == []
+    assert preview.remembered is False

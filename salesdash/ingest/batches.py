@@ -164,7 +164,7 @@ def ingest_file(
         report(0.1, "checking")
         # counting records and hashing read the file in Python while DuckDB loads it
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
-        facts = pool.submit(lambda: (reading.count_records(src.csv_path), reading.sha256(path)))
+        facts = pool.submit(reading.file_facts, path, src.csv_path)
         pool.shutdown(wait=False)
         parsing.install_macros(con)
         sources = parsing.source_names(src.header, used)
