@@ -80,6 +80,22 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def labels(prefix: str) -> Callable[[str], str]:
+    """A ``format_func`` for widgets: ``code`` → text of ``prefix.code`` in today's language.
+
+    The language is bound when the widget is drawn, not when the function is called, so the labels
+    stay consistent with the options even when Streamlit formats a value outside the script run.
+    Codes without a catalogue entry are shown as they are.
+    """
+    language = lang()
+
+    def label(code: str) -> str:
+        key = f"{prefix}.{code}"
+        return i18n.t(key, language) if i18n.has(key) else str(code)
+
+    return label
+
+
 def language_switch() -> None:
     """The language selector in the sidebar; the choice stays for the session and in the URL."""
     lang()
@@ -169,7 +185,7 @@ def filter_bar() -> Scope:
         t("filters.period"),
         QUICK_PICKS,
         key="f_period",
-        format_func=lambda p: t(f"filters.pick.{p}"),
+        format_func=labels("filters.pick"),
     )
     if pick == "custom":
         default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
@@ -186,7 +202,7 @@ def filter_bar() -> Scope:
         t("filters.channel"),
         choices["channel"],
         key="f_channel",
-        format_func=channel_label,
+        format_func=labels("channel"),
         placeholder=t("filters.all"),
     )
     _sync_url(pick, start, end, regions, channels)
@@ -202,8 +218,7 @@ def scope() -> Scope:
 
 def channel_label(code: str) -> str:
     """A channel's name in the session's language (unknown codes as they are)."""
-    key = f"channel.{code}"
-    return t(key) if i18n.has(key) else code
+    return labels("channel")(code)
 
 
 def freshness_line() -> None:
