@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import config, dataset, db, export, fmt, i18n, ingest
+from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest
 from salesdash.periods import QUICK_PICKS, quick_range
 from salesdash.scope import Scope
 
@@ -241,8 +241,10 @@ def freshness_line() -> None:
 
 
 def chart(fig: Any, **kwargs: Any) -> None:
-    """Draw a plotly figure full-width in the app's theme (readable in light and dark)."""
-    st.plotly_chart(fig, use_container_width=True, theme="streamlit", **kwargs)
+    """Draw a plotly figure full-width in the salesdash look (charts.style), readable in light and
+    dark: Streamlit's theme colours text, grid and series for the viewer's mode."""
+    kwargs.setdefault("width", "stretch")
+    st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
 # --- tables ------------------------------------------------------------------------------------
