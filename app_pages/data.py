@@ -16,6 +16,7 @@ state.setdefault("data_previews", {})
 if "data_dir" not in state:
     state["data_dir"] = tempfile.mkdtemp(prefix="salesdash-upload-")
 MAX_BYTES = st.get_option("server.maxUploadSize") * 2**20
+kind_label = ui.labels("data.kind_name")
 
 st.title(ui.t("data.title"))
 
@@ -62,13 +63,13 @@ for file in files or []:
             continue
         try:
             first = _preview(file, config.KINDS[0])
-            kind_key = f"kind-{file.file_id}"
+            kind_key = ui.translated_key(f"kind-{file.file_id}")
             state.setdefault(kind_key, uploads.default_kind(file.name, first.header))
             kind = st.selectbox(
                 ui.t("data.upload.kind"),
                 config.KINDS,
                 key=kind_key,
-                format_func=ui.labels("data.kind_name"),
+                format_func=kind_label,
             )
             preview = _preview(file, kind)
         except InputError as error:
@@ -122,7 +123,6 @@ if ready and st.button(
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
-    state.pop("undo_pick", None)
     st.rerun()
 
 for outcome in state["data_results"]:
@@ -132,7 +132,7 @@ for outcome in state["data_results"]:
         continue
     result = outcome["result"]
     st.success(
-        ui.t("data.result.loaded", name=name, batch=result.batch_id, kind=result.kind),
+        ui.t("data.result.loaded", name=name, batch=result.batch_id, kind=kind_label(result.kind)),
         icon=":material/check_circle:",
     )
     loaded, rejected, duplicate = st.columns(3)
@@ -173,7 +173,7 @@ else:
         "undone_at",
     )
     st.dataframe(
-        batches[list(columns)],
+        batches[list(columns)].assign(kind=batches["kind"].map(kind_label)),
         hide_index=True,
         column_config={c: ui.t(f"data.history.{c}") for c in columns},
     )
@@ -183,7 +183,7 @@ else:
             "data.undo.option",
             batch=row.batch_id,
             name=row.file_name,
-            kind=ui.t(f"data.kind_name.{row.kind}"),
+            kind=kind_label(row.kind),
             n=f"{row.rows_loaded:,}",
         )
         for row in active.itertuples()
@@ -191,7 +191,11 @@ else:
     if described:
         choice, button = st.columns([3, 1], vertical_alignment="bottom")
         batch = choice.selectbox(
-            ui.t("data.undo.choose"), list(described), format_func=described.get, key="undo_pick"
+            ui.t("data.undo.choose"),
+            list(described),
+            format_func=described.get,
+            # A new key whenever the batches change, so the newest batch is proposed again.
+            key=ui.translated_key(f"undo_pick-{max(described)}"),
         )
         if button.button(ui.t("data.undo.button"), icon=":material/undo:", key="undo_ask"):
             state["data_undo"] = batch
@@ -210,7 +214,6 @@ else:
                 state["data_undo_done"] = (st.error, str(error))
             del state["data_undo"]
             state["data_results"] = []
-            state.pop("undo_pick", None)
             st.rerun()
         if no.button(ui.t("data.undo.no"), key="undo_no"):
             del state["data_undo"]

@@ -96,6 +96,29 @@ def labels(prefix: str) -> Callable[[str], str]:
     return label
 
 
+_TRANSLATED_KEYS = "_translated_widget_keys"
+
+
+def translated_key(key: str) -> str:
+    """Register ``key`` as a widget whose option labels depend on the language; return it.
+
+    Use it for select boxes and multiselects with a translated ``format_func``::
+
+        st.selectbox(label, codes, key=ui.translated_key("kind"), format_func=ui.labels("kind"))
+
+    When the language changes, the widget's value is sent to the browser again so that the shown
+    choice follows the options into the new language (else it keeps its old label).
+    """
+    st.session_state.setdefault(_TRANSLATED_KEYS, set()).add(key)
+    return key
+
+
+def _relabel_widgets() -> None:
+    for key in st.session_state.get(_TRANSLATED_KEYS, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> None:
     """The language selector in the sidebar; the choice stays for the session and in the URL."""
     lang()
@@ -106,6 +129,7 @@ def language_switch() -> None:
         key="lang",
         selection_mode="single",
         required=True,
+        on_change=_relabel_widgets,
     )
     st.query_params["lang"] = lang()
 
@@ -184,7 +208,7 @@ def filter_bar() -> Scope:
     pick = sb.selectbox(
         t("filters.period"),
         QUICK_PICKS,
-        key="f_period",
+        key=translated_key("f_period"),
         format_func=labels("filters.pick"),
     )
     if pick == "custom":
@@ -201,7 +225,7 @@ def filter_bar() -> Scope:
     channels = sb.multiselect(
         t("filters.channel"),
         choices["channel"],
-        key="f_channel",
+        key=translated_key("f_channel"),
         format_func=labels("channel"),
         placeholder=t("filters.all"),
     )
