@@ -108,11 +108,13 @@ if ready and st.button(
     ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
 ):
     bar = st.progress(0.0, text=ui.t("data.upload.loading"))
+    step_label = ui.labels("data.step")
     results = []
     for i, (name, path, kind, mapping) in enumerate(ready):
 
         def report(fraction: float, message: str, i=i, name=name) -> None:
-            bar.progress(min(1.0, (i + fraction) / len(ready)), text=f"{name}: {message}")
+            done = min(1.0, (i + fraction) / len(ready))
+            bar.progress(done, text=f"{name}: {step_label(message)}")
 
         try:
             result = uploads.load(con, path, kind, mapping=mapping, file_name=name, progress=report)

@@ -8,7 +8,6 @@ one line of text, so the page never shows a traceback.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,16 +57,11 @@ def save_upload(data: bytes, file_name: str, directory: Path) -> Path:
 
 
 def default_kind(file_name: str, header: list[str]) -> str:
-    """The kind to propose for a file: the import's guess from the header, else from the name.
-
-    ``ingest.guess_kind`` is arriving with the import rewrite; until then a file named after a
-    kind (``orders_2025-07.csv``) proposes that kind, and anything else ``orders``.
-    """
-    guess = getattr(ingest, "guess_kind", None)
-    if guess is not None:
-        kind = guess(header)
-        if kind in config.KINDS:
-            return kind
+    """The kind to propose for a file: the import's guess from the header, else from the name
+    (``export_opportunities_q3.csv`` → opportunities), else orders."""
+    kind = ingest.guess_kind(header)
+    if kind in config.KINDS:
+        return kind
     stem = Path(file_name).stem.lower()
     return next((kind for kind in config.KINDS if kind in stem), config.KINDS[0])
 
@@ -115,21 +109,21 @@ def load(
 
     Args:
         mapping: canonical column → source column (None: not in the file), as confirmed on the
-            page; only the mapped columns are passed on.
-        progress: called with (fraction done, message) while loading, where the import reports it.
+            page.
+        progress: called with (fraction done, step name) while loading.
 
     Raises:
         InputError: the file cannot be loaded (one line); the database is unchanged.
     """
-    accepted = inspect.signature(ingest.ingest_file).parameters
-    optional = {
-        "mapping": {canonical: source for canonical, source in mapping.items() if source},
-        "progress": progress,
-    }
-    extra = {name: value for name, value in optional.items() if name in accepted}
     try:
         return ingest.ingest_file(
-            con, path, kind, user_name=user_name, file_name=file_name, **extra
+            con,
+            path,
+            kind,
+            mapping=mapping,
+            user_name=user_name,
+            file_name=file_name,
+            progress=progress,
         )
     except _READ_ERRORS as error:
         raise _one_line(error, file_name) from error
