@@ -177,7 +177,12 @@ else:
     st.dataframe(
         batches[list(columns)].assign(kind=batches["kind"].map(kind_label)),
         hide_index=True,
-        column_config={c: ui.t(f"data.history.{c}") for c in columns},
+        column_config={
+            c: st.column_config.NumberColumn(ui.t(f"data.history.{c}"), format="localized")
+            if c.startswith("rows_")
+            else ui.t(f"data.history.{c}")
+            for c in columns
+        },
     )
     active = uploads.active_batches(batches)
     described = {
