@@ -1,5 +1,7 @@
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesdash import i18n
 from tests.conftest import APP
 
 
@@ -109,3 +111,16 @@ def test_the_language_stays_for_the_session_when_the_page_changes(app):
     at.switch_page("app_pages/data.py").run()
     assert at.session_state["lang"] == "zh"
     assert at.title[0].value == "数据"
+
+
+PAGES = sorted(p.name for p in (APP.parent / "app_pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_data_in_both_languages(app, page, lang):
+    app.query_params["lang"] = lang
+    at = app.run().switch_page(f"app_pages/{page}").run()
+    assert not at.exception
+    assert at.session_state["lang"] == lang
+    assert any(c.value.startswith(i18n.t("app.freshness", lang).split(" {")[0]) for c in at.caption)
