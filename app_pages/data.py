@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesdash import config, db, ingest, ui, uploads
+from salesdash import db, ingest, ui, uploads
 from salesdash.errors import InputError
 
 con = ui.connection()
@@ -21,17 +21,19 @@ kind_label = ui.labels("data.kind_name")
 st.title(ui.t("data.title"))
 
 with st.expander(ui.t("data.kinds.title")):
-    for kind in config.KINDS:
+    for kind in ingest.KINDS:
         text, button = st.columns([4, 1], vertical_alignment="center")
         text.markdown(f"**{ui.t(f'data.kind_name.{kind}')}** — {ui.t(f'data.kind_help.{kind}')}")
-        button.download_button(
-            ui.t("data.kinds.template"),
-            uploads.template_path(kind).read_bytes,
-            f"{kind}.csv",
-            "text/csv",
-            key=f"template-{kind}",
-            icon=":material/download:",
-        )
+        template = uploads.template_path(kind)
+        if template is not None:
+            button.download_button(
+                ui.t("data.kinds.template"),
+                template.read_bytes,
+                template.name,
+                "text/csv",
+                key=f"template-{kind}",
+                icon=":material/download:",
+            )
 
 st.subheader(ui.t("data.upload.title"))
 files = st.file_uploader(
@@ -56,24 +58,24 @@ def _preview(file, kind: str):
 ready = []
 for file in files or []:
     with st.container(border=True):
-        st.markdown(f"**{file.name}**")
+        st.markdown(f"**{ui.plain(file.name)}**")
         problem = uploads.check_upload(file.name, file.size, MAX_BYTES)
         if problem is not None:
-            st.error(ui.t(problem.key, **problem.values))
+            st.error(ui.t(problem.key, **{**problem.values, "name": ui.plain(file.name)}))
             continue
         try:
-            first = _preview(file, config.KINDS[0])
+            first = _preview(file, ingest.KINDS[0])
             kind_key = ui.translated_key(f"kind-{file.file_id}")
             state.setdefault(kind_key, uploads.default_kind(file.name, first.header))
             kind = st.selectbox(
                 ui.t("data.upload.kind"),
-                config.KINDS,
+                ingest.KINDS,
                 key=kind_key,
                 format_func=kind_label,
             )
             preview = _preview(file, kind)
         except InputError as error:
-            st.error(ui.t("data.error.read", reason=str(error)))
+            st.error(ui.t("data.error.read", reason=ui.plain(error)))
             continue
         st.caption(
             ui.t(
@@ -114,23 +116,23 @@ if ready and st.button(
 
         def report(fraction: float, message: str, i=i, name=name) -> None:
             done = min(1.0, (i + fraction) / len(ready))
-            bar.progress(done, text=f"{name}: {step_label(message)}")
+            bar.progress(done, text=f"{ui.plain(name)}: {step_label(message)}")
 
         try:
             result = uploads.load(con, path, kind, mapping=mapping, file_name=name, progress=report)
             results.append({"name": name, "result": result})
         except InputError as error:
             results.append({"name": name, "error": str(error)})
-        bar.progress((i + 1) / len(ready), text=name)
+        bar.progress((i + 1) / len(ready), text=ui.plain(name))
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
     st.rerun()
 
 for outcome in state["data_results"]:
-    name = outcome["name"]
+    name = ui.plain(outcome["name"])
     if "error" in outcome:
-        st.error(ui.t("data.result.failed", name=name, reason=outcome["error"]))
+        st.error(ui.t("data.result.failed", name=name, reason=ui.plain(outcome["error"])))
         continue
     result = outcome["result"]
     st.success(
@@ -141,6 +143,9 @@ for outcome in state["data_results"]:
     loaded.metric(ui.t("data.result.rows_loaded"), f"{result.rows_loaded:,}")
     rejected.metric(ui.t("data.result.rows_rejected"), f"{result.rows_rejected:,}")
     duplicate.metric(ui.t("data.result.rows_duplicate"), f"{result.rows_duplicate:,}")
+    if result.warnings:
+        st.warning(ui.t("data.result.warnings"))
+        st.text("\n".join(result.warnings))
     if result.rows_rejected:
         st.markdown(f"**{ui.t('data.result.rejects')}**")
         st.dataframe(
@@ -208,7 +213,7 @@ else:
             state["data_undo"] = batch
     pending = state.get("data_undo")
     if pending in described:
-        st.warning(ui.t("data.undo.confirm", option=described[pending]))
+        st.warning(ui.t("data.undo.confirm", option=ui.plain(described[pending])))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:
@@ -218,7 +223,7 @@ else:
                     ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),
                 )
             except InputError as error:
-                state["data_undo_done"] = (st.error, str(error))
+                state["data_undo_done"] = (st.error, ui.plain(error))
             del state["data_undo"]
             state["data_results"] = []
             st.rerun()

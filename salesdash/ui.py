@@ -12,6 +12,7 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -132,6 +133,15 @@ def language_switch() -> None:
         on_change=_relabel_widgets,
     )
     st.query_params["lang"] = lang()
+
+
+def plain(text: object) -> str:
+    """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
+    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 
 
 # --- formatting --------------------------------------------------------------------------------

@@ -60,10 +60,10 @@ def default_kind(file_name: str, header: list[str]) -> str:
     """The kind to propose for a file: the import's guess from the header, else from the name
     (``export_opportunities_q3.csv`` → opportunities), else orders."""
     kind = ingest.guess_kind(header)
-    if kind in config.KINDS:
+    if kind in ingest.KINDS:
         return kind
     stem = Path(file_name).stem.lower()
-    return next((kind for kind in config.KINDS if kind in stem), config.KINDS[0])
+    return next((kind for kind in ingest.KINDS if kind in stem), ingest.KINDS[0])
 
 
 def _one_line(error: Exception, file_name: str) -> InputError:
@@ -129,11 +129,12 @@ def load(
         raise _one_line(error, file_name) from error
 
 
-def template_path(kind: str) -> Path:
-    """The bundled demo file of a kind: its columns are the canonical template."""
-    if kind not in config.KINDS:
-        raise InputError(f"unknown kind '{kind}' (expected one of: {', '.join(config.KINDS)})")
-    return config.DEMO_DIR / f"{kind}.csv"
+def template_path(kind: str) -> Path | None:
+    """The bundled demo file of a kind (its columns are the canonical template), if there is one."""
+    if kind not in ingest.KINDS:
+        raise InputError(f"unknown kind '{kind}' (expected one of: {', '.join(ingest.KINDS)})")
+    path = config.DEMO_DIR / f"{kind}.csv"
+    return path if path.exists() else None
 
 
 def active_batches(batches: pd.DataFrame) -> pd.DataFrame:

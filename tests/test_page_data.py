@@ -1,5 +1,6 @@
 """The Data page under AppTest: upload, mapping, load, counts, undo, bad files."""
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -32,6 +33,11 @@ def _orders(db_path: Path) -> tuple[int, float, int]:
     return n, float(revenue), active[0][0]
 
 
+def _shown(markdown: str) -> str:
+    """The text a user reads from markdown the page escaped with ui.plain."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 @pytest.fixture
 def data_page(app):
     at = app.run()
@@ -56,7 +62,7 @@ def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_pag
     assert _orders(demo_db) == (before_rows + 3, 170.5, before_batches + 1)
 
     at.button(key="undo_ask").click().run()
-    assert "orders_november.csv" in at.warning[0].value
+    assert "orders_november.csv" in _shown(at.warning[0].value)
     assert _orders(demo_db) == (before_rows + 3, 170.5, before_batches + 1)  # not before "yes"
     at.button(key="undo_yes").click().run()
     assert not at.exception
@@ -131,7 +137,7 @@ def test_a_file_of_unknown_format_gets_one_line_and_changes_nothing(data_page, d
     at.file_uploader[0].set_value(("report.pdf", b"%PDF-1.4 not a table", "application/pdf"))
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [_shown(e.value) for e in at.error] == [
         "report.pdf: unknown format — only .csv, .xlsx files can be loaded."
     ]
     assert not [b for b in at.button if b.label.startswith("Load")]
@@ -148,7 +154,7 @@ def test_a_file_the_import_refuses_gets_one_line_and_changes_nothing(data_page, 
         loads[0].click().run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "orders_bad.csv" in at.error[0].value
+    assert "orders_bad.csv" in _shown(at.error[0].value)
     assert "\n" not in at.error[0].value
     assert _orders(demo_db) == before
 
@@ -185,3 +191,9 @@ def test_an_upload_is_saved_under_its_original_name(tmp_path):
     path = uploads.save_upload(b"x,y\n1,2\n", "销售 订单.csv", tmp_path / "abc")
     assert path == tmp_path / "abc" / "销售 订单.csv"
     assert path.read_bytes() == b"x,y\n1,2\n"
+
+
+def test_file_names_are_shown_as_text_not_as_markdown():
+    from salesdash import ui
+
+    assert ui.plain("[x](http://e.vil) <b>*.csv") == r"\[x\]\(http\://e\.vil\) \<b\>\*\.csv"
