@@ -197,3 +197,44 @@ def test_file_names_are_shown_as_text_not_as_markdown():
     from salesdash import ui
 
     assert ui.plain("[x](http://e.vil) <b>*.csv") == r"\[x\]\(http\://e\.vil\) \<b\>\*\.csv"
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_two_files_at_once_an_excel_with_chinese_headers_and_a_csv_each_become_a_batch(
+    data_page, demo_db
+):
+    at = data_page
+    orders = _xlsx(
+        [["订单编号", "订单日期", "销售额", "区域"], ["X1", "2026-11-02", 30, "East"]]
+        + [["X2", "2026-11-03", 12, "East"]]
+    )
+    customers = b"customer_id,customer_name,region\nNEW1,Acme,East\n"
+    at.file_uploader[0].set_value(
+        [
+            ("十一月订单.xlsx", orders, "application/vnd.ms-excel"),
+            ("crm.csv", customers, "text/csv"),
+        ]
+    ).run()
+    kinds = [s.value for s in at.selectbox if s.key.startswith("kind-")]
+    assert kinds == ["orders", "customers"]
+    mapped = {s.label.rstrip(" *"): s.value for s in at.selectbox if "-orders-" in s.key}
+    assert (mapped["order_date"], mapped["revenue"]) == ("订单日期", "销售额")
+
+    before_rows, _, before_batches = _orders(demo_db)
+    next(b for b in at.button if b.label == "Load 2 file(s)").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["2", "0", "0", "1", "0", "0"]
+    assert _orders(demo_db)[0] == before_rows + 2
+    assert _orders(demo_db)[2] == before_batches + 2
