@@ -33,7 +33,7 @@ PALETTE = (
     "#7f7f7f",
 )
 # An interval band (forecast 80 %): translucent, so it works over either background.
-BAND_FILL = "rgba(47, 111, 222, 0.18)"
+BAND_FILL = "rgba(47, 111, 222, 0.24)"
 # Targets, budgets and other reference lines: a mid grey, dashed.
 REFERENCE_COLOR = "#8a8f98"
 
@@ -42,10 +42,11 @@ LAYOUT = {
     "paper_bgcolor": "rgba(0,0,0,0)",
     "plot_bgcolor": "rgba(0,0,0,0)",
     "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+    # Under the plot, so it never collides with the title above it.
     "legend": {
         "orientation": "h",
-        "yanchor": "bottom",
-        "y": 1.02,
+        "yanchor": "top",
+        "y": -0.1,
         "xanchor": "left",
         "x": 0,
         "title": {"text": ""},
