@@ -17,6 +17,7 @@ if "data_dir" not in state:
     state["data_dir"] = tempfile.mkdtemp(prefix="salesdash-upload-")
 MAX_BYTES = st.get_option("server.maxUploadSize") * 2**20
 kind_label = ui.labels("data.kind_name")
+column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
 
@@ -91,8 +92,9 @@ for file in files or []:
         grid = st.columns(4)
         for i, (canonical, source) in enumerate(preview.mapping.items()):
             required = canonical in preview.missing_required
+            label = ui.t("data.mapping.field", name=column_label(canonical), column=canonical)
             mapping[canonical] = grid[i % 4].selectbox(
-                f"{canonical} *" if required else canonical,
+                f"{label} *" if required else label,
                 options,
                 index=options.index(source) if source in options else 0,
                 key=f"map-{file.file_id}-{kind}-{canonical}",
