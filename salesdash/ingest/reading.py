@@ -108,19 +108,32 @@ def detect_encoding(head: bytes, name: str) -> str:
         if _looks_utf16(head):
             return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         raise InputError(f"{name}: binary file (not CSV or .xlsx)")
-    cut = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1] or head
+    # judged on whole lines: a multi-byte character cut by the buffer (or by a truncated file)
+    # must not make a good encoding look wrong
+    cut = head[: head.rfind(b"\n") + 1] or head
     try:
         cut.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(cut).best()
+    results = from_bytes(cut)
+    best = results.best()
     if best is None:
         raise InputError(f"{name}: binary file or unknown encoding (not CSV or .xlsx)")
-    enc = best.encoding.lower().replace("_", "")
-    if enc in _GB_FAMILY or enc.startswith("gb") or best.language == "Chinese":
+    # Short samples of Chinese text fit several East Asian codecs about equally well; exports
+    # here are Chinese, so GB18030 wins whenever it reads the sample and is among the candidates.
+    candidates = {m.encoding.lower().replace("_", "") for m in results}
+    if candidates & _GB_FAMILY and _decodes(cut, "gb18030"):
         return "gb18030"
     return codecs.lookup(best.encoding).name
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_utf16(head: bytes) -> bool:
