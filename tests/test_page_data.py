@@ -112,11 +112,6 @@ def test_rejected_rows_are_listed_with_column_value_and_reason_and_downloadable(
     assert len(downloads) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue-2 import numbers rejects from DuckDB rowid, which inside the load's "
-    "transaction is not 0-based (line 36028797018960022 instead of 22)",
-)
 def test_a_rejected_row_shows_its_line_in_the_file(data_page):
     rejects = _load_with_one_bad_row(data_page)
     assert rejects["line"].tolist() == [22]
