@@ -1,5 +1,6 @@
 """Data: upload exports, confirm kind and mapping, load, see what was rejected, undo a batch."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -129,6 +130,7 @@ if ready and st.button(
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
+    shutil.rmtree(state.pop("data_dir"), ignore_errors=True)  # the uploads' copies on disk
     st.rerun()
 
 for outcome in state["data_results"]:
