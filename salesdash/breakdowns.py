@@ -1,0 +1,239 @@
+"""Revenue by dimension: breakdowns, the drill-down path, cross tabs, series, Pareto, channels.
+
+Dimensions are ``region``, ``channel``, ``sales_rep``, ``category``, ``product`` and ``customer``.
+Questions are answered from the rollups (``sql/rollups/sales_*.sql``) where they hold the answer
+exactly; a drill into one customer (or a customer dimension crossed with a product one) reads the
+order lines of the scope instead.
+
+The drill-down path is a tuple of ``(dimension, value)`` steps, region → sales_rep → customer →
+category → product; ``scope_for_path`` folds the steps into the Scope (customer ids separately,
+since a Scope has no customer filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash.db import run_sql
+from salesdash.kpis import GRAINS, change, order_count_column
+from salesdash.scope import Scope
+
+DIMENSIONS = ("region", "channel", "sales_rep", "customer", "category", "product")
+CUBE_DIMENSIONS = ("region", "channel", "sales_rep", "category", "product")
+CUSTOMER_DAY_DIMENSIONS = ("region", "channel", "sales_rep", "customer")
+DRILL_ORDER = ("region", "sales_rep", "customer", "category", "product")
+SCOPE_FIELD = {
+    "region": "regions",
+    "channel": "channels",
+    "sales_rep": "sales_reps",
+    "category": "categories",
+    "product": "products",
+}
+# The Pareto rule of thumb looks at the top 20% of customers or products.
+PARETO_TOP_SHARE = 0.2
+
+Path = tuple[tuple[str, str], ...]
+
+
+def _check(dim: str, allowed: tuple[str, ...] = DIMENSIONS) -> None:
+    if dim not in allowed:
+        raise ValueError(f"unknown dimension '{dim}' (expected one of: {', '.join(allowed)})")
+
+
+def scope_for_path(scope: Scope, path: Path) -> tuple[Scope, tuple[str, ...]]:
+    """The scope narrowed by each drill step, and the customer ids the path selects."""
+    customers: tuple[str, ...] = ()
+    for dim, value in path:
+        _check(dim)
+        if dim == "customer":
+            customers = (value,)
+        else:
+            scope = replace(scope, **{SCOPE_FIELD[dim]: (value,)})
+    return scope, customers
+
+
+def next_drill_dimension(path: Path) -> str | None:
+    """The dimension to break down by after ``path`` (None at the end of the path)."""
+    done = {dim for dim, _ in path}
+    return next((d for d in DRILL_ORDER if d not in done), None)
+
+
+def breakdown(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    by: str,
+    *,
+    customers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Revenue of the scope by one dimension, largest first.
+
+    Returns:
+        One row per value of ``by`` (None: missing, e.g. online orders have no rep): value,
+        revenue, n_orders (distinct orders with a line in the group), aov, n_customers and
+        n_new_customers (NaN for category/product from the rollups), share (of revenue, 0–1).
+    """
+    _check(by)
+    filtered_items = bool(scope.categories or scope.products)
+    if customers or (filtered_items and by in CUSTOMER_DAY_DIMENSIONS):
+        frame = run_sql(
+            con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
+        )
+    elif by in CUSTOMER_DAY_DIMENSIONS:
+        frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
+    else:
+        frame = run_sql(
+            con,
+            "sales/cube_breakdown",
+            by=by,
+            order_count=order_count_column(scope, by),
+            **scope.params(),
+        )
+        frame = frame.drop(columns="quantity").assign(n_customers=np.nan, n_new_customers=np.nan)
+    return _finish(frame)
+
+
+def breakdown_plain(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: str, *, customers: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """``breakdown`` straight from the order lines (the reference for the rollups)."""
+    _check(by)
+    frame = run_sql(
+        con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
+    )
+    return _finish(frame)
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[["value", "revenue", "n_orders", "n_customers", "n_new_customers"]].copy()
+    out["n_orders"] = out["n_orders"].astype("int64")
+    out["aov"] = out["revenue"] / out["n_orders"].where(out["n_orders"] != 0)
+    total = out["revenue"].sum()
+    out["share"] = out["revenue"] / total if total else np.nan
+    out = out.sort_values(["revenue", "value"], ascending=[False, True], na_position="last")
+    cols = ["value", "revenue", "n_orders", "aov", "n_customers", "n_new_customers", "share"]
+    return out[cols].reset_index(drop=True)
+
+
+def top_n(frame: pd.DataFrame, n: int, *, bottom: bool = False) -> pd.DataFrame:
+    """The ``n`` largest (or smallest) rows of a breakdown by revenue."""
+    ordered = frame.sort_values("revenue", ascending=bottom, kind="stable")
+    return ordered.head(n).reset_index(drop=True)
+
+
+def crosstab(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rows: str,
+    cols: str,
+    *,
+    customers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Revenue of one dimension against another, long format.
+
+    Returns:
+        One row per (row_value, col_value) with sales: row_value, col_value, revenue, n_lines.
+    """
+    _check(rows)
+    _check(cols)
+    if rows == cols:
+        raise ValueError("pick two different dimensions")
+    if customers or "customer" in (rows, cols):
+        return run_sql(
+            con,
+            "sales/lines_crosstab",
+            rows=rows,
+            cols=cols,
+            customers=list(customers),
+            **scope.params(),
+        )
+    return run_sql(con, "sales/cube_crosstab", rows=rows, cols=cols, **scope.params())
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    grain: str,
+    by: str | None = None,
+    *,
+    customers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Revenue per period, one series per value of ``by`` (one "total" series when None).
+
+    Returns:
+        One row per (ds, unique_id): ds (period start), unique_id (value of ``by``), y (revenue),
+        n_orders.
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain '{grain}' (expected one of: {', '.join(GRAINS)})")
+    if by is not None:
+        _check(by)
+    params = dict(by=by or "total", grain=grain, shift_years=0, **scope.params())
+    if customers or by == "customer":
+        frame = run_sql(con, "sales/lines_series", customers=list(customers), **params)
+    else:
+        frame = run_sql(
+            con, "sales/cube_series", order_count=order_count_column(scope, by), **params
+        )
+    frame = frame.rename(columns={"value": "unique_id", "revenue": "y"})
+    frame["ds"] = pd.to_datetime(frame["ds"])
+    frame["n_orders"] = frame["n_orders"].astype("int64")
+    return frame[["ds", "unique_id", "y", "n_orders"]]
+
+
+def pareto(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    by: str = "customer",
+    *,
+    customers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Values of ``by`` ranked by revenue with their cumulative share (the Pareto curve).
+
+    Returns:
+        One row per value, largest first: value, revenue, rank (1 = largest), cum_share
+        (cumulative revenue / total, 0–1), value_share (rank / number of values, 0–1),
+        is_top (within the top 20% of values).
+    """
+    frame = breakdown(con, scope, by, customers=customers)[["value", "revenue"]]
+    n = len(frame)
+    total = frame["revenue"].sum()
+    frame["rank"] = np.arange(1, n + 1)
+    frame["cum_share"] = frame["revenue"].cumsum() / total if total else np.nan
+    frame["value_share"] = frame["rank"] / n if n else np.nan
+    frame["is_top"] = frame["rank"] <= max(1, int(np.ceil(n * PARETO_TOP_SHARE))) if n else False
+    return frame
+
+
+def top_share(frame: pd.DataFrame) -> float | None:
+    """Share of revenue from the top 20% of values of a ``pareto`` frame (None when empty)."""
+    total = frame["revenue"].sum()
+    if frame.empty or not total:
+        return None
+    return float(frame.loc[frame["is_top"], "revenue"].sum() / total)
+
+
+def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Direct sales team vs own stores vs online shop (and any other channel in the data).
+
+    Returns:
+        One row per channel: value (channel code), revenue, n_orders, aov, n_customers,
+        n_new_customers, share, revenue_previous, growth (vs the previous period, 0-based ratio;
+        NaN for an open range or a channel without previous sales).
+    """
+    current = breakdown(con, scope, "channel")
+    if scope.start_date is None or scope.end_date is None:
+        return current.assign(revenue_previous=np.nan, growth=np.nan)
+    before = breakdown(con, scope.previous_period(), "channel")[["value", "revenue"]]
+    out = current.merge(
+        before.rename(columns={"revenue": "revenue_previous"}), on="value", how="left"
+    )
+    out["growth"] = [
+        change(c, p) if pd.notna(p) else np.nan
+        for c, p in zip(out["revenue"], out["revenue_previous"], strict=True)
+    ]
+    out["growth"] = out["growth"].astype(float)
+    return out
