@@ -111,3 +111,24 @@ def test_a_formula_in_the_data_arrives_neutralised_in_the_download(con, insert):
     text = export.to_csv_bytes(frame).decode("utf-8-sig")
     assert "'=1+1," in text
     assert ",200.0," in text  # the revenue stays a number
+
+
+def test_the_breakdown_command_lists_the_top_values(tmp_path, capsys):
+    import json
+
+    from salesdash import db
+    from salesdash.cli import main
+
+    path = tmp_path / "t.duckdb"
+    connection = db.connect(path)
+    load_tiny(connection)
+    connection.close()
+    args = ["--db", str(path), "breakdown", "--by", "product", "--from", "2025-02-01"]
+    assert main([*args, "--to", "2025-02-28", "--top", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(r["product"], r["revenue"], r["n_orders"]) for r in out] == [
+        ("P1", 300.0, 2),
+        ("P2", 50.0, 2),
+    ]
+    assert main([*args, "--to", "2025-02-28"]) == 0
+    assert "P3" in capsys.readouterr().out

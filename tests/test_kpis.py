@@ -169,3 +169,24 @@ def _kpis_close(a, b) -> bool:
         x == pytest.approx(y)
         for x, y in zip(a.as_dict().values(), b.as_dict().values(), strict=True)
     )
+
+
+def test_the_kpis_command_prints_the_period_and_its_comparisons(tmp_path, capsys):
+    import json
+
+    from salesdash import db
+    from salesdash.cli import main
+
+    path = tmp_path / "t.duckdb"
+    connection = db.connect(path)
+    load_tiny(connection)
+    connection.close()
+    args = ["--db", str(path), "kpis", "--from", "2025-02-01", "--to", "2025-02-28"]
+    assert main([*args, "--region", "East", "--channel", "direct", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["current"]["revenue"] == 210.0 and out["current"]["orders"] == 1
+    assert out["previous"]["revenue"] == 150.0 and out["previous_label"] == "MoM"
+    assert out["last_year"]["revenue"] == 400.0
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "repeat_rate" in text and "66.7%" in text and "previous (MoM)" in text
