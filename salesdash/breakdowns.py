@@ -2,8 +2,8 @@
 
 Dimensions are ``region``, ``channel``, ``sales_rep``, ``category``, ``product`` and ``customer``.
 Questions are answered from the rollups (``sql/rollups/sales_*.sql``) where they hold the answer
-exactly; a drill into one customer (or a customer dimension crossed with a product one) reads the
-order lines of the scope instead.
+exactly: the small day tables first, the customer cube (stored in customer order) for a drill into
+a customer or a customer dimension under an item filter.
 
 The drill-down path is a tuple of ``(dimension, value)`` steps, region → sales_rep → customer →
 category → product; ``scope_for_path`` folds the steps into the Scope (customer ids separately,
@@ -62,6 +62,23 @@ def next_drill_dimension(path: Path) -> str | None:
     return next((d for d in DRILL_ORDER if d not in done), None)
 
 
+def customer_params(con: duckdb.DuckDBPyConnection, customers: tuple[str, ...]) -> dict:
+    """Parameters of the customer-cube queries: every customer, or the keys of ``customers``.
+
+    The key range lets DuckDB skip the row groups of other customers (the cube is stored in key
+    order); an unknown customer id matches nothing.
+    """
+    if not customers:
+        return {"all_customers": True, "customer_keys": [], "key_min": 0, "key_max": 0}
+    keys = run_sql(con, "sales/customer_keys", customers=list(customers))["customer_key"].tolist()
+    return {
+        "all_customers": False,
+        "customer_keys": keys,
+        "key_min": min(keys, default=0),
+        "key_max": max(keys, default=-1),
+    }
+
+
 def breakdown(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -80,7 +97,12 @@ def breakdown(
     filtered_items = bool(scope.categories or scope.products)
     if customers or (filtered_items and by in CUSTOMER_DAY_DIMENSIONS):
         frame = run_sql(
-            con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
+            con,
+            "sales/customer_cube_breakdown",
+            by=by,
+            order_count=order_count_column(scope, by),
+            **customer_params(con, customers),
+            **scope.params(),
         )
     elif by in CUSTOMER_DAY_DIMENSIONS:
         frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
@@ -144,10 +166,10 @@ def crosstab(
     if customers or "customer" in (rows, cols):
         return run_sql(
             con,
-            "sales/lines_crosstab",
+            "sales/customer_cube_crosstab",
             rows=rows,
             cols=cols,
-            customers=list(customers),
+            **customer_params(con, customers),
             **scope.params(),
         )
     return run_sql(con, "sales/cube_crosstab", rows=rows, cols=cols, **scope.params())
@@ -171,13 +193,19 @@ def series(
         raise ValueError(f"unknown grain '{grain}' (expected one of: {', '.join(GRAINS)})")
     if by is not None:
         _check(by)
-    params = dict(by=by or "total", grain=grain, shift_years=0, **scope.params())
+    params = dict(
+        by=by or "total",
+        grain=grain,
+        shift_years=0,
+        order_count=order_count_column(scope, by),
+        **scope.params(),
+    )
     if customers or by == "customer":
-        frame = run_sql(con, "sales/lines_series", customers=list(customers), **params)
-    else:
         frame = run_sql(
-            con, "sales/cube_series", order_count=order_count_column(scope, by), **params
+            con, "sales/customer_cube_series", **customer_params(con, customers), **params
         )
+    else:
+        frame = run_sql(con, "sales/cube_series", **params)
     frame = frame.rename(columns={"value": "unique_id", "revenue": "y"})
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame["n_orders"] = frame["n_orders"].astype("int64")

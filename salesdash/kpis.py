@@ -146,6 +146,34 @@ def kpi_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> KpiSummary:
     )
 
 
+# KPI cards in their order; ratios compare as a difference in points, amounts as a ratio.
+KPI_FIELDS = (
+    "revenue",
+    "orders",
+    "aov",
+    "active_customers",
+    "new_customers",
+    "repeat_rate",
+    "win_rate",
+)
+RATE_FIELDS = ("repeat_rate", "win_rate")
+
+
+def kpi_change(summary: KpiSummary, field: str, against: str) -> float | None:
+    """A card's change against "previous" or "last_year".
+
+    Amounts: relative change (0.05 = +5%); rates: difference in points of the 0–1 ratio.
+    None when the comparison period is missing or has no base.
+    """
+    base = getattr(summary, against)
+    if base is None:
+        return None
+    now, before = getattr(summary.current, field), getattr(base, field)
+    if field in RATE_FIELDS:
+        return None if now is None or before is None else now - before
+    return change(now, before)
+
+
 def change(current: float | None, before: float | None) -> float | None:
     """Relative change current / before − 1; None when before is missing or zero."""
     if current is None or before is None or before == 0:

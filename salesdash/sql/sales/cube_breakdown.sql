@@ -1,5 +1,5 @@
 -- grain: one row per value of $by (region|channel|sales_rep|category|product) in the scope.
--- $order_count picks the exact order count for the question (see rollups/sales_cube.sql):
+-- $order_count picks the exact order count for the question (see rollups/sales_customer_cube.sql):
 -- 'product' → n_orders, 'category' → n_category_orders, else n_orders_total.
 select
     case $by
@@ -19,7 +19,7 @@ select
     ) as n_orders,
     sum(n_lines) as n_lines,
     sum(quantity) as quantity
-from rollup_sales_cube
+from rollup_sales_product_day
 where
     order_date between $start_date and $end_date
     and in_list($regions, region)

@@ -17,7 +17,7 @@ select
     end as col_value,
     sum(revenue) as revenue,
     sum(n_lines) as n_lines
-from rollup_sales_cube
+from rollup_sales_product_day
 where
     order_date between $start_date and $end_date
     and in_list($regions, region)

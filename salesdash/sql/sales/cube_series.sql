@@ -18,7 +18,7 @@ select
             else n_orders_total
         end
     ) as n_orders
-from rollup_sales_cube
+from rollup_sales_product_day
 where
     order_date between $start_date and $end_date
     and in_list($regions, region)
