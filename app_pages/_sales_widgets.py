@@ -24,6 +24,9 @@ def value_label(dim: str, value: object) -> str:
 def labelled(frame: pd.DataFrame, dim: str | None = None) -> pd.DataFrame:
     """The frame as shown: ``value`` named after its dimension, headers in the UI language."""
     out = frame.copy()
+    for col in MONEY_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].round(2)
     if dim is not None and "value" in out.columns:
         out["value"] = [value_label(dim, v) for v in out["value"]]
         out = out.rename(columns={"value": dim})

@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from app_pages._sales_widgets import labelled, table, value_label
+from app_pages._sales_widgets import table, value_label
 from salesdash import breakdowns, kpis, ui
 
 FORMAT = {
@@ -86,7 +86,6 @@ def trend(scope) -> None:
 def by_dimension(scope, dim: str) -> None:
     st.subheader(ui.t(f"sales.overview.by_{dim}"))
     frame = ui.query(breakdowns.breakdown, scope, dim)
-    shown = labelled(frame, dim)
     fig = px.bar(
         frame.assign(label=[value_label(dim, v) for v in frame["value"]]),
         x="revenue",
@@ -97,7 +96,6 @@ def by_dimension(scope, dim: str) -> None:
     fig.update_layout(yaxis={"autorange": "reversed"}, margin={"t": 10}, height=320)
     ui.chart(fig, key=f"ov_bar_{dim}")
     table(frame, f"revenue_by_{dim}", dim)
-    return shown
 
 
 st.title(ui.t("sales.overview.title"))

@@ -265,3 +265,33 @@ def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     ]
     out["growth"] = out["growth"].astype(float)
     return out
+
+
+def pivot(frame: pd.DataFrame, value: str = "revenue", missing: str = "(none)") -> pd.DataFrame:
+    """A ``crosstab`` frame made wide: one row per row_value, one column per col_value.
+
+    Missing combinations are 0 (no sales); a missing dimension value reads ``missing``.
+    """
+    if frame.empty:
+        return pd.DataFrame({"row_value": []})
+    keyed = frame.assign(
+        row_value=frame["row_value"].astype(object).where(frame["row_value"].notna(), missing),
+        col_value=frame["col_value"].astype(object).where(frame["col_value"].notna(), missing),
+    )
+    wide = keyed.pivot_table(
+        index="row_value",
+        columns="col_value",
+        values=value,
+        aggfunc="sum",
+        fill_value=0.0,
+        dropna=False,
+    )
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()
+
+
+def top_series(frame: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The rows of a ``series`` frame whose unique_id is among the ``n`` largest by revenue."""
+    totals = frame.groupby("unique_id", dropna=False)["y"].sum().sort_values(ascending=False)
+    keep = set(totals.index[:n])
+    return frame[frame["unique_id"].isin(keep)].reset_index(drop=True)

@@ -1,0 +1,306 @@
+"""Explore: drill down region → rep → customer → category → product, cross dimensions, trends,
+Pareto and the channel comparison. The drill path and dimension live in the URL (?drill=, ?dim=).
+"""
+
+import plotly.express as px
+import streamlit as st
+
+from app_pages._sales_widgets import table, value_label
+from salesdash import breakdowns, kpis, ui
+
+PATH_KEY = "ex_path"
+BY_KEY = "ex_by"
+
+
+def _read_url() -> None:
+    """Take the drill path and dimension from the URL once per session."""
+    if PATH_KEY in st.session_state:
+        return
+    path = []
+    for step in st.query_params.get_all("drill"):
+        dim, _, value = step.partition(":")
+        if dim in breakdowns.DIMENSIONS and value and dim not in dict(path):
+            path.append((dim, value))
+    st.session_state[PATH_KEY] = tuple(path)
+    wanted = st.query_params.get("dim")
+    if wanted in breakdowns.DIMENSIONS and wanted not in dict(path):
+        st.session_state[BY_KEY] = wanted
+
+
+def _write_url(path: tuple, by: str) -> None:
+    if path:
+        st.query_params["drill"] = [f"{dim}:{value}" for dim, value in path]
+    elif "drill" in st.query_params:
+        del st.query_params["drill"]
+    st.query_params["dim"] = by
+
+
+def _go_to(path: tuple) -> None:
+    st.session_state[PATH_KEY] = path
+    st.session_state[BY_KEY] = breakdowns.next_drill_dimension(path) or "product"
+
+
+def _drill(dim: str, value: str) -> None:
+    _go_to(st.session_state[PATH_KEY] + ((dim, value),))
+
+
+def breadcrumb(path: tuple) -> None:
+    st.caption(ui.t("sales.explore.path"))
+    row = st.container(horizontal=True)
+    row.button(
+        ui.t("sales.explore.all"),
+        key="ex_crumb_0",
+        on_click=_go_to,
+        args=((),),
+        disabled=not path,
+    )
+    for i, (dim, value) in enumerate(path, start=1):
+        row.button(
+            f"{ui.t(f'sales.dim.{dim}')}: {value_label(dim, value)}",
+            key=f"ex_crumb_{i}",
+            on_click=_go_to,
+            args=(path[:i],),
+            disabled=i == len(path),
+        )
+
+
+def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
+    left, mid, right = st.columns([2, 1, 1])
+    options = [d for d in breakdowns.DIMENSIONS if d not in dict(path)]
+    by = left.selectbox(
+        ui.t("sales.explore.by"),
+        options,
+        index=options.index(by) if by in options else 0,
+        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+    )
+    end = (
+        mid.segmented_control(
+            ui.t("sales.explore.top_bottom"),
+            ("top", "bottom"),
+            default="top",
+            format_func=lambda e: ui.t(f"sales.explore.{e}"),
+            key="ex_end",
+        )
+        or "top"
+    )
+    n = right.number_input(ui.t("sales.explore.n"), 1, 500, 15, key="ex_n")
+    frame = ui.query(breakdowns.breakdown, scope, by, customers=customers)
+    if frame.empty:
+        st.info(ui.t("sales.no_data"))
+        return by
+    shown = breakdowns.top_n(frame, int(n), bottom=end == "bottom")
+    labels = [value_label(by, v) for v in shown["value"]]
+    fig = px.bar(
+        shown.assign(label=labels),
+        x="revenue",
+        y="label",
+        orientation="h",
+        labels={"revenue": ui.t("sales.kpi.revenue"), "label": ""},
+    )
+    fig.update_layout(
+        yaxis={"autorange": "reversed"}, margin={"t": 10}, height=max(260, 26 * len(shown) + 80)
+    )
+    event = st.plotly_chart(
+        fig,
+        width="stretch",
+        theme="streamlit",
+        on_select="rerun",
+        selection_mode="points",
+        key=f"ex_bar_{len(path)}_{by}_{end}_{n}",
+    )
+    points = event.selection.points if event and event.selection else []
+    if points:
+        value = shown["value"].iloc[points[0]["point_index"]]
+        if value is not None and value == value:
+            _drill(by, str(value))
+            st.rerun()
+    drillable = [v for v in shown["value"] if v is not None and v == v]
+    if drillable:
+        st.selectbox(
+            ui.t("sales.explore.drill_into", dim=ui.t(f"sales.dim.{by}")),
+            drillable,
+            index=None,
+            placeholder=ui.t("sales.explore.drill_pick"),
+            format_func=lambda v: value_label(by, v),
+            key=f"ex_pick_{len(path)}_{by}",
+            on_change=lambda: _drill(by, st.session_state[f"ex_pick_{len(path)}_{by}"]),
+        )
+        st.caption(ui.t("sales.explore.drill_hint"))
+    table(shown, f"explore_{by}", by)
+    return by
+
+
+def compare_tab(scope, customers: tuple) -> None:
+    a, b, c = st.columns(3)
+    dims = list(breakdowns.DIMENSIONS)
+    rows = a.selectbox(
+        ui.t("sales.explore.rows"),
+        dims,
+        index=0,
+        key="ex_rows",
+        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+    )
+    cols = b.selectbox(
+        ui.t("sales.explore.cols"),
+        [d for d in dims if d != rows],
+        index=0,
+        key="ex_cols",
+        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+    )
+    view = (
+        c.segmented_control(
+            ui.t("sales.explore.view"),
+            ("chart", "table"),
+            default="chart",
+            key="ex_view",
+            format_func=lambda v: ui.t(f"sales.explore.view_{v}"),
+        )
+        or "chart"
+    )
+    frame = ui.query(breakdowns.crosstab, scope, rows, cols, customers=customers)
+    if frame.empty:
+        st.info(ui.t("sales.no_data"))
+        return
+    wide = breakdowns.pivot(frame, missing=ui.t("sales.none"))
+    wide = wide.rename(
+        columns={c: value_label(cols, c) for c in wide.columns if c != "row_value"}
+        | {"row_value": ui.t(f"sales.dim.{rows}")}
+    )
+    if view == "chart":
+        long = frame.assign(
+            row_label=[value_label(rows, v) for v in frame["row_value"]],
+            col_label=[value_label(cols, v) for v in frame["col_value"]],
+        )
+        fig = px.bar(
+            long,
+            x="row_label",
+            y="revenue",
+            color="col_label",
+            labels={"row_label": "", "revenue": ui.t("sales.kpi.revenue"), "col_label": ""},
+        )
+        fig.update_layout(margin={"t": 10}, legend={"orientation": "h", "y": 1.12})
+        ui.chart(fig, key="ex_compare_chart")
+    st.dataframe(wide, hide_index=True, width="stretch")
+    ui.download_buttons(wide, f"explore_{rows}_by_{cols}")
+
+
+def trend_tab(scope, customers: tuple) -> None:
+    a, b = st.columns(2)
+    grain = a.segmented_control(
+        ui.t("sales.grain.label"),
+        kpis.GRAINS,
+        default=kpis.default_grain(scope),
+        format_func=lambda g: ui.t(f"sales.grain.{g}"),
+        key="ex_grain",
+    ) or kpis.default_grain(scope)
+    split = b.selectbox(
+        ui.t("sales.explore.series_by"),
+        [None, *breakdowns.DIMENSIONS],
+        key="ex_split",
+        format_func=lambda d: ui.t("sales.explore.all") if d is None else ui.t(f"sales.dim.{d}"),
+    )
+    frame = ui.query(breakdowns.series, scope, grain, split, customers=customers)
+    if frame.empty:
+        st.info(ui.t("sales.no_data"))
+        return
+    drawn = breakdowns.top_series(frame, 8)
+    drawn = drawn.assign(label=[value_label(split or "", v) for v in drawn["unique_id"]])
+    fig = px.line(
+        drawn,
+        x="ds",
+        y="y",
+        color="label",
+        markers=drawn["ds"].nunique() < 40,
+        labels={"ds": "", "y": ui.t("sales.kpi.revenue"), "label": ""},
+    )
+    fig.update_layout(margin={"t": 10}, legend={"orientation": "h", "y": 1.12})
+    ui.chart(fig, key="ex_trend_chart")
+    if split is not None:
+        st.caption(ui.t("sales.explore.series_top", n=8, dim=ui.t(f"sales.dim.{split}")))
+    table(frame.rename(columns={"unique_id": "value", "y": "revenue"}), "explore_trend", split)
+
+
+def pareto_tab(scope, customers: tuple) -> None:
+    of = (
+        st.segmented_control(
+            ui.t("sales.explore.pareto_of"),
+            ("customer", "product"),
+            default="customer",
+            format_func=lambda d: ui.t(f"sales.dim.{d}"),
+            key="ex_pareto_of",
+        )
+        or "customer"
+    )
+    frame = ui.query(breakdowns.pareto, scope, of, customers=customers)
+    share = breakdowns.top_share(frame)
+    if share is None:
+        st.info(ui.t("sales.no_data"))
+        return
+    st.metric(
+        ui.t("sales.explore.tab.pareto"),
+        f"{share:.1%}",
+        help=None,
+    )
+    st.caption(
+        ui.t(
+            "sales.explore.pareto_share",
+            dim=ui.t(f"sales.dim.{of}"),
+            n=int(frame["is_top"].sum()),
+            share=f"{share:.1%}",
+        )
+    )
+    fig = px.area(
+        frame,
+        x="value_share",
+        y="cum_share",
+        labels={"value_share": ui.t(f"sales.dim.{of}"), "cum_share": ui.t("sales.col.cum_share")},
+    )
+    fig.add_vline(x=breakdowns.PARETO_TOP_SHARE, line_dash="dash")
+    fig.update_layout(xaxis_tickformat=".0%", yaxis_tickformat=".0%", margin={"t": 10})
+    ui.chart(fig, key="ex_pareto_chart")
+    table(frame.drop(columns=["value_share", "is_top"]), f"pareto_{of}", of)
+
+
+def channels_tab(scope) -> None:
+    st.caption(ui.t("sales.explore.channels_caption"))
+    frame = ui.query(breakdowns.channel_comparison, scope)
+    if frame.empty:
+        st.info(ui.t("sales.no_data"))
+        return
+    fig = px.bar(
+        frame.assign(label=[value_label("channel", v) for v in frame["value"]]),
+        x="label",
+        y="revenue",
+        text_auto=".3s",
+        labels={"label": "", "revenue": ui.t("sales.kpi.revenue")},
+    )
+    fig.update_layout(margin={"t": 10})
+    ui.chart(fig, key="ex_channels_chart")
+    table(frame, "channel_comparison", "channel")
+
+
+st.title(ui.t("sales.explore.title"))
+_read_url()
+path = st.session_state[PATH_KEY]
+by = st.session_state.get(BY_KEY) or breakdowns.next_drill_dimension(path) or "product"
+base = ui.scope()
+scope, customers = breakdowns.scope_for_path(base, path)
+breadcrumb(path)
+tabs = st.tabs(
+    [
+        ui.t(f"sales.explore.tab.{k}")
+        for k in ("breakdown", "compare", "trend", "pareto", "channels")
+    ]
+)
+with tabs[0]:
+    by = breakdown_tab(scope, customers, path, by)
+    st.session_state[BY_KEY] = by
+with tabs[1]:
+    compare_tab(scope, customers)
+with tabs[2]:
+    trend_tab(scope, customers)
+with tabs[3]:
+    pareto_tab(scope, customers)
+with tabs[4]:
+    channels_tab(scope)
+_write_url(path, by)
