@@ -104,6 +104,8 @@ def breakdown(
             **customer_params(con, customers),
             **scope.params(),
         )
+    elif by == "customer":
+        frame = run_sql(con, "sales/customer_totals", **scope.params())
     elif by in CUSTOMER_DAY_DIMENSIONS:
         frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
     else:
