@@ -108,3 +108,13 @@ def test_team_follows_the_region_filter(app):
     at.sidebar.multiselect(key="f_region").set_value(["East"]).run()
     reps = at.dataframe[0].value
     assert set(reps.iloc[:, 1]) == {"East"}  # the region column
+
+
+@pytest.mark.parametrize("page", ["overview", "explore", "team"])
+def test_a_single_day_renders_on_every_page(app, page):
+    app.query_params.update({"period": "custom", "from": "2026-11-13", "to": "2026-11-13"})
+    at = _open(app, page)
+    assert not at.error
+    if page == "overview":
+        assert any("single day" in c.value for c in at.caption)
+        assert len(at.metric) >= 6

@@ -9,9 +9,13 @@ select
     sum(revenue) as revenue,
     sum(n_orders) as n_orders,
     sum(n_lines) as n_lines,
-    count(distinct customer_key) as n_customers,
-    count(distinct customer_key) filter (where first_order_date >= $start_date)
-        as n_new_customers
+    coalesce(bit_count(bitstring_agg(customer_key)), 0) as n_customers,
+    coalesce(
+        bit_count(
+            bitstring_agg(customer_key) filter (where first_order_date >= $start_date)
+        ),
+        0
+    ) as n_new_customers
 from rollup_sales_customer_day
 where
     order_date between $start_date and $end_date

@@ -30,9 +30,13 @@ select
     count(distinct sales_rep) as n_reps,
     sum(revenue) as revenue,
     sum(n_orders) as n_orders,
-    count(distinct customer_key) as n_customers,
-    count(distinct customer_key) filter (where first_order_date >= $start_date)
-        as n_new_customers
+    coalesce(bit_count(bitstring_agg(customer_key)), 0) as n_customers,
+    coalesce(
+        bit_count(
+            bitstring_agg(customer_key) filter (where first_order_date >= $start_date)
+        ),
+        0
+    ) as n_new_customers
 from scoped
 group by member
 order by revenue desc
