@@ -84,11 +84,12 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         or "top"
     )
     n = right.number_input(ui.t("sales.explore.n"), 1, 500, 15, key="ex_n")
-    frame = ui.query(breakdowns.breakdown, scope, by, customers=customers)
-    if frame.empty:
+    shown = ui.query(
+        breakdowns.breakdown, scope, by, customers=customers, limit=int(n), bottom=end == "bottom"
+    )
+    if shown.empty:
         st.info(ui.t("sales.no_data"))
         return by
-    shown = breakdowns.top_n(frame, int(n), bottom=end == "bottom")
     labels = [value_label(by, v) for v in shown["value"]]
     fig = px.bar(
         shown.assign(label=labels),
@@ -231,26 +232,21 @@ def pareto_tab(scope, customers: tuple) -> None:
         )
         or "customer"
     )
-    frame = ui.query(breakdowns.pareto, scope, of, customers=customers)
-    share = breakdowns.top_share(frame)
-    if share is None:
+    result = ui.query(breakdowns.pareto, scope, of, customers=customers)
+    if result.top_share is None:
         st.info(ui.t("sales.no_data"))
         return
-    st.metric(
-        ui.t("sales.explore.tab.pareto"),
-        f"{share:.1%}",
-        help=None,
-    )
+    st.metric(ui.t("sales.explore.tab.pareto"), f"{result.top_share:.1%}")
     st.caption(
         ui.t(
             "sales.explore.pareto_share",
             dim=ui.t(f"sales.dim.{of}"),
-            n=int(frame["is_top"].sum()),
-            share=f"{share:.1%}",
+            n=result.n_top,
+            share=f"{result.top_share:.1%}",
         )
     )
     fig = px.area(
-        frame,
+        result.points,
         x="value_share",
         y="cum_share",
         labels={"value_share": ui.t(f"sales.dim.{of}"), "cum_share": ui.t("sales.col.cum_share")},
@@ -258,7 +254,8 @@ def pareto_tab(scope, customers: tuple) -> None:
     fig.add_vline(x=breakdowns.PARETO_TOP_SHARE, line_dash="dash")
     fig.update_layout(xaxis_tickformat=".0%", yaxis_tickformat=".0%", margin={"t": 10})
     ui.chart(fig, key="ex_pareto_chart")
-    table(frame.drop(columns=["value_share", "is_top"]), f"pareto_{of}", of)
+    listed = result.points[result.points["is_listed"]]
+    table(listed[["value", "revenue", "rank", "cum_share"]], f"pareto_{of}", of)
 
 
 def channels_tab(scope) -> None:

@@ -12,7 +12,7 @@ since a Scope has no customer filter).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -35,6 +35,8 @@ SCOPE_FIELD = {
 }
 # The Pareto rule of thumb looks at the top 20% of customers or products.
 PARETO_TOP_SHARE = 0.2
+# "No limit" for the SQL that cuts customer lists.
+NO_LIMIT = 2**62
 
 Path = tuple[tuple[str, str], ...]
 
@@ -85,8 +87,14 @@ def breakdown(
     by: str,
     *,
     customers: tuple[str, ...] = (),
+    limit: int | None = None,
+    bottom: bool = False,
 ) -> pd.DataFrame:
-    """Revenue of the scope by one dimension, largest first.
+    """Revenue of the scope by one dimension, largest first (smallest first when ``bottom``).
+
+    Args:
+        limit: only the ``limit`` largest (or smallest) values; cut in SQL for customers, of
+            whom there can be hundreds of thousands.
 
     Returns:
         One row per value of ``by`` (None: missing, e.g. online orders have no rep): value,
@@ -105,7 +113,14 @@ def breakdown(
             **scope.params(),
         )
     elif by == "customer":
-        frame = run_sql(con, "sales/customer_totals", **scope.params())
+        frame = run_sql(
+            con,
+            "sales/customer_totals",
+            limit=limit if limit is not None else NO_LIMIT,
+            bottom=bottom,
+            **scope.params(),
+        )
+        return _finish(frame, total=frame["total_revenue"].max() if len(frame) else 0.0)
     elif by in CUSTOMER_DAY_DIMENSIONS:
         frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
     else:
@@ -117,7 +132,8 @@ def breakdown(
             **scope.params(),
         )
         frame = frame.drop(columns="quantity").assign(n_customers=np.nan, n_new_customers=np.nan)
-    return _finish(frame)
+    out = _finish(_sorted(frame))
+    return top_n(out, limit, bottom=bottom) if limit is not None or bottom else out
 
 
 def breakdown_plain(
@@ -128,24 +144,27 @@ def breakdown_plain(
     frame = run_sql(
         con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
     )
-    return _finish(frame)
+    return _finish(_sorted(frame))
 
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[["value", "revenue", "n_orders", "n_customers", "n_new_customers"]].copy()
-    out["n_orders"] = out["n_orders"].astype("int64")
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["revenue", "value"], ascending=[False, True], na_position="last")
+
+
+def _finish(frame: pd.DataFrame, total: float | None = None) -> pd.DataFrame:
+    out = frame[["value", "revenue", "n_orders", "n_customers", "n_new_customers"]]
+    out = out.assign(n_orders=out["n_orders"].astype("int64"))
     out["aov"] = out["revenue"] / out["n_orders"].where(out["n_orders"] != 0)
-    total = out["revenue"].sum()
+    total = out["revenue"].sum() if total is None else total
     out["share"] = out["revenue"] / total if total else np.nan
-    out = out.sort_values(["revenue", "value"], ascending=[False, True], na_position="last")
     cols = ["value", "revenue", "n_orders", "aov", "n_customers", "n_new_customers", "share"]
     return out[cols].reset_index(drop=True)
 
 
-def top_n(frame: pd.DataFrame, n: int, *, bottom: bool = False) -> pd.DataFrame:
-    """The ``n`` largest (or smallest) rows of a breakdown by revenue."""
-    ordered = frame.sort_values("revenue", ascending=bottom, kind="stable")
-    return ordered.head(n).reset_index(drop=True)
+def top_n(frame: pd.DataFrame, n: int | None, *, bottom: bool = False) -> pd.DataFrame:
+    """The ``n`` largest (or smallest, smallest first) rows of a breakdown by revenue."""
+    ordered = frame.iloc[::-1] if bottom else frame
+    return (ordered if n is None else ordered.head(n)).reset_index(drop=True)
 
 
 def crosstab(
@@ -214,36 +233,60 @@ def series(
     return frame[["ds", "unique_id", "y", "n_orders"]]
 
 
+@dataclass(frozen=True)
+class Pareto:
+    """How concentrated revenue is: the Pareto curve of customers or products.
+
+    Attributes:
+        n_values: customers (or products) with sales in the scope.
+        n_top: how many make the top 20%.
+        top_share: share of revenue (0–1) from the top 20%; None without revenue.
+        points: value, revenue, rank (1 = largest), cum_share (revenue of ranks 1..rank / all),
+            value_share (rank / n_values), is_top, is_listed (among the largest ``top``). For
+            customers only the listed ones and about ``points`` rows along the curve are kept.
+    """
+
+    n_values: int
+    n_top: int
+    top_share: float | None
+    points: pd.DataFrame
+
+
 def pareto(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
     by: str = "customer",
     *,
     customers: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Values of ``by`` ranked by revenue with their cumulative share (the Pareto curve).
-
-    Returns:
-        One row per value, largest first: value, revenue, rank (1 = largest), cum_share
-        (cumulative revenue / total, 0–1), value_share (rank / number of values, 0–1),
-        is_top (within the top 20% of values).
-    """
-    frame = breakdown(con, scope, by, customers=customers)[["value", "revenue"]]
-    n = len(frame)
-    total = frame["revenue"].sum()
-    frame["rank"] = np.arange(1, n + 1)
-    frame["cum_share"] = frame["revenue"].cumsum() / total if total else np.nan
-    frame["value_share"] = frame["rank"] / n if n else np.nan
-    frame["is_top"] = frame["rank"] <= max(1, int(np.ceil(n * PARETO_TOP_SHARE))) if n else False
-    return frame
-
-
-def top_share(frame: pd.DataFrame) -> float | None:
-    """Share of revenue from the top 20% of values of a ``pareto`` frame (None when empty)."""
-    total = frame["revenue"].sum()
-    if frame.empty or not total:
-        return None
-    return float(frame.loc[frame["is_top"], "revenue"].sum() / total)
+    top: int = 100,
+    points: int = 200,
+) -> Pareto:
+    """The Pareto view of ``by`` (customer or product): what the top 20% bring."""
+    _check(by)
+    if by == "customer" and not (customers or scope.categories or scope.products):
+        frame = run_sql(
+            con,
+            "sales/pareto_customers",
+            top=top,
+            points=points,
+            top_share=PARETO_TOP_SHARE,
+            **scope.params(),
+        )
+        n = int(frame["n_values"].iloc[0]) if len(frame) else 0
+        frame = frame.drop(columns="n_values")
+    else:
+        frame = breakdown(con, scope, by, customers=customers)[["value", "revenue"]]
+        n = len(frame)
+        total = frame["revenue"].sum()
+        frame["rank"] = np.arange(1, n + 1)
+        frame["cum_share"] = frame["revenue"].cumsum() / total if total else np.nan
+        frame["value_share"] = frame["rank"] / n if n else np.nan
+        frame["is_top"] = frame["rank"] <= max(1, int(np.ceil(n * PARETO_TOP_SHARE)))
+        frame["is_listed"] = frame["rank"] <= top
+    n_top = max(1, int(np.ceil(n * PARETO_TOP_SHARE))) if n else 0
+    at_mark = frame.loc[frame["rank"] == n_top, "cum_share"]
+    share = float(at_mark.iloc[0]) if len(at_mark) and pd.notna(at_mark.iloc[0]) else None
+    return Pareto(n_values=n, n_top=n_top, top_share=share, points=frame.reset_index(drop=True))
 
 
 def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -257,7 +300,13 @@ def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     current = breakdown(con, scope, "channel")
     if scope.start_date is None or scope.end_date is None:
         return current.assign(revenue_previous=np.nan, growth=np.nan)
-    before = breakdown(con, scope.previous_period(), "channel")[["value", "revenue"]]
+    before = run_sql(
+        con,
+        "sales/cube_breakdown",
+        by="channel",
+        order_count=order_count_column(scope),
+        **scope.previous_period().params(),
+    )[["value", "revenue"]]
     out = current.merge(
         before.rename(columns={"revenue": "revenue_previous"}), on="value", how="left"
     )

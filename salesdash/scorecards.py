@@ -29,7 +29,7 @@ def _with_previous(
 ) -> pd.DataFrame:
     if scope.start_date is None or scope.end_date is None:
         return frame.assign(revenue_previous=np.nan, revenue_change=np.nan)
-    before = _team_frame(con, scope.previous_period(), by)[["member", "revenue"]]
+    before = run_sql(con, "sales/team_revenue", by=by, **scope.previous_period().params())
     out = frame.merge(
         before.rename(columns={"revenue": "revenue_previous"}), on="member", how="left"
     )

@@ -59,11 +59,39 @@ def test_top_and_bottom_n_pick_by_revenue(tiny):
 
 
 def test_the_top_fifth_of_customers_brings_the_pareto_share(tiny):
-    frame = breakdowns.pareto(tiny, FEB, "customer")
+    result = breakdowns.pareto(tiny, FEB, "customer")
+    frame = result.points
     assert frame["value"].tolist() == ["A", "C", "B"]
     assert frame["cum_share"].tolist() == pytest.approx([210 / 360, 310 / 360, 1.0])
     assert frame["is_top"].tolist() == [True, False, False]  # ceil(20% of 3) = 1 customer
-    assert breakdowns.top_share(frame) == pytest.approx(210 / 360)
+    assert (result.n_values, result.n_top) == (3, 1)
+    assert result.top_share == pytest.approx(210 / 360)
+
+
+def test_the_pareto_of_products_uses_the_same_rule(tiny):
+    result = breakdowns.pareto(tiny, FEB, "product")
+    assert result.points["value"].tolist() == ["P1", "P2", "P3"]
+    assert result.top_share == pytest.approx(300 / 360)
+
+
+def test_the_pareto_of_many_customers_keeps_the_top_and_a_thin_curve(demo_con):
+    result = breakdowns.pareto(demo_con, Scope(), "customer", top=10, points=20)
+    frame = result.points
+    assert frame["is_listed"].sum() == 10
+    assert len(frame) < 10 + 20 + 3
+    assert frame["rank"].iloc[-1] == result.n_values  # the curve ends at 100%
+    assert frame["cum_share"].iloc[-1] == pytest.approx(1.0)
+    plain = breakdowns.breakdown_plain(demo_con, Scope(), "customer")
+    top = plain["revenue"].head(result.n_top).sum() / plain["revenue"].sum()
+    assert result.top_share == pytest.approx(top)
+
+
+def test_top_n_of_customers_is_cut_in_sql_with_the_share_of_all(tiny):
+    frame = breakdowns.breakdown(tiny, FEB, "customer", limit=1)
+    assert frame["value"].tolist() == ["A"]
+    assert frame["share"].tolist() == pytest.approx([210 / 360])
+    bottom = breakdowns.breakdown(tiny, FEB, "customer", limit=2, bottom=True)
+    assert bottom["value"].tolist() == ["B", "C"]
 
 
 def test_channel_comparison_shows_growth_against_the_previous_period(tiny):

@@ -21,11 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
-    frame = breakdowns.breakdown(con, scope_from_args(args), args.by)
-    if args.top:
-        frame = breakdowns.top_n(frame, args.top)
-    elif args.bottom:
-        frame = breakdowns.top_n(frame, args.bottom, bottom=True)
+    frame = breakdowns.breakdown(
+        con,
+        scope_from_args(args),
+        args.by,
+        limit=args.top or args.bottom,
+        bottom=bool(args.bottom),
+    )
     frame = frame.rename(columns={"value": args.by})
     if args.json:
         print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))

@@ -1,5 +1,7 @@
--- grain: one row per customer with orders in the scope (no category/product filter):
--- revenue, orders, and whether the customer is new (first order ever in the period).
+-- grain: one row per customer with orders in the scope (no category/product filter), the
+-- $limit largest by revenue (smallest when $bottom): revenue, orders, whether new (first order
+-- ever in the period), and share of the scope's revenue. Sorted and cut here, not in pandas:
+-- at scale there are hundreds of thousands of customers.
 with per_customer as (
     select
         customer_key,
@@ -14,6 +16,13 @@ with per_customer as (
         and in_list($channels, channel)
         and in_list($sales_reps, sales_rep)
     group by customer_key
+),
+
+picked as (
+    select *, sum(revenue) over () as total_revenue
+    from per_customer
+    order by case when $bottom then revenue else -revenue end, customer_key
+    limit $limit
 )
 
 select
@@ -22,6 +31,8 @@ select
     p.n_orders,
     p.n_lines,
     (p.customer_key is not null)::integer as n_customers,
-    coalesce(p.is_new, false)::integer as n_new_customers
-from per_customer as p
+    coalesce(p.is_new, false)::integer as n_new_customers,
+    p.total_revenue
+from picked as p
 left join rollup_sales_customer as c on c.customer_key = p.customer_key
+order by case when $bottom then p.revenue else -p.revenue end, c.customer_id
