@@ -162,7 +162,7 @@ def compare_tab(scope, customers: tuple) -> None:
     if frame.empty:
         st.info(ui.t("sales.no_data"))
         return
-    wide = breakdowns.pivot(frame, missing=ui.t("sales.none"))
+    wide = breakdowns.pivot(frame, missing=ui.t("sales.none")).round(2)
     wide = wide.rename(
         columns={c: value_label(cols, c) for c in wide.columns if c != "row_value"}
         | {"row_value": ui.t(f"sales.dim.{rows}")}
@@ -205,7 +205,12 @@ def trend_tab(scope, customers: tuple) -> None:
         st.info(ui.t("sales.no_data"))
         return
     drawn = breakdowns.top_series(frame, 8)
-    drawn = drawn.assign(label=[value_label(split or "", v) for v in drawn["unique_id"]])
+    drawn = drawn.assign(
+        label=[
+            value_label(split, v) if split else ui.t("sales.explore.all")
+            for v in drawn["unique_id"]
+        ]
+    )
     fig = px.line(
         drawn,
         x="ds",
@@ -218,7 +223,12 @@ def trend_tab(scope, customers: tuple) -> None:
     ui.chart(fig, key="ex_trend_chart")
     if split is not None:
         st.caption(ui.t("sales.explore.series_top", n=8, dim=ui.t(f"sales.dim.{split}")))
-    table(frame.rename(columns={"unique_id": "value", "y": "revenue"}), "explore_trend", split)
+    name = split or "series"
+    label = [
+        value_label(split, v) if split else ui.t("sales.explore.all") for v in frame["unique_id"]
+    ]
+    rows = frame.assign(ds=frame["ds"].dt.date, unique_id=label)
+    table(rows.rename(columns={"unique_id": name, "y": "revenue"}), "explore_trend")
 
 
 def pareto_tab(scope, customers: tuple) -> None:
