@@ -1,15 +1,19 @@
 """Explore: drill down region → rep → customer → category → product, cross dimensions, trends,
-Pareto and the channel comparison. The drill path and dimension live in the URL (?drill=, ?dim=).
+Pareto and the channel comparison. The drill path, dimension and view live in the URL
+(?drill=region:East&drill=sales_rep:…&dim=customer&view=breakdown).
 """
 
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages._sales_widgets import table, value_label
+from app_pages._sales_widgets import hbar, lines, table, value_label
 from salesdash import breakdowns, kpis, ui
 
 PATH_KEY = "ex_path"
 BY_KEY = "ex_by"
+VIEW_KEY = "ex_view_tab"
+# Only the chosen view is computed and drawn: a cached rerun stays fast.
+VIEWS = ("breakdown", "compare", "trend", "pareto", "channels")
 
 
 def _read_url() -> None:
@@ -25,14 +29,17 @@ def _read_url() -> None:
     wanted = st.query_params.get("dim")
     if wanted in breakdowns.DIMENSIONS and wanted not in dict(path):
         st.session_state[BY_KEY] = wanted
+    view = st.query_params.get("view")
+    st.session_state[VIEW_KEY] = view if view in VIEWS else "breakdown"
 
 
-def _write_url(path: tuple, by: str) -> None:
+def _write_url(path: tuple, by: str, view: str) -> None:
     if path:
         st.query_params["drill"] = [f"{dim}:{value}" for dim, value in path]
     elif "drill" in st.query_params:
         del st.query_params["drill"]
     st.query_params["dim"] = by
+    st.query_params["view"] = view
 
 
 def _go_to(path: tuple) -> None:
@@ -91,16 +98,7 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         st.info(ui.t("sales.no_data"))
         return by
     labels = [value_label(by, v) for v in shown["value"]]
-    fig = px.bar(
-        shown.assign(label=labels),
-        x="revenue",
-        y="label",
-        orientation="h",
-        labels={"revenue": ui.t("sales.kpi.revenue"), "label": ""},
-    )
-    fig.update_layout(
-        yaxis={"autorange": "reversed"}, margin={"t": 10}, height=max(260, 26 * len(shown) + 80)
-    )
+    fig = hbar(labels, shown["revenue"], ui.t("sales.kpi.revenue"))
     event = st.plotly_chart(
         fig,
         width="stretch",
@@ -168,18 +166,21 @@ def compare_tab(scope, customers: tuple) -> None:
         | {"row_value": ui.t(f"sales.dim.{rows}")}
     )
     if view == "chart":
-        long = frame.assign(
-            row_label=[value_label(rows, v) for v in frame["row_value"]],
-            col_label=[value_label(cols, v) for v in frame["col_value"]],
+        fig = go.Figure()
+        for col_value, part in frame.groupby("col_value", dropna=False, sort=False):
+            fig.add_trace(
+                go.Bar(
+                    x=[value_label(rows, v) for v in part["row_value"]],
+                    y=part["revenue"],
+                    name=value_label(cols, col_value),
+                )
+            )
+        fig.update_layout(
+            barmode="stack",
+            yaxis_title=ui.t("sales.kpi.revenue"),
+            margin={"t": 10},
+            legend={"orientation": "h", "y": 1.12},
         )
-        fig = px.bar(
-            long,
-            x="row_label",
-            y="revenue",
-            color="col_label",
-            labels={"row_label": "", "revenue": ui.t("sales.kpi.revenue"), "col_label": ""},
-        )
-        fig.update_layout(margin={"t": 10}, legend={"orientation": "h", "y": 1.12})
         ui.chart(fig, key="ex_compare_chart")
     st.dataframe(wide, hide_index=True, width="stretch")
     ui.download_buttons(wide, f"explore_{rows}_by_{cols}")
@@ -211,16 +212,7 @@ def trend_tab(scope, customers: tuple) -> None:
             for v in drawn["unique_id"]
         ]
     )
-    fig = px.line(
-        drawn,
-        x="ds",
-        y="y",
-        color="label",
-        markers=drawn["ds"].nunique() < 40,
-        labels={"ds": "", "y": ui.t("sales.kpi.revenue"), "label": ""},
-    )
-    fig.update_layout(margin={"t": 10}, legend={"orientation": "h", "y": 1.12})
-    ui.chart(fig, key="ex_trend_chart")
+    ui.chart(lines(drawn, "label", ui.t("sales.kpi.revenue")), key="ex_trend_chart")
     if split is not None:
         st.caption(ui.t("sales.explore.series_top", n=8, dim=ui.t(f"sales.dim.{split}")))
     name = split or "series"
@@ -255,14 +247,16 @@ def pareto_tab(scope, customers: tuple) -> None:
             share=f"{result.top_share:.1%}",
         )
     )
-    fig = px.area(
-        result.points,
-        x="value_share",
-        y="cum_share",
-        labels={"value_share": ui.t(f"sales.dim.{of}"), "cum_share": ui.t("sales.col.cum_share")},
+    curve = result.points
+    fig = go.Figure(
+        go.Scatter(x=[0.0, *curve["value_share"]], y=[0.0, *curve["cum_share"]], fill="tozeroy")
     )
     fig.add_vline(x=breakdowns.PARETO_TOP_SHARE, line_dash="dash")
-    fig.update_layout(xaxis_tickformat=".0%", yaxis_tickformat=".0%", margin={"t": 10})
+    fig.update_layout(
+        xaxis={"tickformat": ".0%", "title": ui.t(f"sales.dim.{of}")},
+        yaxis={"tickformat": ".0%", "title": ui.t("sales.col.cum_share")},
+        margin={"t": 10},
+    )
     ui.chart(fig, key="ex_pareto_chart")
     listed = result.points[result.points["is_listed"]]
     table(listed[["value", "revenue", "rank", "cum_share"]], f"pareto_{of}", of)
@@ -274,14 +268,14 @@ def channels_tab(scope) -> None:
     if frame.empty:
         st.info(ui.t("sales.no_data"))
         return
-    fig = px.bar(
-        frame.assign(label=[value_label("channel", v) for v in frame["value"]]),
-        x="label",
-        y="revenue",
-        text_auto=".3s",
-        labels={"label": "", "revenue": ui.t("sales.kpi.revenue")},
+    fig = go.Figure(
+        go.Bar(
+            x=[value_label("channel", v) for v in frame["value"]],
+            y=frame["revenue"],
+            texttemplate="%{y:.3s}",
+        )
     )
-    fig.update_layout(margin={"t": 10})
+    fig.update_layout(yaxis_title=ui.t("sales.kpi.revenue"), margin={"t": 10})
     ui.chart(fig, key="ex_channels_chart")
     table(frame, "channel_comparison", "channel")
 
@@ -293,21 +287,25 @@ by = st.session_state.get(BY_KEY) or breakdowns.next_drill_dimension(path) or "p
 base = ui.scope()
 scope, customers = breakdowns.scope_for_path(base, path)
 breadcrumb(path)
-tabs = st.tabs(
-    [
-        ui.t(f"sales.explore.tab.{k}")
-        for k in ("breakdown", "compare", "trend", "pareto", "channels")
-    ]
+view = (
+    st.segmented_control(
+        ui.t("sales.explore.view"),
+        VIEWS,
+        key=VIEW_KEY,
+        format_func=lambda v: ui.t(f"sales.explore.tab.{v}"),
+        label_visibility="collapsed",
+    )
+    or "breakdown"
 )
-with tabs[0]:
+if view == "breakdown":
     by = breakdown_tab(scope, customers, path, by)
     st.session_state[BY_KEY] = by
-with tabs[1]:
+elif view == "compare":
     compare_tab(scope, customers)
-with tabs[2]:
+elif view == "trend":
     trend_tab(scope, customers)
-with tabs[3]:
+elif view == "pareto":
     pareto_tab(scope, customers)
-with tabs[4]:
+else:
     channels_tab(scope)
-_write_url(path, by)
+_write_url(path, by, view)

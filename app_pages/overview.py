@@ -1,9 +1,8 @@
 """Overview: KPI cards with their comparisons, the revenue trend, revenue by region and channel."""
 
-import plotly.express as px
 import streamlit as st
 
-from app_pages._sales_widgets import table, value_label
+from app_pages._sales_widgets import hbar, lines, table, value_label
 from salesdash import breakdowns, kpis, ui
 
 FORMAT = {
@@ -70,30 +69,15 @@ def trend(scope) -> None:
     ) or kpis.default_grain(scope)
     frame = ui.query(kpis.revenue_trend, scope, grain)
     frame = frame.assign(series=[ui.t(f"sales.series.{u}") for u in frame["unique_id"]])
-    fig = px.line(
-        frame,
-        x="ds",
-        y="y",
-        color="series",
-        line_dash="series",
-        markers=len(frame) < 40,
-        labels={"ds": "", "y": ui.t("sales.kpi.revenue"), "series": ""},
-    )
-    fig.update_layout(legend={"orientation": "h", "y": 1.1}, margin={"t": 30})
+    fig = lines(frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year"))
     ui.chart(fig, key="ov_trend")
 
 
 def by_dimension(scope, dim: str) -> None:
     st.subheader(ui.t(f"sales.overview.by_{dim}"))
     frame = ui.query(breakdowns.breakdown, scope, dim)
-    fig = px.bar(
-        frame.assign(label=[value_label(dim, v) for v in frame["value"]]),
-        x="revenue",
-        y="label",
-        orientation="h",
-        labels={"revenue": ui.t("sales.kpi.revenue"), "label": ""},
-    )
-    fig.update_layout(yaxis={"autorange": "reversed"}, margin={"t": 10}, height=320)
+    labels = [value_label(dim, v) for v in frame["value"]]
+    fig = hbar(labels, frame["revenue"], ui.t("sales.kpi.revenue"), height=320)
     ui.chart(fig, key=f"ov_bar_{dim}")
     table(frame, f"revenue_by_{dim}", dim)
 

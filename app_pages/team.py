@@ -1,6 +1,6 @@
 """Team: one scorecard row per sales rep, their distribution, and the roll-up per manager."""
 
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages._sales_widgets import table, value_label
@@ -42,22 +42,25 @@ metric = st.selectbox(
     format_func=lambda m: ui.t(f"sales.col.{m}"),
     key="team_metric",
 )
-points = reps.assign(
-    region_label=[value_label("region", r) for r in reps["region"]],
-    rep_label=[value_label("sales_rep", r) for r in reps["sales_rep"]],
+fig = go.Figure()
+for region, part in reps.groupby(reps["region"].fillna(""), sort=True):
+    fig.add_trace(
+        go.Box(
+            x=part[metric],
+            name=value_label("region", region or None),
+            text=[value_label("sales_rep", r) for r in part["sales_rep"]],
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            hovertemplate="%{text}: %{x}<extra></extra>",
+        )
+    )
+fig.update_layout(
+    showlegend=False,
+    xaxis_title=ui.t(f"sales.col.{metric}"),
+    margin={"t": 10},
+    height=120 + 45 * reps["region"].nunique(dropna=False),
 )
-fig = px.strip(
-    points,
-    x=metric,
-    y="region_label",
-    color="region_label",
-    hover_name="rep_label",
-    labels={metric: ui.t(f"sales.col.{metric}"), "region_label": ""},
-)
-fig.add_traces(
-    px.box(points, x=metric, points=False).update_traces(marker_color="gray", opacity=0.4).data
-)
-fig.update_layout(showlegend=False, margin={"t": 10}, height=120 + 40 * points["region"].nunique())
 if metric in ("win_rate", "revenue_change"):
     fig.update_layout(xaxis_tickformat=".0%")
 ui.chart(fig, key="team_distribution")
