@@ -3,6 +3,8 @@
     python bench/sales_pages.py prepare   # demo.generate(rows=10M) into /tmp/issue-4/bench.duckdb
     python bench/sales_pages.py run       # rollups.refresh, then p50 of 7 runs per data function
                                           # against the same question asked of pandas in memory
+    python bench/sales_pages.py pages     # each page under AppTest on that database: first run,
+                                          # p50 of 7 cached reruns, peak RSS of the app process
 
 Delete /tmp/issue-4 afterwards.
 """
@@ -10,6 +12,7 @@ Delete /tmp/issue-4 afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -51,13 +54,15 @@ AS_OF = date(2026, 11, 15)
 SCOPE = Scope(date(2025, 12, 1), AS_OF)  # the default view: the last 12 months
 
 
-def _p50(fn, runs: int = RUNS) -> float:
-    times = []
+def _p50(fn, runs: int = RUNS) -> tuple[float, float]:
+    """Median wall and CPU (all threads of this process) milliseconds of ``fn()``."""
+    wall, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
 def page_functions(con) -> dict[str, dict[str, object]]:
@@ -74,14 +79,22 @@ def page_functions(con) -> dict[str, dict[str, object]]:
             "breakdown(channel)": lambda: breakdowns.breakdown(con, SCOPE, "channel"),
         },
         "explore": {
-            "breakdown(region)": lambda: breakdowns.breakdown(con, SCOPE, "region"),
-            "breakdown(sales_rep | East)": lambda: breakdowns.breakdown(con, east, "sales_rep"),
-            "breakdown(customer | East, rep)": lambda: breakdowns.breakdown(
-                con, drilled, "customer"
+            "breakdown(region, top 15)": lambda: breakdowns.breakdown(
+                con, SCOPE, "region", limit=15
+            ),
+            "breakdown(sales_rep | East, top 15)": lambda: breakdowns.breakdown(
+                con, east, "sales_rep", limit=15
+            ),
+            "breakdown(customer | East, rep, top 15)": lambda: breakdowns.breakdown(
+                con, drilled, "customer", limit=15
+            ),
+            "breakdown(customer, top 15)": lambda: breakdowns.breakdown(
+                con, SCOPE, "customer", limit=15
             ),
             "breakdown(product | one customer)": lambda: breakdowns.breakdown(
-                con, drilled, "product", customers=(customer,)
+                con, drilled, "product", customers=(customer,), limit=15
             ),
+            "series(week, total)": lambda: breakdowns.series(con, SCOPE, "week"),
             "series(month, region)": lambda: breakdowns.series(con, SCOPE, "month", "region"),
             "crosstab(region × category)": lambda: breakdowns.crosstab(
                 con, SCOPE, "region", "category"
@@ -146,6 +159,7 @@ def pandas_functions(frame: pd.DataFrame) -> dict[str, object]:
         "explore": lambda: [
             by(SCOPE, "region"),
             by(SCOPE, "sales_rep"),
+            scoped(SCOPE).groupby("customer_id")["revenue"].sum().nlargest(15),
             scoped(SCOPE).groupby("customer_id")["revenue"].sum().sort_values().cumsum(),
             scoped(SCOPE).groupby("product")["revenue"].sum().sort_values().cumsum(),
             scoped(SCOPE).pivot_table(
@@ -166,21 +180,28 @@ def run() -> None:
     rollups.refresh(con)
     con.execute("commit")
     print(f"order lines: {n_lines:,}; rollups.refresh: {time.perf_counter() - t0:.1f}s")
-    for table in ("rollup_sales_cube", "rollup_sales_customer_day", "rollup_sales_customer"):
+    print(f"load average at start: {os.getloadavg()}")
+    for table in sorted(
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_name like 'rollup_sales%'"
+        ).fetchall()
+    ):
         print(f"  {table}: {db.scalar(con, f'select count(*) from {table}'):,} rows")
-    print(f"\nuncached data functions, p50 of {RUNS} runs (ms), scope {SCOPE.start_date}..{AS_OF}")
+    print(f"\nuncached data functions, p50 of {RUNS} runs, scope {SCOPE.start_date}..{AS_OF}")
+    print(f"  {'page':9s} {'function':40s} {'wall ms':>8s} {'cpu ms':>8s}")
     totals = {}
     for page, fns in page_functions(con).items():
         totals[page] = 0.0
         for name, fn in fns.items():
-            ms = _p50(fn)
-            totals[page] += ms
-            print(f"  {page:9s} {name:36s} {ms:8.1f}")
+            wall, cpu = _p50(fn)
+            totals[page] += wall
+            print(f"  {page:9s} {name:40s} {wall:8.1f} {cpu:8.1f}")
     frame = pd.read_parquet(WORK / "orders.parquet")
     frame["order_date"] = pd.to_datetime(frame["order_date"])
     print("\npage totals: rollups vs pandas on the in-memory frame (p50 of 3 for pandas)")
     for page, fn in pandas_functions(frame).items():
-        ms = _p50(fn, runs=3)
+        ms, _ = _p50(fn, runs=3)
         print(
             f"  {page:9s} salesdash {totals[page]:8.1f} ms  pandas {ms:9.1f} ms  "
             f"ratio {ms / totals[page]:6.1f}x"
@@ -189,13 +210,35 @@ def run() -> None:
     print(f"\npeak RSS of this process (incl. the pandas frame): {peak:,.0f} MB")
 
 
+def pages() -> None:
+    """Each page under AppTest: the first (uncached) run and cached reruns; peak RSS."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["SALESDASH_DB"] = str(DB)
+    for page in ("overview", "explore", "team"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        t0 = time.perf_counter()
+        at.switch_page(f"app_pages/{page}.py").run()
+        first = (time.perf_counter() - t0) * 1000
+        assert not at.exception, [e.value for e in at.exception]
+        wall, cpu = _p50(at.run)
+        print(
+            f"  {page:9s} first run {first:8.0f} ms   cached rerun p50 {wall:6.0f} ms wall "
+            f"{cpu:6.0f} ms cpu"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of the app process (AppTest runs the app in-process): {peak:,.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["prepare", "run"])
+    parser.add_argument("step", choices=["prepare", "run", "pages"])
     parser.add_argument("--rows", type=int, default=ROWS)
     args = parser.parse_args()
     if args.step == "prepare":
         prepare(args.rows)
+    elif args.step == "pages":
+        pages()
     else:
         run()
 
