@@ -238,7 +238,7 @@ def pareto_tab(scope, customers: tuple) -> None:
     if result.top_share is None:
         st.info(ui.t("sales.no_data"))
         return
-    st.metric(ui.t("sales.explore.tab.pareto"), f"{result.top_share:.1%}")
+    st.metric(ui.t("sales.explore.pareto_metric"), f"{result.top_share:.1%}")
     st.caption(
         ui.t(
             "sales.explore.pareto_share",
