@@ -1,0 +1,479 @@
+"""The sales funnel from lead to contract: how far deals get, where they leak, who converts.
+
+Definitions (DESIGN.md, "Metric definitions"), and the conventions applied here:
+
+- **Stages** in order: lead → qualified → demo → proposal → won (lost is the way out, not a stage).
+  A data set may use a subset (Maven: lead → qualified → won/lost); the funnel shows the open stages
+  the data uses anywhere (in ``stage`` or ``lost_stage``) plus won, so a stage nobody reached in the
+  period still shows, with zero.
+- **Reached**: an opportunity has reached every stage up to its current one; a won deal every
+  stage; a lost deal the stages up to its ``lost_stage``. When a lost deal has no ``lost_stage``
+  it is assumed to have reached the last open stage the data uses (the stage just before won):
+  exports without the column come from pipelines where Lost is decided at the end (Maven's data
+  dictionary: "Prospecting > Engaging > Won / Lost", and all its lost deals have an engage date).
+  The page says how many lost deals this assumption touches.
+- **The funnel of a period** holds the opportunities *created* in it (a cohort). A row without
+  ``created_date`` belongs to no period and no creation month: it is never in a funnel, and is
+  counted apart (``n_undated``, by stage) so the page can say how many there are.
+- **Win rate** = won / (won + lost) among deals *closed* in the period (on ``close_date``, or on
+  ``created_date`` when the export has none); open deals are not in it. In a creation-month
+  cohort (``by="month"``) it is the cohort's closed deals instead, whenever they closed.
+- **Sales cycle** = close_date − created_date of the won deals closed in the period: median and
+  the p25–p75 spread, in days.
+- **Weighted pipeline** = Σ open amount × the historical win rate from its stage: won / closed
+  among the closed deals of any date (in the scope's region/rep/product filters) that reached the
+  stage. Open deals are those created in the period.
+- **Scope**: the date range applies to ``created_date`` (``close_date`` for the win rate); regions,
+  sales reps and products filter as everywhere. Opportunities have no sales channel (``source``
+  is the channel the lead came from, not direct/store/online), so the channel filter does not
+  apply to them.
+
+Every function takes the connection and a Scope and returns a frozen dataclass or a DataFrame
+whose grain and columns its docstring states. Rates are 0–1 and None (NaN in frames) when the
+denominator is zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from salesdash.db import run_sql
+from salesdash.errors import InputError
+from salesdash.scope import Scope
+
+STAGES = ("lead", "qualified", "demo", "proposal", "won")
+OPEN_STAGES = STAGES[:4]
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES, start=1)}
+WON_RANK = STAGE_RANK["won"]
+BREAKDOWNS = ("region", "sales_rep", "product", "source", "month")
+
+# A rep is compared with the rest of their region at each step. Fewer deals than this at the
+# step and a rate says little (20 deals give a 95% interval of about ±20 points): marked as a
+# small sample, never flagged.
+MIN_DEALS_FOR_FLAG = 20
+# Flag only a gap a manager would act on (10 points) that is also unlikely to be luck: a
+# one-sided exact binomial test of the rep's conversions against the rest of the region's rate.
+FLAG_MARGIN = 0.10
+FLAG_ALPHA = 0.05
+
+STAGE_COLUMNS = ["stage", "reached", "value", "step_rate", "cumulative_rate", "drop_off"]
+
+
+@dataclass(frozen=True)
+class FunnelSummary:
+    """The funnel of a scope and its headline figures.
+
+    Attributes:
+        stages: one row per funnel stage in order (see ``funnel_stages``).
+        open_pipeline: one row per open stage the data uses (see ``open_pipeline``).
+        n_created: dated opportunities created in the period (the funnel's first stage).
+        n_won, n_lost: deals won / lost in the period; won_amount: their won value.
+        win_rate: n_won / (n_won + n_lost), None without closed deals.
+        n_open: open deals created in the period; open_amount, weighted_pipeline: their amount
+            and its weighted value; n_open_without_amount: open deals with no amount.
+        median_cycle_days, p25_cycle_days, p75_cycle_days: sales cycle of the won deals.
+        n_undated: opportunities without created_date (in no funnel); undated_by_stage: stage → n.
+        n_lost_stage_assumed: lost deals created in the period with no lost_stage, counted as
+            having reached ``assumed_lost_stage``.
+    """
+
+    stages: pd.DataFrame = field(repr=False)
+    open_pipeline: pd.DataFrame = field(repr=False)
+    n_created: int
+    n_won: int
+    n_lost: int
+    won_amount: float
+    win_rate: float | None
+    n_open: int
+    open_amount: float
+    weighted_pipeline: float
+    n_open_without_amount: int
+    median_cycle_days: float | None
+    p25_cycle_days: float | None
+    p75_cycle_days: float | None
+    n_undated: int
+    undated_by_stage: dict[str, int]
+    n_lost_stage_assumed: int
+    assumed_lost_stage: str
+
+
+def stages_used(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The funnel's stages for this data set, in order: the open stages it uses, then won."""
+    used = run_sql(con, "funnel/stages_used")["stage"].tolist()
+    return (*used, "won")
+
+
+def _assumed_lost_stage(stages: tuple[str, ...]) -> str:
+    """Where a lost deal without lost_stage is counted: the last open stage (lead if none)."""
+    return stages[-2] if len(stages) > 1 else "lead"
+
+
+def _params(scope: Scope, stages: tuple[str, ...], by: str = "") -> dict[str, Any]:
+    return {
+        **scope.params(),
+        "by": by,
+        "assumed_lost_rank": STAGE_RANK[_assumed_lost_stage(stages)],
+    }
+
+
+def _check_by(by: str) -> None:
+    if by not in BREAKDOWNS:
+        raise InputError(f"unknown breakdown '{by}' (expected one of: {', '.join(BREAKDOWNS)})")
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    """num / den with NaN where den is 0 (works on scalars and arrays)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return out if out.ndim else float(out)
+
+
+def _none_if_nan(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -> pd.DataFrame:
+    """Counts per (keys, reached_rank) → one row per keys × stage with the funnel columns."""
+    ranks = [STAGE_RANK[s] for s in stages]
+    all_ranks = list(range(1, WON_RANK + 1))
+    if keys:
+        n = reach.pivot_table(
+            index=keys, columns="reached_rank", values=["n", "amount"], aggfunc="sum", dropna=False
+        )
+        index = n.index
+        counts = n["n"].reindex(columns=all_ranks).fillna(0).to_numpy()
+        amounts = n["amount"].reindex(columns=all_ranks).fillna(0).to_numpy()
+    else:
+        index = None
+        by_rank = reach.groupby("reached_rank")[["n", "amount"]].sum().reindex(all_ranks)
+        counts = by_rank["n"].fillna(0).to_numpy()[None, :]
+        amounts = by_rank["amount"].fillna(0).to_numpy()[None, :]
+    # Reached stage r = every deal whose last stage is r or later: a reversed cumulative sum.
+    reached = counts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
+    value = amounts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
+    previous = np.concatenate([reached[:, :1], reached[:, :-1]], axis=1)
+    frame = pd.DataFrame(
+        {
+            "stage": np.tile(np.array(stages, dtype=object), len(reached)),
+            "reached": reached.ravel().astype("int64"),
+            "value": value.ravel(),
+            "step_rate": np.where(
+                np.tile(np.arange(len(stages)) == 0, len(reached)),
+                np.nan,
+                _ratio(reached, previous).ravel(),
+            ),
+            "cumulative_rate": _ratio(reached, reached[:, :1]).ravel(),
+            "drop_off": (previous - reached).ravel().astype("int64"),
+        }
+    )
+    if keys:
+        key_frame = index.to_frame(index=False).loc[np.repeat(np.arange(len(index)), len(stages))]
+        frame = pd.concat([key_frame.reset_index(drop=True), frame], axis=1)
+    return frame
+
+
+def _reach(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
+    return run_sql(con, "funnel/reach", **params)
+
+
+def funnel_stages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The funnel of the opportunities created in the scope's period.
+
+    Returns:
+        One row per funnel stage, in order: stage, reached (deals that got at least this far),
+        value (their amount), step_rate (reached / reached at the previous stage; NaN for the
+        first stage), cumulative_rate (reached / reached at the first stage), drop_off (deals
+        lost between the previous stage and this one; 0 for the first).
+    """
+    stages = stages_used(con)
+    return _stage_long(_reach(con, _params(scope, stages)), stages, [])
+
+
+def _stage_win_rates(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
+    return run_sql(con, "funnel/stage_win_rates", **params)
+
+
+def _weighted_open(
+    open_rows: pd.DataFrame, rates: pd.DataFrame, stages: tuple[str, ...]
+) -> pd.DataFrame:
+    out = open_rows.merge(rates[["stage_rank", "win_rate_from_stage"]], on="stage_rank", how="left")
+    out["weighted_amount"] = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
+    out["stage"] = out["stage_rank"].map(dict(enumerate(STAGES, start=1)))
+    return out
+
+
+def open_pipeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Open deals created in the period, by stage, with their weighted value.
+
+    Returns:
+        One row per open stage the data uses, in order: stage, n_open, open_amount,
+        n_without_amount, win_rate_from_stage (historical won / closed among closed deals that
+        reached the stage; NaN without history), weighted_amount (open_amount ×
+        win_rate_from_stage, 0 without history).
+    """
+    stages = stages_used(con)
+    return _open_pipeline(con, _params(scope, stages), stages)
+
+
+def _open_pipeline(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], stages: tuple[str, ...]
+) -> pd.DataFrame:
+    rows = run_sql(con, "funnel/open", **params)
+    used = pd.DataFrame({"stage_rank": [STAGE_RANK[s] for s in stages[:-1]]})
+    rows = used.merge(rows.drop(columns=["group_key", "group_region"]), how="left")
+    rows = rows.fillna({"n_open": 0, "open_amount": 0.0, "n_without_amount": 0})
+    out = _weighted_open(rows, _stage_win_rates(con, params), stages)
+    out = out.astype({"n_open": "int64", "n_without_amount": "int64"})
+    return out[
+        [
+            "stage",
+            "n_open",
+            "open_amount",
+            "n_without_amount",
+            "win_rate_from_stage",
+            "weighted_amount",
+        ]
+    ]
+
+
+def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummary:
+    """The funnel, win rate, sales cycle and weighted open pipeline of a scope (see module doc)."""
+    stages = stages_used(con)
+    params = _params(scope, stages)
+    reach = _reach(con, params)
+    stage_table = _stage_long(reach, stages, [])
+    closed = run_sql(con, "funnel/closed", **params)
+    row = closed.iloc[0] if len(closed) else None
+    n_won = int(row["n_won"]) if row is not None else 0
+    n_lost = int(row["n_lost"]) if row is not None else 0
+    pipeline = _open_pipeline(con, params, stages)
+    undated = run_sql(con, "funnel/undated", **params)
+    assumed = _assumed_lost_stage(stages)
+    return FunnelSummary(
+        stages=stage_table,
+        open_pipeline=pipeline,
+        n_created=int(stage_table["reached"].iloc[0]) if len(stage_table) else 0,
+        n_won=n_won,
+        n_lost=n_lost,
+        won_amount=float(row["won_amount"]) if row is not None else 0.0,
+        win_rate=_none_if_nan(_ratio(n_won, n_won + n_lost)),
+        n_open=int(pipeline["n_open"].sum()),
+        open_amount=float(pipeline["open_amount"].sum()),
+        weighted_pipeline=float(pipeline["weighted_amount"].sum()),
+        n_open_without_amount=int(pipeline["n_without_amount"].sum()),
+        median_cycle_days=_none_if_nan(row["median_cycle_days"]) if row is not None else None,
+        p25_cycle_days=_none_if_nan(row["p25_cycle_days"]) if row is not None else None,
+        p75_cycle_days=_none_if_nan(row["p75_cycle_days"]) if row is not None else None,
+        n_undated=int(undated["n"].sum()),
+        undated_by_stage=dict(zip(undated["stage"], undated["n"].astype(int), strict=True)),
+        n_lost_stage_assumed=_lost_stage_assumed(con, params),
+        assumed_lost_stage=assumed,
+    )
+
+
+def _lost_stage_assumed(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> int:
+    return int(run_sql(con, "funnel/lost_stage_assumed", **params)["n"].iloc[0])
+
+
+def _group_keys(by: str) -> list[str]:
+    return ["group_key", "group_region"] if by == "sales_rep" else ["group_key"]
+
+
+def _rename_keys(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    return frame.rename(columns={"group_key": by, "group_region": "region"})
+
+
+def funnel_stages_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> pd.DataFrame:
+    """The funnel per group.
+
+    Args:
+        by: one of BREAKDOWNS; ``month`` is the creation month (``YYYY-MM``, a cohort);
+            ``sales_rep`` groups by (sales_rep, region), since a rep is judged in their region.
+
+    Returns:
+        One row per group × funnel stage: the group column(s) (``<by>``, and ``region`` for
+        sales_rep), then the columns of ``funnel_stages``. Groups with no opportunity created in
+        the period are absent.
+    """
+    _check_by(by)
+    stages = stages_used(con)
+    reach = _reach(con, _params(scope, stages, by))
+    return _rename_keys(_stage_long(reach, stages, _group_keys(by)), by)
+
+
+def step_names(stages: tuple[str, ...]) -> list[str]:
+    """``lead_to_qualified`` … one name per step between consecutive funnel stages."""
+    return [f"{a}_to_{b}" for a, b in zip(stages[:-1], stages[1:], strict=True)]
+
+
+def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> pd.DataFrame:
+    """The headline figures per group, one row each, for a sortable table.
+
+    Returns:
+        One row per group (see ``funnel_stages_by`` for ``by``): the group column(s), n_created,
+        n_won, n_lost, win_rate, won_amount, median_cycle_days, n_open, open_amount,
+        weighted_pipeline, then ``<step>_rate`` per step (``lead_to_qualified_rate`` …).
+        Closed-deal figures follow the win-rate convention of the module doc (deals closed in the
+        period; for ``month``, the cohort's closed deals). Sorted by n_created, largest first.
+    """
+    _check_by(by)
+    stages = stages_used(con)
+    params = _params(scope, stages, by)
+    keys = _group_keys(by)
+    long = _stage_long(_reach(con, params), stages, keys)
+    reached = long.pivot_table(
+        index=keys, columns="stage", values="reached", aggfunc="sum", dropna=False
+    )[list(stages)]
+    wide = pd.DataFrame({"n_created": reached[stages[0]]})
+    for name, (a, b) in zip(
+        step_names(stages), zip(stages[:-1], stages[1:], strict=True), strict=True
+    ):
+        wide[f"{name}_rate"] = _ratio(reached[b], reached[a])
+    wide = wide.reset_index()
+    closed = run_sql(con, "funnel/closed", **params)
+    closed["win_rate"] = _ratio(closed["n_won"], closed["n_won"] + closed["n_lost"])
+    open_rows = run_sql(con, "funnel/open", **params)
+    weighted = _weighted_open(open_rows, _stage_win_rates(con, params), stages)
+    open_by_group = weighted.groupby(keys, dropna=False)[
+        ["n_open", "open_amount", "weighted_amount"]
+    ].sum()
+    out = wide.merge(closed, on=keys, how="outer").merge(
+        open_by_group.reset_index(), on=keys, how="outer"
+    )
+    counts = ["n_created", "n_won", "n_lost", "n_open"]
+    out = out.fillna({c: 0 for c in counts} | {"won_amount": 0.0, "open_amount": 0.0})
+    out = out.fillna({"weighted_amount": 0.0}).astype({c: "int64" for c in counts})
+    out = out.rename(columns={"weighted_amount": "weighted_pipeline"})
+    columns = [
+        *keys,
+        "n_created",
+        "n_won",
+        "n_lost",
+        "win_rate",
+        "won_amount",
+        "median_cycle_days",
+        "n_open",
+        "open_amount",
+        "weighted_pipeline",
+        *[f"{name}_rate" for name in step_names(stages)],
+    ]
+    out = out[columns].sort_values(["n_created", "n_won"], ascending=False, kind="stable")
+    return _rename_keys(out.reset_index(drop=True), by)
+
+
+def rep_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Each rep's step conversion against the rest of their region, flagged when far below.
+
+    A rep is ``flagged`` at a step when at least MIN_DEALS_FOR_FLAG of their deals reached the
+    step, their conversion is FLAG_MARGIN (10 points) or more below the rest of their region's
+    (the region without them), and a one-sided exact binomial test of their conversions against
+    that rate gives p < FLAG_ALPHA. Fewer deals: ``small_sample`` (never flagged); a region
+    with fewer than MIN_DEALS_FOR_FLAG deals at the step besides the rep: ``no_peers``; else
+    ``ok``. Open deals count as not (yet) converted, for the rep and the region alike.
+
+    Returns:
+        One row per (region, sales_rep, step): region, sales_rep, step (``lead_to_qualified`` …),
+        n_at_step, n_converted, rep_rate, region_rate (rest of the region), gap (rep_rate −
+        region_rate), p_value (NaN unless tested), verdict (flagged | ok | small_sample |
+        no_peers). Flagged rows first, then by gap, lowest first.
+    """
+    long = funnel_stages_by(con, scope, "sales_rep")
+    stages = stages_used(con)
+    columns = [
+        "region",
+        "sales_rep",
+        "step",
+        "n_at_step",
+        "n_converted",
+        "rep_rate",
+        "region_rate",
+        "gap",
+        "p_value",
+        "verdict",
+    ]
+    if long.empty or len(stages) < 2:
+        return pd.DataFrame(columns=columns)
+    reached = long.pivot_table(
+        index=["region", "sales_rep"], columns="stage", values="reached", dropna=False
+    )
+    parts = []
+    for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
+        part = pd.DataFrame({"n_at_step": reached[a], "n_converted": reached[b]}).reset_index()
+        totals = part.groupby("region", dropna=False)[["n_at_step", "n_converted"]].transform("sum")
+        rest_n = totals["n_at_step"] - part["n_at_step"]
+        rest_x = totals["n_converted"] - part["n_converted"]
+        part["step"] = name
+        part["rep_rate"] = _ratio(part["n_converted"], part["n_at_step"])
+        part["region_rate"] = _ratio(rest_x, rest_n)
+        part["gap"] = part["rep_rate"] - part["region_rate"]
+        testable = (part["n_at_step"] >= MIN_DEALS_FOR_FLAG) & (rest_n >= MIN_DEALS_FOR_FLAG)
+        p = binom.cdf(
+            part["n_converted"], part["n_at_step"], part["region_rate"].fillna(0).clip(0, 1)
+        )
+        part["p_value"] = np.where(testable, p, np.nan)
+        part["verdict"] = np.select(
+            [
+                part["n_at_step"] < MIN_DEALS_FOR_FLAG,
+                rest_n < MIN_DEALS_FOR_FLAG,
+                (part["gap"] <= -FLAG_MARGIN) & (part["p_value"] < FLAG_ALPHA),
+            ],
+            ["small_sample", "no_peers", "flagged"],
+            default="ok",
+        )
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["n_at_step"] = out["n_at_step"].astype("int64")
+    out["n_converted"] = out["n_converted"].astype("int64")
+    out = out.sort_values(
+        ["verdict", "gap"], key=lambda s: s.ne("flagged") if s.name == "verdict" else s
+    )
+    return out[columns].reset_index(drop=True)
+
+
+def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Win rate and step conversion per month, with the number of deals behind each point.
+
+    Win rate is by the month deals closed (won / closed that month); step conversion by the
+    month deals were created (reached next / reached this stage, in that cohort).
+
+    Returns:
+        One row per month × metric: month (first day, a Timestamp), metric (``win_rate`` or a
+        step name such as ``lead_to_qualified``), rate, n_deals (the denominator), in month order.
+    """
+    stages = stages_used(con)
+    long = _rename_keys(
+        _stage_long(_reach(con, _params(scope, stages, "month")), stages, ["group_key"]), "month"
+    )
+    parts = []
+    for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
+        at = long[long["stage"] == a].set_index("month")["reached"]
+        nxt = long[long["stage"] == b].set_index("month")["reached"]
+        parts.append(
+            pd.DataFrame(
+                {"month": at.index, "metric": name, "rate": _ratio(nxt, at), "n_deals": at.values}
+            )
+        )
+    closed = run_sql(con, "funnel/closed", **_params(scope, stages, "close_month"))
+    closed = closed.dropna(subset=["group_key"])
+    n_closed = closed["n_won"] + closed["n_lost"]
+    parts.append(
+        pd.DataFrame(
+            {
+                "month": closed["group_key"],
+                "metric": "win_rate",
+                "rate": _ratio(closed["n_won"], n_closed),
+                "n_deals": n_closed,
+            }
+        )
+    )
+    out = pd.concat(parts, ignore_index=True)
+    out["month"] = pd.to_datetime(out["month"], format="%Y-%m")
+    out["n_deals"] = out["n_deals"].astype("int64")
+    return out.sort_values(["month", "metric"]).reset_index(drop=True)

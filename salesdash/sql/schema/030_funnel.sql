@@ -1,0 +1,35 @@
+-- grain: no tables; macros the funnel queries share (stage order, how far a deal got, grouping).
+-- The canonical stage order: lead 1 → qualified 2 → demo 3 → proposal 4 → won 5 (lost: no rank).
+create or replace macro stage_rank(s) as
+    case s
+        when 'lead' then 1
+        when 'qualified' then 2
+        when 'demo' then 3
+        when 'proposal' then 4
+        when 'won' then 5
+    end;
+
+-- The rank of the last stage an opportunity reached: won deals passed every stage; a lost deal
+-- reached its lost_stage, or assumed_lost_rank when the export does not say (see funnel.py).
+create or replace macro reached_rank(stage, lost_stage, assumed_lost_rank) as
+    case stage
+        when 'won' then 5
+        when 'lost' then coalesce(
+            case when stage_rank(lost_stage) <= 4 then stage_rank(lost_stage) end,
+            assumed_lost_rank
+        )
+        else case when stage_rank(stage) <= 4 then stage_rank(stage) end
+    end;
+
+-- The group an opportunity falls in for a breakdown; month = creation month (a cohort),
+-- close_month = the month it closed (undated or open deals have none).
+create or replace macro funnel_group(dim, region, sales_rep, product, source, created_date, close_date) as
+    case dim
+        when 'region' then region
+        when 'sales_rep' then sales_rep
+        when 'product' then product
+        when 'source' then source
+        when 'month' then strftime(created_date, '%Y-%m')
+        when 'close_month' then strftime(coalesce(close_date, created_date), '%Y-%m')
+        else 'all'
+    end;
