@@ -1,4 +1,4 @@
-"""``funnel [--by …] [--from D --to D] [--json]``: the sales funnel, win rate, cycle and pipeline."""
+"""``funnel [--by …] [--from D --to D] [--json]``: funnel, win rate, cycle and pipeline."""
 
 from __future__ import annotations
 
