@@ -2,11 +2,12 @@
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from salesdash import fmt, funnel, ui
 
-PERCENT = st.column_config.NumberColumn(format="percent")
+AMOUNTS = {"value", "open_amount", "weighted_amount", "won_amount", "weighted_pipeline"}
 
 
 def stage_label(stage: str) -> str:
@@ -27,6 +28,8 @@ def columns(frame) -> dict:
             config[name] = st.column_config.NumberColumn(step_label(name), format="percent")
         elif name.endswith("_rate") or name == "gap":
             config[name] = st.column_config.NumberColumn(ui.t(key), format="percent")
+        elif name in AMOUNTS:
+            config[name] = st.column_config.NumberColumn(ui.t(key), format="localized")
         else:
             config[name] = ui.t(key)
     return config
@@ -63,6 +66,7 @@ win.metric(
         lost=f"{summary.n_lost:,}",
     ),
     delta_color="off",
+    delta_arrow="off",
 )
 cycle.metric(
     ui.t("funnel.metric.cycle"),
@@ -77,6 +81,7 @@ cycle.metric(
         p75=f"{summary.p75_cycle_days:.0f}",
     ),
     delta_color="off",
+    delta_arrow="off",
 )
 weighted.metric(
     ui.t("funnel.metric.weighted"),
@@ -87,6 +92,7 @@ weighted.metric(
         amount=ui.money(summary.open_amount),
     ),
     delta_color="off",
+    delta_arrow="off",
 )
 if summary.n_lost_stage_assumed:
     st.caption(
@@ -164,7 +170,8 @@ st.subheader(ui.t("funnel.section.trend"))
 st.caption(ui.t("funnel.trend_note"))
 trend = ui.query(funnel.conversion_trend, scope)
 trend_chart = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3])
-for metric in trend["metric"].unique():
+for i, metric in enumerate(trend["metric"].unique()):
+    colour = qualitative.Plotly[i % len(qualitative.Plotly)]
     points = trend[trend["metric"] == metric]
     label = ui.t("funnel.trend.win_rate") if metric == "win_rate" else step_label(metric)
     trend_chart.add_trace(
@@ -174,7 +181,8 @@ for metric in trend["metric"].unique():
             name=label,
             legendgroup=metric,
             mode="lines+markers",
-            marker={"size": points["n_deals"].clip(lower=1) ** 0.5 + 4},
+            line={"color": colour},
+            marker={"size": points["n_deals"].clip(lower=1) ** 0.5 + 4, "color": colour},
             customdata=points["n_deals"],
             hovertemplate=f"{label}<br>%{{x|%Y-%m}}: %{{y:.1%}} · n = %{{customdata:,}}"
             "<extra></extra>",
@@ -189,6 +197,8 @@ for metric in trend["metric"].unique():
             name=label,
             legendgroup=metric,
             showlegend=False,
+            marker={"color": colour},
+            hovertemplate=f"{label}<br>%{{x|%Y-%m}}: n = %{{y:,}}<extra></extra>",
         ),
         row=2,
         col=1,

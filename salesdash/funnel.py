@@ -144,12 +144,13 @@ def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -
     ranks = [STAGE_RANK[s] for s in stages]
     all_ranks = list(range(1, WON_RANK + 1))
     if keys:
-        n = reach.pivot_table(
-            index=keys, columns="reached_rank", values=["n", "amount"], aggfunc="sum", dropna=False
-        )
-        index = n.index
-        counts = n["n"].reindex(columns=all_ranks).fillna(0).to_numpy()
-        amounts = n["amount"].reindex(columns=all_ranks).fillna(0).to_numpy()
+        # groupby + unstack keeps only the groups that occur (pivot_table with dropna=False
+        # would make every region × rep combination) and keeps a missing key as its own group.
+        grouped = reach.groupby([*keys, "reached_rank"], dropna=False)[["n", "amount"]].sum()
+        index = grouped["n"].unstack("reached_rank").index
+        counts = grouped["n"].unstack("reached_rank").reindex(columns=all_ranks)
+        amounts = grouped["amount"].unstack("reached_rank").reindex(columns=all_ranks)
+        counts, amounts = counts.fillna(0).to_numpy(), amounts.fillna(0).to_numpy()
     else:
         index = None
         by_rank = reach.groupby("reached_rank")[["n", "amount"]].sum().reindex(all_ranks)
@@ -204,7 +205,8 @@ def _weighted_open(
     open_rows: pd.DataFrame, rates: pd.DataFrame, stages: tuple[str, ...]
 ) -> pd.DataFrame:
     out = open_rows.merge(rates[["stage_rank", "win_rate_from_stage"]], on="stage_rank", how="left")
-    out["weighted_amount"] = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
+    weighted = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
+    out["weighted_amount"] = weighted.round(2)
     out["stage"] = out["stage_rank"].map(dict(enumerate(STAGES, start=1)))
     return out
 
@@ -328,9 +330,7 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
     params = _params(scope, stages, by)
     keys = _group_keys(by)
     long = _stage_long(_reach(con, params), stages, keys)
-    reached = long.pivot_table(
-        index=keys, columns="stage", values="reached", aggfunc="sum", dropna=False
-    )[list(stages)]
+    reached = long.set_index([*keys, "stage"])["reached"].unstack("stage")[list(stages)]
     wide = pd.DataFrame({"n_created": reached[stages[0]]})
     for name, (a, b) in zip(
         step_names(stages), zip(stages[:-1], stages[1:], strict=True), strict=True
@@ -400,9 +400,7 @@ def rep_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     ]
     if long.empty or len(stages) < 2:
         return pd.DataFrame(columns=columns)
-    reached = long.pivot_table(
-        index=["region", "sales_rep"], columns="stage", values="reached", dropna=False
-    )
+    reached = long.set_index(["region", "sales_rep", "stage"])["reached"].unstack("stage")
     parts = []
     for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
         part = pd.DataFrame({"n_at_step": reached[a], "n_converted": reached[b]}).reset_index()
