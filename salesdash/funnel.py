@@ -143,19 +143,13 @@ def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -
     """Counts per (keys, reached_rank) → one row per keys × stage with the funnel columns."""
     ranks = [STAGE_RANK[s] for s in stages]
     all_ranks = list(range(1, WON_RANK + 1))
-    if keys:
-        # groupby + unstack keeps only the groups that occur (pivot_table with dropna=False
-        # would make every region × rep combination) and keeps a missing key as its own group.
-        grouped = reach.groupby([*keys, "reached_rank"], dropna=False)[["n", "amount"]].sum()
-        index = grouped["n"].unstack("reached_rank").index
-        counts = grouped["n"].unstack("reached_rank").reindex(columns=all_ranks)
-        amounts = grouped["amount"].unstack("reached_rank").reindex(columns=all_ranks)
-        counts, amounts = counts.fillna(0).to_numpy(), amounts.fillna(0).to_numpy()
-    else:
-        index = None
-        by_rank = reach.groupby("reached_rank")[["n", "amount"]].sum().reindex(all_ranks)
-        counts = by_rank["n"].fillna(0).to_numpy()[None, :]
-        amounts = by_rank["amount"].fillna(0).to_numpy()[None, :]
+    # groupby + unstack keeps only the groups that occur (pivot_table with dropna=False would
+    # make every region × rep combination) and keeps a missing key as its own group.
+    grouped = reach.groupby([*keys, "reached_rank"], dropna=False)[["n", "amount"]].sum()
+    counts = grouped["n"].unstack("reached_rank").reindex(columns=all_ranks)
+    index = counts.index
+    amounts = grouped["amount"].unstack("reached_rank").reindex(columns=all_ranks)
+    counts, amounts = counts.fillna(0).to_numpy(), amounts.fillna(0).to_numpy()
     # Reached stage r = every deal whose last stage is r or later: a reversed cumulative sum.
     reached = counts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
     value = amounts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
@@ -174,14 +168,68 @@ def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -
             "drop_off": (previous - reached).ravel().astype("int64"),
         }
     )
-    if keys:
-        key_frame = index.to_frame(index=False).loc[np.repeat(np.arange(len(index)), len(stages))]
-        frame = pd.concat([key_frame.reset_index(drop=True), frame], axis=1)
-    return frame
+    key_frame = index.to_frame(index=False).loc[np.repeat(np.arange(len(index)), len(stages))]
+    return pd.concat([key_frame.reset_index(drop=True), frame], axis=1)
 
 
-def _reach(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
-    return run_sql(con, "funnel/reach", **params)
+def _facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
+    """The one-scan aggregate every figure is derived from (see sql/funnel/facts.sql)."""
+    facts = run_sql(con, "funnel/facts", **params)
+    return facts.astype({"reached_rank": "float64"})
+
+
+def _reach(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Opportunities created in the period per keys × reached_rank: n, amount, assumed lost."""
+    rows = facts[facts["is_created_in_period"] & facts["reached_rank"].notna()]
+    cols = ["n", "amount", "n_lost_stage_assumed"]
+    out = rows.groupby([*keys, "reached_rank"], dropna=False)[cols].sum().reset_index()
+    return out.astype({"reached_rank": "int64"})
+
+
+def _closed(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Deals closed in the period per group: n_won, n_lost, won_amount, win_rate."""
+    rows = facts[facts["is_closed_in_period"]]
+    won = rows["stage"].eq("won")
+    rows = rows.assign(
+        n_won=rows["n"].where(won, 0),
+        n_lost=rows["n"].where(~won, 0),
+        won_amount=rows["amount"].where(won, 0.0),
+    )
+    out = rows.groupby(keys, dropna=False)[["n_won", "n_lost", "won_amount"]].sum().reset_index()
+    out["win_rate"] = _ratio(out["n_won"], out["n_won"] + out["n_lost"])
+    return out
+
+
+def _stage_win_rates(facts: pd.DataFrame) -> pd.DataFrame:
+    """Per open stage rank: won / closed among closed deals of any date that reached it."""
+    closed = facts[facts["stage"].isin(["won", "lost"]) & facts["reached_rank"].notna()]
+    closed = closed.assign(n_won=closed["n"].where(closed["stage"].eq("won"), 0))
+    by_rank = closed.groupby("reached_rank")[["n_won", "n"]].sum()
+    by_rank = by_rank.reindex([float(r) for r in range(1, WON_RANK + 1)], fill_value=0)
+    tail = by_rank.iloc[::-1].cumsum().iloc[::-1].iloc[: WON_RANK - 1]
+    return pd.DataFrame(
+        {
+            "stage_rank": [float(r) for r in range(1, WON_RANK)],
+            "win_rate_from_stage": _ratio(tail["n_won"], tail["n"]),
+        }
+    )
+
+
+def _open(facts: pd.DataFrame, keys: list[str], rates: pd.DataFrame) -> pd.DataFrame:
+    """Open deals created in the period per keys × stage_rank, weighted by the stage win rate."""
+    rows = facts[facts["is_created_in_period"] & facts["stage"].isin(OPEN_STAGES)]
+    rows = rows.assign(n_without_amount=rows["n"] - rows["n_with_amount"])
+    cols = ["n", "amount", "n_without_amount"]
+    out = rows.groupby([*keys, "reached_rank"], dropna=False)[cols].sum().reset_index()
+    out = out.rename(columns={"n": "n_open", "amount": "open_amount", "reached_rank": "stage_rank"})
+    out = out.merge(rates, on="stage_rank", how="left")
+    weighted = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
+    out["weighted_amount"] = weighted.round(2)
+    return out
+
+
+def _cycle(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
+    return run_sql(con, "funnel/cycle", **params)
 
 
 def funnel_stages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -193,22 +241,7 @@ def funnel_stages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         first stage), cumulative_rate (reached / reached at the first stage), drop_off (deals
         lost between the previous stage and this one; 0 for the first).
     """
-    stages = stages_used(con)
-    return _stage_long(_reach(con, _params(scope, stages)), stages, [])
-
-
-def _stage_win_rates(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
-    return run_sql(con, "funnel/stage_win_rates", **params)
-
-
-def _weighted_open(
-    open_rows: pd.DataFrame, rates: pd.DataFrame, stages: tuple[str, ...]
-) -> pd.DataFrame:
-    out = open_rows.merge(rates[["stage_rank", "win_rate_from_stage"]], on="stage_rank", how="left")
-    weighted = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
-    out["weighted_amount"] = weighted.round(2)
-    out["stage"] = out["stage_rank"].map(dict(enumerate(STAGES, start=1)))
-    return out
+    return funnel_summary(con, scope).stages
 
 
 def open_pipeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -220,18 +253,18 @@ def open_pipeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         reached the stage; NaN without history), weighted_amount (open_amount ×
         win_rate_from_stage, 0 without history).
     """
-    stages = stages_used(con)
-    return _open_pipeline(con, _params(scope, stages), stages)
+    return funnel_summary(con, scope).open_pipeline
 
 
-def _open_pipeline(
-    con: duckdb.DuckDBPyConnection, params: dict[str, Any], stages: tuple[str, ...]
-) -> pd.DataFrame:
-    rows = run_sql(con, "funnel/open", **params)
-    used = pd.DataFrame({"stage_rank": [STAGE_RANK[s] for s in stages[:-1]]})
-    rows = used.merge(rows.drop(columns=["group_key", "group_region"]), how="left")
-    rows = rows.fillna({"n_open": 0, "open_amount": 0.0, "n_without_amount": 0})
-    out = _weighted_open(rows, _stage_win_rates(con, params), stages)
+def _pipeline_by_stage(facts: pd.DataFrame, stages: tuple[str, ...]) -> pd.DataFrame:
+    used = pd.DataFrame({"stage_rank": [float(STAGE_RANK[s]) for s in stages[:-1]]})
+    rates = _stage_win_rates(facts)
+    rows = _open(facts, ["group_key"], rates).drop(columns=["group_key", "win_rate_from_stage"])
+    out = used.merge(rows, on="stage_rank", how="left").merge(rates, on="stage_rank", how="left")
+    out = out.fillna(
+        {"n_open": 0, "open_amount": 0.0, "n_without_amount": 0, "weighted_amount": 0.0}
+    )
+    out["stage"] = out["stage_rank"].astype(int).map(dict(enumerate(STAGES, start=1)))
     out = out.astype({"n_open": "int64", "n_without_amount": "int64"})
     return out[
         [
@@ -249,39 +282,41 @@ def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummar
     """The funnel, win rate, sales cycle and weighted open pipeline of a scope (see module doc)."""
     stages = stages_used(con)
     params = _params(scope, stages)
-    reach = _reach(con, params)
-    stage_table = _stage_long(reach, stages, [])
-    closed = run_sql(con, "funnel/closed", **params)
-    row = closed.iloc[0] if len(closed) else None
-    n_won = int(row["n_won"]) if row is not None else 0
-    n_lost = int(row["n_lost"]) if row is not None else 0
-    pipeline = _open_pipeline(con, params, stages)
-    undated = run_sql(con, "funnel/undated", **params)
-    assumed = _assumed_lost_stage(stages)
+    facts = _facts(con, params)
+    reach = _reach(facts, ["group_key"])
+    if reach.empty:
+        reach = pd.DataFrame(
+            {"group_key": ["all"], "reached_rank": [1], "n": [0], "amount": [0.0]}
+        ).assign(n_lost_stage_assumed=0)
+    stage_table = _stage_long(reach, stages, ["group_key"]).drop(columns="group_key")
+    closed = _closed(facts, ["group_key"])
+    n_won = int(closed["n_won"].sum())
+    n_lost = int(closed["n_lost"].sum())
+    cycle = _cycle(con, params)
+    quartiles = cycle.iloc[0] if len(cycle) else pd.Series(dtype=float)
+    pipeline = _pipeline_by_stage(facts, stages)
+    undated = facts[facts["is_undated"]].groupby("stage")["n"].sum()
+    undated = undated.sort_index(key=lambda s: s.map(STAGE_RANK).fillna(WON_RANK + 1))
     return FunnelSummary(
         stages=stage_table,
         open_pipeline=pipeline,
-        n_created=int(stage_table["reached"].iloc[0]) if len(stage_table) else 0,
+        n_created=int(stage_table["reached"].iloc[0]),
         n_won=n_won,
         n_lost=n_lost,
-        won_amount=float(row["won_amount"]) if row is not None else 0.0,
+        won_amount=float(closed["won_amount"].sum()),
         win_rate=_none_if_nan(_ratio(n_won, n_won + n_lost)),
         n_open=int(pipeline["n_open"].sum()),
         open_amount=float(pipeline["open_amount"].sum()),
         weighted_pipeline=float(pipeline["weighted_amount"].sum()),
         n_open_without_amount=int(pipeline["n_without_amount"].sum()),
-        median_cycle_days=_none_if_nan(row["median_cycle_days"]) if row is not None else None,
-        p25_cycle_days=_none_if_nan(row["p25_cycle_days"]) if row is not None else None,
-        p75_cycle_days=_none_if_nan(row["p75_cycle_days"]) if row is not None else None,
-        n_undated=int(undated["n"].sum()),
-        undated_by_stage=dict(zip(undated["stage"], undated["n"].astype(int), strict=True)),
-        n_lost_stage_assumed=_lost_stage_assumed(con, params),
-        assumed_lost_stage=assumed,
+        median_cycle_days=_none_if_nan(quartiles.get("median_cycle_days")),
+        p25_cycle_days=_none_if_nan(quartiles.get("p25_cycle_days")),
+        p75_cycle_days=_none_if_nan(quartiles.get("p75_cycle_days")),
+        n_undated=int(undated.sum()),
+        undated_by_stage={stage: int(n) for stage, n in undated.items()},
+        n_lost_stage_assumed=int(reach["n_lost_stage_assumed"].sum()),
+        assumed_lost_stage=_assumed_lost_stage(stages),
     )
-
-
-def _lost_stage_assumed(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> int:
-    return int(run_sql(con, "funnel/lost_stage_assumed", **params)["n"].iloc[0])
 
 
 def _group_keys(by: str) -> list[str]:
@@ -306,8 +341,9 @@ def funnel_stages_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
     """
     _check_by(by)
     stages = stages_used(con)
-    reach = _reach(con, _params(scope, stages, by))
-    return _rename_keys(_stage_long(reach, stages, _group_keys(by)), by)
+    keys = _group_keys(by)
+    reach = _reach(_facts(con, _params(scope, stages, by)), keys)
+    return _rename_keys(_stage_long(reach, stages, keys), by)
 
 
 def step_names(stages: tuple[str, ...]) -> list[str]:
@@ -323,29 +359,30 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         n_won, n_lost, win_rate, won_amount, median_cycle_days, n_open, open_amount,
         weighted_pipeline, then ``<step>_rate`` per step (``lead_to_qualified_rate`` …).
         Closed-deal figures follow the win-rate convention of the module doc (deals closed in the
-        period; for ``month``, the cohort's closed deals). Sorted by n_created, largest first.
+        period; for ``month``, the cohort's closed deals). Groups with deals created or closed in
+        the period appear; sorted by n_created, then n_won, largest first.
     """
     _check_by(by)
     stages = stages_used(con)
     params = _params(scope, stages, by)
     keys = _group_keys(by)
-    long = _stage_long(_reach(con, params), stages, keys)
+    facts = _facts(con, params)
+    long = _stage_long(_reach(facts, keys), stages, keys)
     reached = long.set_index([*keys, "stage"])["reached"].unstack("stage")[list(stages)]
     wide = pd.DataFrame({"n_created": reached[stages[0]]})
-    for name, (a, b) in zip(
-        step_names(stages), zip(stages[:-1], stages[1:], strict=True), strict=True
-    ):
+    steps = zip(step_names(stages), stages[:-1], stages[1:], strict=True)
+    for name, a, b in steps:
         wide[f"{name}_rate"] = _ratio(reached[b], reached[a])
     wide = wide.reset_index()
-    closed = run_sql(con, "funnel/closed", **params)
-    closed["win_rate"] = _ratio(closed["n_won"], closed["n_won"] + closed["n_lost"])
-    open_rows = run_sql(con, "funnel/open", **params)
-    weighted = _weighted_open(open_rows, _stage_win_rates(con, params), stages)
-    open_by_group = weighted.groupby(keys, dropna=False)[
+    cycle = _cycle(con, params)[[*keys, "median_cycle_days"]]
+    open_rows = _open(facts, keys, _stage_win_rates(facts))
+    open_by_group = open_rows.groupby(keys, dropna=False)[
         ["n_open", "open_amount", "weighted_amount"]
     ].sum()
-    out = wide.merge(closed, on=keys, how="outer").merge(
-        open_by_group.reset_index(), on=keys, how="outer"
+    out = (
+        wide.merge(_closed(facts, keys), on=keys, how="outer")
+        .merge(cycle, on=keys, how="left")
+        .merge(open_by_group.reset_index(), on=keys, how="outer")
     )
     counts = ["n_created", "n_won", "n_lost", "n_open"]
     out = out.fillna({c: 0 for c in counts} | {"won_amount": 0.0, "open_amount": 0.0})
@@ -446,9 +483,8 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         step name such as ``lead_to_qualified``), rate, n_deals (the denominator), in month order.
     """
     stages = stages_used(con)
-    long = _rename_keys(
-        _stage_long(_reach(con, _params(scope, stages, "month")), stages, ["group_key"]), "month"
-    )
+    reach = _reach(_facts(con, _params(scope, stages, "month")), ["group_key"])
+    long = _rename_keys(_stage_long(reach, stages, ["group_key"]), "month")
     parts = []
     for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
         at = long[long["stage"] == a].set_index("month")["reached"]
@@ -458,16 +494,15 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
                 {"month": at.index, "metric": name, "rate": _ratio(nxt, at), "n_deals": at.values}
             )
         )
-    closed = run_sql(con, "funnel/closed", **_params(scope, stages, "close_month"))
+    closed = _closed(_facts(con, _params(scope, stages, "close_month")), ["group_key"])
     closed = closed.dropna(subset=["group_key"])
-    n_closed = closed["n_won"] + closed["n_lost"]
     parts.append(
         pd.DataFrame(
             {
                 "month": closed["group_key"],
                 "metric": "win_rate",
-                "rate": _ratio(closed["n_won"], n_closed),
-                "n_deals": n_closed,
+                "rate": closed["win_rate"],
+                "n_deals": closed["n_won"] + closed["n_lost"],
             }
         )
     )

@@ -7,7 +7,7 @@ with used as (
     select lost_stage as s from opportunities
 )
 
-select s as stage, stage_rank(s) as stage_rank
+select s as stage, open_stage_rank(s) as stage_rank
 from used
-where stage_rank(s) <= 4
+where open_stage_rank(s) is not null
 order by stage_rank

