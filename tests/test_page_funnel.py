@@ -59,3 +59,28 @@ def test_a_channel_filter_explains_that_it_does_not_apply(app):
     at = app.switch_page("app_pages/funnel.py").run()
     assert not at.exception
     assert any("lead source" in i.value for i in at.info)
+
+
+def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypatch, maven):
+    from streamlit.testing.v1 import AppTest
+
+    from salesdash import ingest
+    from tests.conftest import APP
+
+    path = tmp_path / "maven.duckdb"
+    con = db.connect(path)
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    con.close()
+    monkeypatch.setenv("SALESDASH_DB", str(path))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["period"] = "all"
+    at.switch_page("app_pages/funnel.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "500 opportunities have no created date (Lead: 500)" in captions
+    assert "2,473 lost deals have no lost stage" in captions
+    assert "1,589 open deals have no amount" in captions
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Win rate"] == "63.2%"
+    assert at.dataframe[0].value["stage"].tolist() == ["Lead", "Qualified", "Won"]
