@@ -114,12 +114,8 @@ def _assumed_lost_stage(stages: tuple[str, ...]) -> str:
     return stages[-2] if len(stages) > 1 else "lead"
 
 
-def _params(scope: Scope, stages: tuple[str, ...], by: str = "") -> dict[str, Any]:
-    return {
-        **scope.params(),
-        "by": by,
-        "assumed_lost_rank": STAGE_RANK[_assumed_lost_stage(stages)],
-    }
+def _params(scope: Scope, by: str = "") -> dict[str, Any]:
+    return {**scope.params(), "by": by}
 
 
 def _check_by(by: str) -> None:
@@ -172,15 +168,32 @@ def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -
     return pd.concat([key_frame.reset_index(drop=True), frame], axis=1)
 
 
-def _facts(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
-    """The one-scan aggregate every figure is derived from (see sql/funnel/facts.sql)."""
-    facts = run_sql(con, "funnel/facts", **params)
-    return facts.astype({"reached_rank": "float64"})
+def _facts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: str = ""
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The one-scan aggregate every figure is derived from (see sql/funnel/facts.sql), with the
+    assumed rank filled in for lost deals without lost_stage, and the funnel's stages.
+
+    Without region/rep/product filters the aggregate covers every opportunity, so the stages the
+    data uses come from it instead of a second scan.
+    """
+    params = _params(scope, by)
+    facts = run_sql(con, "funnel/facts", **params).astype({"reached_rank": "float64"})
+    if any(params[k] for k in ("regions", "sales_reps", "products")):
+        stages = stages_used(con)
+    else:
+        ranks = facts.loc[facts["stage"].ne("won"), "reached_rank"].dropna().unique()
+        stages = (*(STAGES[int(r) - 1] for r in sorted(ranks)), "won")
+    assumed = facts["stage"].eq("lost") & facts["reached_rank"].isna()
+    facts["is_lost_stage_assumed"] = assumed
+    facts.loc[assumed, "reached_rank"] = float(STAGE_RANK[_assumed_lost_stage(stages)])
+    return facts, stages
 
 
 def _reach(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Opportunities created in the period per keys × reached_rank: n, amount, assumed lost."""
     rows = facts[facts["is_created_in_period"] & facts["reached_rank"].notna()]
+    rows = rows.assign(n_lost_stage_assumed=rows["n"].where(rows["is_lost_stage_assumed"], 0))
     cols = ["n", "amount", "n_lost_stage_assumed"]
     out = rows.groupby([*keys, "reached_rank"], dropna=False)[cols].sum().reset_index()
     return out.astype({"reached_rank": "int64"})
@@ -280,9 +293,8 @@ def _pipeline_by_stage(facts: pd.DataFrame, stages: tuple[str, ...]) -> pd.DataF
 
 def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummary:
     """The funnel, win rate, sales cycle and weighted open pipeline of a scope (see module doc)."""
-    stages = stages_used(con)
-    params = _params(scope, stages)
-    facts = _facts(con, params)
+    params = _params(scope)
+    facts, stages = _facts(con, scope)
     reach = _reach(facts, ["group_key"])
     if reach.empty:
         reach = pd.DataFrame(
@@ -340,9 +352,9 @@ def funnel_stages_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         the period are absent.
     """
     _check_by(by)
-    stages = stages_used(con)
     keys = _group_keys(by)
-    reach = _reach(_facts(con, _params(scope, stages, by)), keys)
+    facts, stages = _facts(con, scope, by)
+    reach = _reach(facts, keys)
     return _rename_keys(_stage_long(reach, stages, keys), by)
 
 
@@ -363,10 +375,9 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         the period appear; sorted by n_created, then n_won, largest first.
     """
     _check_by(by)
-    stages = stages_used(con)
-    params = _params(scope, stages, by)
+    params = _params(scope, by)
     keys = _group_keys(by)
-    facts = _facts(con, params)
+    facts, stages = _facts(con, scope, by)
     long = _stage_long(_reach(facts, keys), stages, keys)
     reached = long.set_index([*keys, "stage"])["reached"].unstack("stage")[list(stages)]
     wide = pd.DataFrame({"n_created": reached[stages[0]]})
@@ -422,7 +433,7 @@ def rep_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         no_peers). Flagged rows first, then by gap, lowest first.
     """
     long = funnel_stages_by(con, scope, "sales_rep")
-    stages = stages_used(con)
+    stages = tuple(long["stage"].drop_duplicates()) if len(long) else stages_used(con)
     columns = [
         "region",
         "sales_rep",
@@ -482,8 +493,8 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         One row per month × metric: month (first day, a Timestamp), metric (``win_rate`` or a
         step name such as ``lead_to_qualified``), rate, n_deals (the denominator), in month order.
     """
-    stages = stages_used(con)
-    reach = _reach(_facts(con, _params(scope, stages, "month")), ["group_key"])
+    facts, stages = _facts(con, scope, "month")
+    reach = _reach(facts, ["group_key"])
     long = _rename_keys(_stage_long(reach, stages, ["group_key"]), "month")
     parts = []
     for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
@@ -494,7 +505,7 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
                 {"month": at.index, "metric": name, "rate": _ratio(nxt, at), "n_deals": at.values}
             )
         )
-    closed = _closed(_facts(con, _params(scope, stages, "close_month")), ["group_key"])
+    closed = _closed(_facts(con, scope, "close_month")[0], ["group_key"])
     closed = closed.dropna(subset=["group_key"])
     parts.append(
         pd.DataFrame(

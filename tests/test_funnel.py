@@ -93,6 +93,10 @@ def test_the_funnel_shows_only_the_stages_the_data_uses(con, insert):
     )
     summary = funnel.funnel_summary(con, JAN)
     assert summary.stages["stage"].tolist() == ["lead", "qualified", "won"]
+    # With a filter the stages come from their own query over every row: the same answer.
+    assert funnel.stages_used(con) == ("lead", "qualified", "won")
+    east = funnel.funnel_summary(con, Scope(start_date=date(2025, 1, 1), regions=("East",)))
+    assert east.stages["reached"].tolist() == [4, 3, 1]
     # The lost deal without lost_stage is counted up to qualified, the stage before won.
     assert summary.stages["reached"].tolist() == [4, 3, 1]
     assert (summary.assumed_lost_stage, summary.n_lost_stage_assumed) == ("qualified", 1)
@@ -125,7 +129,9 @@ def test_weighted_pipeline_uses_the_historical_win_rate_from_each_stage(con, ins
     assert pipeline.loc["lead", "weighted_amount"] == pytest.approx(10 / 3, abs=0.005)
     # z (open proposal from 2024) is not in January's pipeline.
     assert pipeline.loc["proposal", "n_open"] == 0
-    assert funnel.funnel_summary(con, JAN).weighted_pipeline == pytest.approx(80 + 10 / 3, abs=0.005)
+    assert funnel.funnel_summary(con, JAN).weighted_pipeline == pytest.approx(
+        80 + 10 / 3, abs=0.005
+    )
 
 
 def test_cohorts_by_creation_month_leave_undated_rows_out_and_count_them(con, insert):

@@ -8,12 +8,12 @@ create or replace macro open_stage_rank(s) as
     list_position(['lead', 'qualified', 'demo', 'proposal'], s);
 
 -- The rank of the last stage an opportunity reached: won deals passed every stage; a lost deal
--- reached its lost_stage, or assumed_lost_rank when the export does not say (see funnel.py).
+-- reached its lost_stage (null when the export does not say: funnel.py applies its rule).
 -- list_position rather than a CASE per stage name: it is several times faster on 1M rows.
-create or replace macro reached_rank(stage, lost_stage, assumed_lost_rank) as
+create or replace macro reached_rank(stage, lost_stage) as
     case
         when stage = 'won' then 5
-        when stage = 'lost' then coalesce(open_stage_rank(lost_stage), assumed_lost_rank)
+        when stage = 'lost' then open_stage_rank(lost_stage)
         else open_stage_rank(stage)
     end;
 
