@@ -372,7 +372,7 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         weighted_pipeline, then ``<step>_rate`` per step (``lead_to_qualified_rate`` …).
         Closed-deal figures follow the win-rate convention of the module doc (deals closed in the
         period; for ``month``, the cohort's closed deals). Groups with deals created or closed in
-        the period appear; sorted by n_created, then n_won, largest first.
+        the period appear; sorted by n_created, then n_won, largest first (months: in order).
     """
     _check_by(by)
     params = _params(scope, by)
@@ -412,7 +412,10 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         "weighted_pipeline",
         *[f"{name}_rate" for name in step_names(stages)],
     ]
-    out = out[columns].sort_values(["n_created", "n_won"], ascending=False, kind="stable")
+    if by == "month":
+        out = out[columns].sort_values("group_key")
+    else:
+        out = out[columns].sort_values(["n_created", "n_won"], ascending=False, kind="stable")
     return _rename_keys(out.reset_index(drop=True), by)
 
 

@@ -146,7 +146,7 @@ def test_cohorts_by_creation_month_leave_undated_rows_out_and_count_them(con, in
     ]
     insert(con, "opportunities", rows)
     months = funnel.funnel_breakdown(con, Scope(), "month").set_index("month")
-    assert months.index.tolist() == ["2025-02", "2025-01"]
+    assert months.index.tolist() == ["2025-01", "2025-02"]
     assert months.loc["2025-01", "n_created"] == 2
     assert months.loc["2025-02", "n_created"] == 3
     assert months.loc["2025-01", "lead_to_qualified_rate"] == 0.5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from typing import Any
 
 import duckdb
@@ -109,6 +110,12 @@ def _print_headline(d: dict[str, Any], indent: str = "") -> None:
 
 
 def run_funnel(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    if args.channel:
+        print(
+            "note: --channel does not apply to opportunities (their source is where the lead "
+            "came from, not a sales channel)",
+            file=sys.stderr,
+        )
     out = result_dict(con, args)
     if args.json:
         print_json(out)
