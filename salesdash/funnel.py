@@ -35,7 +35,7 @@ denominator is zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -135,110 +135,125 @@ def _none_if_nan(x: Any) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def _stage_long(reach: pd.DataFrame, stages: tuple[str, ...], keys: list[str]) -> pd.DataFrame:
-    """Counts per (keys, reached_rank) → one row per keys × stage with the funnel columns."""
-    ranks = [STAGE_RANK[s] for s in stages]
-    all_ranks = list(range(1, WON_RANK + 1))
-    # groupby + unstack keeps only the groups that occur (pivot_table with dropna=False would
-    # make every region × rep combination) and keeps a missing key as its own group.
-    grouped = reach.groupby([*keys, "reached_rank"], dropna=False)[["n", "amount"]].sum()
-    counts = grouped["n"].unstack("reached_rank").reindex(columns=all_ranks)
-    index = counts.index
-    amounts = grouped["amount"].unstack("reached_rank").reindex(columns=all_ranks)
-    counts, amounts = counts.fillna(0).to_numpy(), amounts.fillna(0).to_numpy()
-    # Reached stage r = every deal whose last stage is r or later: a reversed cumulative sum.
-    reached = counts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
-    value = amounts[:, ::-1].cumsum(axis=1)[:, ::-1][:, [r - 1 for r in ranks]]
+@dataclass(frozen=True)
+class _Groups:
+    """Every figure per group, as arrays (one row per group), from one aggregated scan.
+
+    reached / value: (groups, 5) deals created in the period reaching rank ≥ 1…5 and their amount;
+    n_won, n_lost, won_amount: deals closed in the period; n_open, open_amount, n_without_amount:
+    (groups, 4) open deals created in the period by open stage; rates: (4,) historical win rate
+    from each open stage (closed deals of any date); undated: stage → n without created_date.
+    """
+
+    keys: pd.DataFrame
+    stages: tuple[str, ...]
+    reached: np.ndarray
+    value: np.ndarray
+    n_lost_stage_assumed: np.ndarray
+    n_won: np.ndarray
+    n_lost: np.ndarray
+    won_amount: np.ndarray
+    n_open: np.ndarray
+    open_amount: np.ndarray
+    n_without_amount: np.ndarray
+    rates: np.ndarray
+    undated: dict[str, int]
+
+    @property
+    def weighted(self) -> np.ndarray:
+        """(groups, 4) open amount × the historical win rate from its stage (0 without one)."""
+        return np.round(self.open_amount * np.nan_to_num(self.rates), 2)
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str = "") -> _Groups:
+    """Run sql/funnel/facts.sql (one scan) and fold it into per-group arrays with numpy.
+
+    A lost deal without a known lost_stage comes back with no rank; it gets the assumed one
+    here. Without region/rep/product filters the aggregate covers every opportunity, so the
+    stages the data uses come from it instead of a second scan.
+    """
+    params = _params(scope, by)
+    facts = run_sql(con, "funnel/facts", **params)
+    keys = _group_keys(by)
+    stage = facts["stage"].to_numpy(dtype=object)
+    rank = facts["reached_rank"].to_numpy(dtype=float, na_value=np.nan)
+    if any(params[k] for k in ("regions", "sales_reps", "products")):
+        stages = stages_used(con)
+    else:
+        used = np.unique(rank[(stage != "won") & ~np.isnan(rank)])
+        stages = (*(STAGES[int(r) - 1] for r in used), "won")
+    is_assumed = (stage == "lost") & np.isnan(rank)
+    rank[is_assumed] = STAGE_RANK[_assumed_lost_stage(stages)]
+    has_rank = ~np.isnan(rank)
+    r = np.where(has_rank, rank, 1).astype(int) - 1
+    grouped = facts.groupby(keys, dropna=False, sort=False)
+    codes = grouped.ngroup().to_numpy()
+    key_frame = grouped.size().index.to_frame(index=False)
+    n_groups = len(key_frame)
+    n = facts["n"].to_numpy(dtype=float)
+    amount = facts["amount"].to_numpy(dtype=float)
+    created = facts["is_created_in_period"].to_numpy(dtype=bool)
+    closed = facts["is_closed_in_period"].to_numpy(dtype=bool)
+    won, lost = stage == "won", stage == "lost"
+    is_open = np.isin(stage, OPEN_STAGES)
+
+    def per_group(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], weights[mask], minlength=n_groups)
+
+    def per_group_rank(mask: np.ndarray, weights: np.ndarray, n_ranks: int) -> np.ndarray:
+        idx = codes[mask] * n_ranks + r[mask]
+        flat = np.bincount(idx, weights[mask], minlength=n_groups * n_ranks)
+        return flat.reshape(n_groups, n_ranks)
+
+    def reverse_cumsum(a: np.ndarray) -> np.ndarray:
+        return a[..., ::-1].cumsum(axis=-1)[..., ::-1]
+
+    in_funnel = created & has_rank
+    open_now = created & is_open
+    closed_any = (won | lost) & has_rank
+    won_tail = reverse_cumsum(np.bincount(r[closed_any & won], n[closed_any & won], WON_RANK))
+    closed_tail = reverse_cumsum(np.bincount(r[closed_any], n[closed_any], WON_RANK))
+    undated = facts[facts["is_undated"]].groupby("stage")["n"].sum()
+    undated = undated.sort_index(key=lambda s: s.map(STAGE_RANK).fillna(WON_RANK + 1))
+    return _Groups(
+        keys=key_frame,
+        stages=stages,
+        reached=reverse_cumsum(per_group_rank(in_funnel, n, WON_RANK)),
+        value=reverse_cumsum(per_group_rank(in_funnel, amount, WON_RANK)),
+        n_lost_stage_assumed=per_group(created & is_assumed, n),
+        n_won=per_group(closed & won, n),
+        n_lost=per_group(closed & lost, n),
+        won_amount=per_group(closed & won, amount),
+        n_open=per_group_rank(open_now, n, WON_RANK - 1),
+        open_amount=per_group_rank(open_now, amount, WON_RANK - 1),
+        n_without_amount=per_group_rank(
+            open_now, n - facts["n_with_amount"].to_numpy(dtype=float), WON_RANK - 1
+        ),
+        rates=_ratio(won_tail[: WON_RANK - 1], closed_tail[: WON_RANK - 1]),
+        undated={str(k): int(v) for k, v in undated.items()},
+    )
+
+
+def _stage_long(groups: _Groups, rows: np.ndarray) -> pd.DataFrame:
+    """One row per group (of ``rows``) × funnel stage, with the group's key columns first."""
+    stages = groups.stages
+    cols = [STAGE_RANK[s] - 1 for s in stages]
+    reached = groups.reached[rows][:, cols]
+    value = groups.value[rows][:, cols]
     previous = np.concatenate([reached[:, :1], reached[:, :-1]], axis=1)
+    first = np.tile(np.arange(len(stages)) == 0, len(reached))
     frame = pd.DataFrame(
         {
             "stage": np.tile(np.array(stages, dtype=object), len(reached)),
             "reached": reached.ravel().astype("int64"),
             "value": value.ravel(),
-            "step_rate": np.where(
-                np.tile(np.arange(len(stages)) == 0, len(reached)),
-                np.nan,
-                _ratio(reached, previous).ravel(),
-            ),
+            "step_rate": np.where(first, np.nan, _ratio(reached, previous).ravel()),
             "cumulative_rate": _ratio(reached, reached[:, :1]).ravel(),
             "drop_off": (previous - reached).ravel().astype("int64"),
         }
     )
-    key_frame = index.to_frame(index=False).loc[np.repeat(np.arange(len(index)), len(stages))]
-    return pd.concat([key_frame.reset_index(drop=True), frame], axis=1)
-
-
-def _facts(
-    con: duckdb.DuckDBPyConnection, scope: Scope, by: str = ""
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The one-scan aggregate every figure is derived from (see sql/funnel/facts.sql), with the
-    assumed rank filled in for lost deals without lost_stage, and the funnel's stages.
-
-    Without region/rep/product filters the aggregate covers every opportunity, so the stages the
-    data uses come from it instead of a second scan.
-    """
-    params = _params(scope, by)
-    facts = run_sql(con, "funnel/facts", **params).astype({"reached_rank": "float64"})
-    if any(params[k] for k in ("regions", "sales_reps", "products")):
-        stages = stages_used(con)
-    else:
-        ranks = facts.loc[facts["stage"].ne("won"), "reached_rank"].dropna().unique()
-        stages = (*(STAGES[int(r) - 1] for r in sorted(ranks)), "won")
-    assumed = facts["stage"].eq("lost") & facts["reached_rank"].isna()
-    facts["is_lost_stage_assumed"] = assumed
-    facts.loc[assumed, "reached_rank"] = float(STAGE_RANK[_assumed_lost_stage(stages)])
-    return facts, stages
-
-
-def _reach(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Opportunities created in the period per keys × reached_rank: n, amount, assumed lost."""
-    rows = facts[facts["is_created_in_period"] & facts["reached_rank"].notna()]
-    rows = rows.assign(n_lost_stage_assumed=rows["n"].where(rows["is_lost_stage_assumed"], 0))
-    cols = ["n", "amount", "n_lost_stage_assumed"]
-    out = rows.groupby([*keys, "reached_rank"], dropna=False)[cols].sum().reset_index()
-    return out.astype({"reached_rank": "int64"})
-
-
-def _closed(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Deals closed in the period per group: n_won, n_lost, won_amount, win_rate."""
-    rows = facts[facts["is_closed_in_period"]]
-    won = rows["stage"].eq("won")
-    rows = rows.assign(
-        n_won=rows["n"].where(won, 0),
-        n_lost=rows["n"].where(~won, 0),
-        won_amount=rows["amount"].where(won, 0.0),
-    )
-    out = rows.groupby(keys, dropna=False)[["n_won", "n_lost", "won_amount"]].sum().reset_index()
-    out["win_rate"] = _ratio(out["n_won"], out["n_won"] + out["n_lost"])
-    return out
-
-
-def _stage_win_rates(facts: pd.DataFrame) -> pd.DataFrame:
-    """Per open stage rank: won / closed among closed deals of any date that reached it."""
-    closed = facts[facts["stage"].isin(["won", "lost"]) & facts["reached_rank"].notna()]
-    closed = closed.assign(n_won=closed["n"].where(closed["stage"].eq("won"), 0))
-    by_rank = closed.groupby("reached_rank")[["n_won", "n"]].sum()
-    by_rank = by_rank.reindex([float(r) for r in range(1, WON_RANK + 1)], fill_value=0)
-    tail = by_rank.iloc[::-1].cumsum().iloc[::-1].iloc[: WON_RANK - 1]
-    return pd.DataFrame(
-        {
-            "stage_rank": [float(r) for r in range(1, WON_RANK)],
-            "win_rate_from_stage": _ratio(tail["n_won"], tail["n"]),
-        }
-    )
-
-
-def _open(facts: pd.DataFrame, keys: list[str], rates: pd.DataFrame) -> pd.DataFrame:
-    """Open deals created in the period per keys × stage_rank, weighted by the stage win rate."""
-    rows = facts[facts["is_created_in_period"] & facts["stage"].isin(OPEN_STAGES)]
-    rows = rows.assign(n_without_amount=rows["n"] - rows["n_with_amount"])
-    cols = ["n", "amount", "n_without_amount"]
-    out = rows.groupby([*keys, "reached_rank"], dropna=False)[cols].sum().reset_index()
-    out = out.rename(columns={"n": "n_open", "amount": "open_amount", "reached_rank": "stage_rank"})
-    out = out.merge(rates, on="stage_rank", how="left")
-    weighted = out["open_amount"] * out["win_rate_from_stage"].fillna(0)
-    out["weighted_amount"] = weighted.round(2)
-    return out
+    keys = groups.keys.iloc[np.repeat(np.flatnonzero(rows), len(stages))]
+    return pd.concat([keys.reset_index(drop=True), frame], axis=1)
 
 
 def _cycle(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pd.DataFrame:
@@ -269,53 +284,53 @@ def open_pipeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return funnel_summary(con, scope).open_pipeline
 
 
-def _pipeline_by_stage(facts: pd.DataFrame, stages: tuple[str, ...]) -> pd.DataFrame:
-    used = pd.DataFrame({"stage_rank": [float(STAGE_RANK[s]) for s in stages[:-1]]})
-    rates = _stage_win_rates(facts)
-    rows = _open(facts, ["group_key"], rates).drop(columns=["group_key", "win_rate_from_stage"])
-    out = used.merge(rows, on="stage_rank", how="left").merge(rates, on="stage_rank", how="left")
-    out = out.fillna(
-        {"n_open": 0, "open_amount": 0.0, "n_without_amount": 0, "weighted_amount": 0.0}
-    )
-    out["stage"] = out["stage_rank"].astype(int).map(dict(enumerate(STAGES, start=1)))
-    out = out.astype({"n_open": "int64", "n_without_amount": "int64"})
-    return out[
-        [
-            "stage",
+def _single(groups: _Groups) -> _Groups:
+    """The one group of an ungrouped aggregate, or zeros when there are no rows at all."""
+    if len(groups.keys):
+        return groups
+    zeros = {
+        name: np.zeros((1, *getattr(groups, name).shape[1:]))
+        for name in (
+            "reached",
+            "value",
+            "n_lost_stage_assumed",
+            "n_won",
+            "n_lost",
+            "won_amount",
             "n_open",
             "open_amount",
             "n_without_amount",
-            "win_rate_from_stage",
-            "weighted_amount",
-        ]
-    ]
+        )
+    }
+    return replace(groups, keys=pd.DataFrame({"group_key": ["all"]}), **zeros)
 
 
 def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummary:
     """The funnel, win rate, sales cycle and weighted open pipeline of a scope (see module doc)."""
-    params = _params(scope)
-    facts, stages = _facts(con, scope)
-    reach = _reach(facts, ["group_key"])
-    if reach.empty:
-        reach = pd.DataFrame(
-            {"group_key": ["all"], "reached_rank": [1], "n": [0], "amount": [0.0]}
-        ).assign(n_lost_stage_assumed=0)
-    stage_table = _stage_long(reach, stages, ["group_key"]).drop(columns="group_key")
-    closed = _closed(facts, ["group_key"])
-    n_won = int(closed["n_won"].sum())
-    n_lost = int(closed["n_lost"].sum())
-    cycle = _cycle(con, params)
+    groups = _single(_aggregate(con, scope))
+    stages = groups.stages
+    stage_table = _stage_long(groups, np.array([True])).drop(columns="group_key")
+    open_cols = [STAGE_RANK[s] - 1 for s in stages[:-1]]
+    pipeline = pd.DataFrame(
+        {
+            "stage": list(stages[:-1]),
+            "n_open": groups.n_open[0, open_cols].astype("int64"),
+            "open_amount": groups.open_amount[0, open_cols],
+            "n_without_amount": groups.n_without_amount[0, open_cols].astype("int64"),
+            "win_rate_from_stage": groups.rates[open_cols],
+            "weighted_amount": groups.weighted[0, open_cols],
+        }
+    )
+    n_won, n_lost = int(groups.n_won[0]), int(groups.n_lost[0])
+    cycle = _cycle(con, _params(scope))
     quartiles = cycle.iloc[0] if len(cycle) else pd.Series(dtype=float)
-    pipeline = _pipeline_by_stage(facts, stages)
-    undated = facts[facts["is_undated"]].groupby("stage")["n"].sum()
-    undated = undated.sort_index(key=lambda s: s.map(STAGE_RANK).fillna(WON_RANK + 1))
     return FunnelSummary(
         stages=stage_table,
         open_pipeline=pipeline,
         n_created=int(stage_table["reached"].iloc[0]),
         n_won=n_won,
         n_lost=n_lost,
-        won_amount=float(closed["won_amount"].sum()),
+        won_amount=float(groups.won_amount[0]),
         win_rate=_none_if_nan(_ratio(n_won, n_won + n_lost)),
         n_open=int(pipeline["n_open"].sum()),
         open_amount=float(pipeline["open_amount"].sum()),
@@ -324,9 +339,9 @@ def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummar
         median_cycle_days=_none_if_nan(quartiles.get("median_cycle_days")),
         p25_cycle_days=_none_if_nan(quartiles.get("p25_cycle_days")),
         p75_cycle_days=_none_if_nan(quartiles.get("p75_cycle_days")),
-        n_undated=int(undated.sum()),
-        undated_by_stage={stage: int(n) for stage, n in undated.items()},
-        n_lost_stage_assumed=int(reach["n_lost_stage_assumed"].sum()),
+        n_undated=sum(groups.undated.values()),
+        undated_by_stage=groups.undated,
+        n_lost_stage_assumed=int(groups.n_lost_stage_assumed[0]),
         assumed_lost_stage=_assumed_lost_stage(stages),
     )
 
@@ -352,10 +367,8 @@ def funnel_stages_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         the period are absent.
     """
     _check_by(by)
-    keys = _group_keys(by)
-    facts, stages = _facts(con, scope, by)
-    reach = _reach(facts, keys)
-    return _rename_keys(_stage_long(reach, stages, keys), by)
+    groups = _aggregate(con, scope, by)
+    return _rename_keys(_stage_long(groups, groups.reached[:, 0] > 0), by)
 
 
 def step_names(stages: tuple[str, ...]) -> list[str]:
@@ -375,47 +388,28 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
         the period appear; sorted by n_created, then n_won, largest first (months: in order).
     """
     _check_by(by)
-    params = _params(scope, by)
+    groups = _aggregate(con, scope, by)
     keys = _group_keys(by)
-    facts, stages = _facts(con, scope, by)
-    long = _stage_long(_reach(facts, keys), stages, keys)
-    reached = long.set_index([*keys, "stage"])["reached"].unstack("stage")[list(stages)]
-    wide = pd.DataFrame({"n_created": reached[stages[0]]})
-    steps = zip(step_names(stages), stages[:-1], stages[1:], strict=True)
-    for name, a, b in steps:
-        wide[f"{name}_rate"] = _ratio(reached[b], reached[a])
-    wide = wide.reset_index()
-    cycle = _cycle(con, params)[[*keys, "median_cycle_days"]]
-    open_rows = _open(facts, keys, _stage_win_rates(facts))
-    open_by_group = open_rows.groupby(keys, dropna=False)[
-        ["n_open", "open_amount", "weighted_amount"]
-    ].sum()
-    out = (
-        wide.merge(_closed(facts, keys), on=keys, how="outer")
-        .merge(cycle, on=keys, how="left")
-        .merge(open_by_group.reset_index(), on=keys, how="outer")
-    )
-    counts = ["n_created", "n_won", "n_lost", "n_open"]
-    out = out.fillna({c: 0 for c in counts} | {"won_amount": 0.0, "open_amount": 0.0})
-    out = out.fillna({"weighted_amount": 0.0}).astype({c: "int64" for c in counts})
-    out = out.rename(columns={"weighted_amount": "weighted_pipeline"})
-    columns = [
-        *keys,
-        "n_created",
-        "n_won",
-        "n_lost",
-        "win_rate",
-        "won_amount",
-        "median_cycle_days",
-        "n_open",
-        "open_amount",
-        "weighted_pipeline",
-        *[f"{name}_rate" for name in step_names(stages)],
-    ]
+    stages = groups.stages
+    out = groups.keys.copy()
+    out["n_created"] = groups.reached[:, 0].astype("int64")
+    out["n_won"] = groups.n_won.astype("int64")
+    out["n_lost"] = groups.n_lost.astype("int64")
+    out["win_rate"] = _ratio(groups.n_won, groups.n_won + groups.n_lost)
+    out["won_amount"] = groups.won_amount
+    cycle = _cycle(con, _params(scope, by))[[*keys, "median_cycle_days"]]
+    out = out.merge(cycle, on=keys, how="left")
+    out["n_open"] = groups.n_open.sum(axis=1).astype("int64")
+    out["open_amount"] = groups.open_amount.sum(axis=1)
+    out["weighted_pipeline"] = groups.weighted.sum(axis=1)
+    for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
+        reached = groups.reached
+        out[f"{name}_rate"] = _ratio(reached[:, STAGE_RANK[b] - 1], reached[:, STAGE_RANK[a] - 1])
+    out = out[(out["n_created"] > 0) | (out["n_won"] + out["n_lost"] > 0)]
     if by == "month":
-        out = out[columns].sort_values("group_key")
+        out = out.sort_values("group_key")
     else:
-        out = out[columns].sort_values(["n_created", "n_won"], ascending=False, kind="stable")
+        out = out.sort_values(["n_created", "n_won"], ascending=False, kind="stable")
     return _rename_keys(out.reset_index(drop=True), by)
 
 
@@ -496,27 +490,28 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         One row per month × metric: month (first day, a Timestamp), metric (``win_rate`` or a
         step name such as ``lead_to_qualified``), rate, n_deals (the denominator), in month order.
     """
-    facts, stages = _facts(con, scope, "month")
-    reach = _reach(facts, ["group_key"])
-    long = _rename_keys(_stage_long(reach, stages, ["group_key"]), "month")
+    cohorts = _aggregate(con, scope, "month")
+    rows = cohorts.reached[:, 0] > 0
+    months = cohorts.keys["group_key"].to_numpy()[rows]
     parts = []
-    for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
-        at = long[long["stage"] == a].set_index("month")["reached"]
-        nxt = long[long["stage"] == b].set_index("month")["reached"]
+    for name, a, b in zip(
+        step_names(cohorts.stages), cohorts.stages[:-1], cohorts.stages[1:], strict=True
+    ):
+        at = cohorts.reached[rows, STAGE_RANK[a] - 1]
+        nxt = cohorts.reached[rows, STAGE_RANK[b] - 1]
         parts.append(
-            pd.DataFrame(
-                {"month": at.index, "metric": name, "rate": _ratio(nxt, at), "n_deals": at.values}
-            )
+            pd.DataFrame({"month": months, "metric": name, "rate": _ratio(nxt, at), "n_deals": at})
         )
-    closed = _closed(_facts(con, scope, "close_month")[0], ["group_key"])
-    closed = closed.dropna(subset=["group_key"])
+    closing = _aggregate(con, scope, "close_month")
+    n_closed = closing.n_won + closing.n_lost
+    rows = (n_closed > 0) & closing.keys["group_key"].notna().to_numpy()
     parts.append(
         pd.DataFrame(
             {
-                "month": closed["group_key"],
+                "month": closing.keys["group_key"].to_numpy()[rows],
                 "metric": "win_rate",
-                "rate": closed["win_rate"],
-                "n_deals": closed["n_won"] + closed["n_lost"],
+                "rate": _ratio(closing.n_won[rows], n_closed[rows]),
+                "n_deals": n_closed[rows],
             }
         )
     )
