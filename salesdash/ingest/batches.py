@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def preview_file(
     """
     _check_kind(kind)
     path = Path(path)
-    with reading.open_source(path, n_sample=n_rows) as src:
+    with reading.open_source(path, n_sample=n_rows, full=False) as src:
         mapping, remembered = _mapping_for(con, kind, src.header, None)
         width = len(src.header)
         rows = pd.DataFrame(
@@ -158,25 +159,22 @@ def ingest_file(
                 f"{path.name}: not {_a(kind)} file — missing "
                 f"{mapping_mod.describe_missing(kind, missing)}{hint}"
             )
-        total = reading.count_records(src.csv_path)
-        if total == 0:
+        if not src.sample:
             raise InputError(f"{path.name}: header only, no data rows")
         report(0.1, "checking")
-        sha = reading.sha256(path)
+        # counting records and hashing read the file in Python while DuckDB loads it
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
+        facts = pool.submit(lambda: (reading.count_records(src.csv_path), reading.sha256(path)))
+        pool.shutdown(wait=False)
         parsing.install_macros(con)
         sources = parsing.source_names(src.header, used)
         types = table_types(con, kind)
         opts = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
         date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
         first = parsing.date_order(con, opts, date_sources, src.sample, src.header, day_first)
-        select = parsing.stage_select(kind, types, sources, day_first=first)
-        if kind == "orders" and "order_id" not in sources:
-            raw = ", ".join(f"c{i}" for i in range(len(src.header)))
-            select = select.replace(
-                "cast(null as VARCHAR) as order_id",
-                f"'row-' || left(md5(concat_ws(chr(31), {raw})), 16) as order_id",
-                1,
-            )
+        select = parsing.stage_select(
+            kind, types, sources, day_first=first, n_columns=len(src.header)
+        )
         report(0.2, "loading")
         con.execute("begin transaction")
         try:
@@ -186,13 +184,12 @@ def ingest_file(
                 path,
                 file_name,
                 src.encoding,
-                sha,
+                facts,
                 src.header,
                 used,
                 sources,
                 select,
                 opts,
-                total,
                 max_bad_rate,
                 user_name,
                 report,
@@ -214,34 +211,36 @@ def _load(
     path: Path,
     file_name: str | None,
     encoding: str,
-    sha: str,
+    facts: Future[tuple[int, str]],
     header: list[str],
     used: dict[str, str | None],
     sources: dict[str, str],
-    select: str,
+    select: parsing.StageQuery,
     opts: parsing.ReadOptions,
-    total: int,
     max_bad_rate: float,
     user_name: str | None,
     report: Progress,
 ) -> BatchResult:
+    """Scan 1 inserts the good new rows straight from the file (one write, as a bare
+    ``create table as`` does); scan 2, only when scan 1 did not account for every record, finds
+    the rejected ones with their record numbers."""
     name = file_name or path.name
-    batch_id = scalar(con, "select nextval('batch_id_seq')")
-    stage = f"sd_stage_{int(batch_id)}"
-    con.execute(
-        f"create table {stage} as select\n    {select}\nfrom {parsing.READ_CSV}",  # noqa: S608
-        opts.params(),
-    )
-    staged = scalar(con, f"select count(*) from {stage}")  # noqa: S608
+    batch_id = int(scalar(con, "select nextval('batch_id_seq')"))
+    loaded = _insert(con, kind, select, opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
-    if staged + len(csv_lines) != total:
+    total, sha = facts.result()
+    report(0.6, "validating")
+    if loaded + len(csv_lines) == total:
+        n_parsed, bad = loaded, []
+    else:
+        n_parsed, bad = _value_rejects(con, select, opts)
+    if n_parsed + len(csv_lines) != total:
         raise InputError(
-            f"{name}: {total} data lines in the file but only {staged + len(csv_lines)} could be "
+            f"{name}: {total} data lines in the file but {n_parsed + len(csv_lines)} could be "
             "read consistently; the file may be truncated or in another format"
         )
-    report(0.6, "validating")
-    rejects = _rejects(con, stage, csv_rejects, csv_lines)
+    rejects = _rejects_frame(bad, csv_rejects, csv_lines)
     n_rejected = len(rejects)
     if n_rejected > max_bad_rate * total:
         first = rejects.iloc[0]
@@ -251,15 +250,15 @@ def _load(
             f"{' column ' + first.column if first.column else ''}: {first.reason}"
         )
     report(0.7, "deduplicating")
-    loaded = _insert(con, kind, stage, batch_id, sources)
-    good = staged - (n_rejected - len(csv_lines))
-    duplicate = good - loaded
-    if loaded + n_rejected + duplicate != total:
-        raise InputError(f"{name}: row count mismatch (internal error); nothing was loaded")
+    loaded -= _drop_duplicates_within_file(con, kind, batch_id)
+    duplicate = n_parsed - len(bad) - loaded
+    if loaded + n_rejected + duplicate != total or duplicate < 0:
+        raise InputError(f"{name}: row counts do not add up (internal error); nothing was loaded")
+    if kind in _INHERITS_REGION:
+        execute_sql(con, f"ingest/inherit_region_{kind}", batch_id=batch_id)
     if kind == "teams":
         for target in _INHERITS_REGION:
             execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
-    con.execute(f"drop table {stage}")
     warnings = product_warnings(con, kind, batch_id)
     con.execute(
         "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
@@ -281,7 +280,7 @@ def _load(
     report(0.9, "refreshing rollups")
     rollups.refresh(con)
     return BatchResult(
-        batch_id=int(batch_id),
+        batch_id=batch_id,
         kind=kind,
         file_name=name,
         file_sha256=sha,
@@ -296,92 +295,102 @@ def _load(
     )
 
 
-def _rejects(
-    con: duckdb.DuckDBPyConnection,
-    stage: str,
-    csv_rejects: list[tuple[int, str, str]],
-    csv_lines: list[int],
-) -> pd.DataFrame:
-    """One row per rejected record: line (record number + 1: the header is line 1), column,
-    value, reason. Lines DuckDB could not split come from its reject table."""
-    bad = con.execute(
-        f"select rowid as r, reject_column, reject_value, reject_reason from {stage} "  # noqa: S608
-        "where reject_reason is not null order by rowid"
-    ).df()
-    records = bad["r"].to_numpy(dtype=np.int64) + 1
-    if csv_lines and len(records):
-        # staged row r is the r-th record DuckDB could split; skip the records it could not
-        below = np.array(csv_lines, dtype=np.int64) - 1 - np.arange(len(csv_lines))
-        records = records + np.searchsorted(below, records, side="right")
-    values = pd.DataFrame(
-        {
-            "line": records + 1,
-            "column": bad["reject_column"].astype(object),
-            "value": bad["reject_value"].astype(object),
-            "reason": bad["reject_reason"].astype(object),
-        }
-    )
-    seen: dict[int, tuple[str, str]] = {}
-    for line, typ, message in csv_rejects:
-        seen.setdefault(int(line), (typ, message))
-    lines = pd.DataFrame(
-        {
-            "line": list(seen),
-            "column": [None] * len(seen),
-            "value": [None] * len(seen),
-            "reason": [_CSV_ERRORS.get(t, t.lower()) for t, _ in seen.values()],
-        }
-    )
-    frames = [f for f in (values, lines) if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in REJECT_COLUMNS}).astype(
-            {"line": "int64"}
-        )
-    out = pd.concat(frames, ignore_index=True).sort_values("line", kind="stable")
-    return out.reset_index(drop=True).astype({"line": "int64"})
-
-
 def _insert(
-    con: duckdb.DuckDBPyConnection, kind: str, stage: str, batch_id: int, sources: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    select: parsing.StageQuery,
+    opts: parsing.ReadOptions,
+    batch_id: int,
+    sources: dict[str, str],
 ) -> int:
-    """Insert the good staged rows whose natural key is new; return how many went in."""
+    """Insert the file's good rows whose natural key is not in the table yet; return how many."""
     columns = list(table_types(con, kind))
     keys = KEYS[kind]
-    rows = f"select rowid as _row, * from {stage} where reject_reason is null"  # noqa: S608
+    rows = f"select * from ({select.sql(parsing.READ_CSV)}) where reject_reason is null"
     if kind == "orders" and "line_no" not in sources:
         # several lines of one order: their position within the order in the file is the key
         rows = (
-            "select * replace (cast(row_number() over (partition by order_id order by _row)"
-            f" as integer) as line_no) from ({rows})"
+            "select * replace (cast(row_number() over (partition by order_id order by _rec)"
+            " as integer) as line_no) from (select row_number() over () as _rec, * from"
+            f" ({select.sql(parsing.READ_CSV)})) where reject_reason is null"
         )
-    key_list = ", ".join(keys)
-    dupes_in_file = scalar(
-        con,
-        f"select count(*) - count(distinct ({key_list})) from ({rows})",  # noqa: S608
-    )
-    if dupes_in_file:
-        # the same key twice in one file: the first row counts, the others are duplicates
-        rows = (
-            f"select * from ({rows}) qualify row_number() over "  # noqa: S608
-            f"(partition by {key_list} order by _row) = 1"
-        )
-    match = " and ".join(f"k.{k} is not distinct from s.{k}" for k in keys)
-    select_cols = [f"s.{c}" for c in columns]
-    target_cols = list(columns)
-    join = ""
-    if kind in _INHERITS_REGION:
-        select_cols[columns.index("region")] = "coalesce(s.region, t.region)"
-        select_cols.append(
-            "case when s.region is null and t.region is not null then t.batch_id end"
-        )
-        target_cols.append("region_from_batch")
-        join = "left join teams t on s.region is null and t.sales_rep = s.sales_rep"
+    new_only = ""
+    if scalar(con, f"select count(*) > 0 from {kind}"):  # noqa: S608
+        match = " and ".join(f"k.{k} is not distinct from s.{k}" for k in keys)
+        new_only = f"where not exists (select 1 from {kind} as k where {match})"
     sql = (
-        f"insert into {kind} (batch_id, {', '.join(target_cols)}) "  # noqa: S608
-        f"select $batch_id, {', '.join(select_cols)} from ({rows}) s {join} "
-        f"where not exists (select 1 from {kind} k where {match})"
+        f"insert into {kind} (batch_id, {', '.join(columns)}) "  # noqa: S608
+        f"select $batch_id, {', '.join('s.' + c for c in columns)} from ({rows}) as s {new_only}"
     )
-    return int(con.execute(sql, {"batch_id": batch_id}).fetchall()[0][0])
+    return int(con.execute(sql, {**opts.params(), "batch_id": batch_id}).fetchall()[0][0])
+
+
+def _value_rejects(
+    con: duckdb.DuckDBPyConnection, select: parsing.StageQuery, opts: parsing.ReadOptions
+) -> tuple[int, list[dict]]:
+    """Scan 2: how many records DuckDB split into fields, and the ones with a bad value
+    (record number among those, column, value, reason), in file order."""
+    sql = (
+        "select count(*) as n_parsed, list({'rec': _rec, 'column': reject_column, "
+        "'value': reject_value, 'reason': reject_reason} order by _rec) "
+        "filter (where reject_reason is not null) as bad "
+        "from (select row_number() over () as _rec, reject_column, reject_value, reject_reason "
+        f"from ({select.sql(parsing.READ_CSV)}))"
+    )
+    n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
+    con.execute("drop table if exists sd_csv_rejects")
+    con.execute("drop table if exists sd_csv_scans")
+    return int(n_parsed), bad or []
+
+
+def _drop_duplicates_within_file(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> int:
+    """The same natural key twice in one file: keep the first row; return how many went.
+
+    The check counts distinct key hashes (8 bytes a row, not the key text): a hash collision can
+    only make it look for duplicates that the exact delete then does not find.
+    """
+    key_list = ", ".join(KEYS[kind])
+    extra = scalar(
+        con,
+        f"select count(*) - count(distinct hash({key_list})) from {kind} where batch_id = ?",  # noqa: S608
+        [batch_id],
+    )
+    if not extra:
+        return 0
+    removed = con.execute(
+        f"delete from {kind} where batch_id = $b and rowid not in ("  # noqa: S608
+        f"select min(rowid) from {kind} where batch_id = $b group by {key_list})",
+        {"b": batch_id},
+    ).fetchall()[0][0]
+    return int(removed)
+
+
+def _rejects_frame(
+    bad: list[dict], csv_rejects: list[tuple[int, str, str]], csv_lines: list[int]
+) -> pd.DataFrame:
+    """One row per rejected record: line (record number + 1: the header is line 1), column,
+    value, reason. Lines DuckDB could not split into fields come from its reject table."""
+    records = np.array([b["rec"] for b in bad], dtype=np.int64)
+    if csv_lines and len(records):
+        # record k of those DuckDB could split: skip the records it could not split
+        below = np.array(csv_lines, dtype=np.int64) - 1 - np.arange(len(csv_lines))
+        records = records + np.searchsorted(below, records, side="right")
+    seen: dict[int, tuple[str, str]] = {}
+    for line, typ, message in csv_rejects:
+        seen.setdefault(int(line), (typ, message))
+    out = pd.DataFrame(
+        {
+            "line": np.concatenate([records + 1, np.array(list(seen), dtype=np.int64)]),
+            "column": pd.Series([b["column"] for b in bad] + [None] * len(seen), dtype=object),
+            "value": pd.Series([b["value"] for b in bad] + [None] * len(seen), dtype=object),
+            "reason": pd.Series(
+                [b["reason"] for b in bad]
+                + [_CSV_ERRORS.get(t, t.lower()) for t, _ in seen.values()],
+                dtype=object,
+            ),
+        }
+    )
+    return out.sort_values("line", kind="stable").reset_index(drop=True)
 
 
 def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:

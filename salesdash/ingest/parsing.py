@@ -115,9 +115,9 @@ def _dmy_shaped(text: str) -> bool:
 
 
 def stage_select(
-    kind: str, types: dict[str, str], sources: dict[str, str], *, day_first: bool
-) -> str:
-    """The select list that types one file row into canonical columns plus its first problem.
+    kind: str, types: dict[str, str], sources: dict[str, str], *, day_first: bool, n_columns: int
+) -> StageQuery:
+    """The query that types one file row into canonical columns plus its first problem.
 
     ``types`` is canonical column → SQL type (from the table); ``sources`` canonical column →
     generated source name. Columns without a source are null.
@@ -132,11 +132,11 @@ def stage_select(
         raw = f"nullif(trim({src}), '')"
         if col in _STAGE_COLUMNS:
             typed[col] = f"sd_stage({src})"
-            checks.append((col, raw, "unknown stage (accepted: " + ", ".join(STAGES) + ")"))
+            checks.append((col, src, "unknown stage (accepted: " + ", ".join(STAGES) + ")"))
         elif col == "channel":
             typed[col] = f"sd_channel({src})"
         elif col == "scope" and kind == "targets":
-            checks.append((col, raw, "unknown scope (accepted: " + ", ".join(SCOPES) + ")"))
+            checks.append((col, src, "unknown scope (accepted: " + ", ".join(SCOPES) + ")"))
             typed[col] = (
                 f"case when lower(trim({src})) in ({_quoted(SCOPES)}) then lower(trim({src})) end"
             )
@@ -144,43 +144,66 @@ def stage_select(
             typed[col] = f"lower({raw})"
         elif sql_type == "DATE":
             typed[col] = f"sd_date({src}, {'true' if day_first else 'false'})"
-            checks.append((col, raw, "not a date"))
+            checks.append((col, src, "not a date"))
         elif sql_type == "DOUBLE":
             typed[col] = f"sd_number({src})"
-            checks.append((col, raw, "not a number"))
+            checks.append((col, src, "not a number"))
         elif sql_type == "INTEGER":
             typed[col] = f"sd_integer({src})"
-            checks.append((col, raw, "not a whole number"))
+            checks.append((col, src, "not a whole number"))
         else:
             typed[col] = raw
-    if kind == "orders" and "revenue" not in sources and {"quantity", "unit_price"} <= set(sources):
-        typed["revenue"] = f"{typed['quantity']} * {typed['unit_price']}"
-    elif kind == "orders" and {"quantity", "unit_price"} <= set(sources):
-        typed["revenue"] = (
-            f"coalesce({typed['revenue']}, {typed['quantity']} * {typed['unit_price']})"
-        )
+    if kind == "orders" and {"quantity", "unit_price"} <= set(sources):
+        # revenue derived only where the file has none; a revenue that is there but unreadable
+        # is a bad value, not a reason to fall back
+        derived = f"{typed['quantity']} * {typed['unit_price']}"
+        if "revenue" in sources:
+            src = sources["revenue"]
+            derived = f"case when trim({src}) <> '' then {typed['revenue']} else {derived} end"
+        typed["revenue"] = derived
+    if kind == "orders" and "order_id" not in sources:
+        # each row is its own order, named by its content so that reloading it is a duplicate
+        raw_row = ", ".join(f"c{i}" for i in range(n_columns))
+        typed["order_id"] = f"'row-' || left(md5(concat_ws(chr(31), {raw_row})), 16)"
     if kind == "targets" and "period" in sources:
         label = sources["period"]
         typed["period_start"] = f"coalesce({typed['period_start']}, sd_period_start({label}))"
         typed["period_end"] = f"coalesce({typed['period_end']}, sd_period_end({label}))"
-        checks.append(("period", f"nullif(trim({label}), '')", "not a period label"))
+        checks.append(("period", label, "not a period label"))
         typed["period"] = f"sd_period_start({label})"
     required = _required_after_parsing(kind, sources)
+    # Two levels, so each conversion runs once: the inner select converts (and passes on the text
+    # of checked columns), the outer one only compares its results.
+    inner = [f"{expr} as {col}" for col, expr in typed.items()]
+    inner += sorted({src for _, src, _ in checks})
+    # a value that is there (not blank) but did not convert; the cheap test first
     problems = [
-        (col, raw, reason, f"{raw} is not null and {typed[col]} is null")
-        for col, raw, reason in checks
+        (col, src, why, f"{col} is null and {src} is not null and trim({src}) <> ''")
+        for col, src, why in checks
     ]
-    problems += [(col, "null", "missing (required)", f"{typed[col]} is null") for col in required]
+    problems += [(col, "null", "missing (required)", f"{col} is null") for col in required]
     problem_col = _first_case([(cond, _literal(col)) for col, _, _, cond in problems])
     problem_val = _first_case([(cond, raw) for _, raw, _, cond in problems])
     problem_why = _first_case([(cond, _literal(why)) for _, _, why, cond in problems])
-    select = [f"{expr} as {col}" for col, expr in typed.items() if col in types]
-    select += [
+    outer = [col for col in typed if col in types]
+    outer += [
         f"{problem_col} as reject_column",
         f"{problem_val} as reject_value",
         f"{problem_why} as reject_reason",
     ]
-    return ",\n    ".join(select)
+    return StageQuery(",\n    ".join(outer), ",\n        ".join(inner))
+
+
+@dataclass(frozen=True)
+class StageQuery:
+    """``select {outer} from (select {inner} from <file>)``: typed rows and their first problem."""
+
+    outer: str
+    inner: str
+
+    def sql(self, source: str) -> str:
+        inner = f"select\n        {self.inner}\n    from {source}"
+        return f"select\n    {self.outer}\nfrom (\n    {inner}\n)"
 
 
 def _required_after_parsing(kind: str, sources: dict[str, str]) -> list[str]:

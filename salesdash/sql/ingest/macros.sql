@@ -13,10 +13,10 @@ create or replace temp macro sd_date_slow(t, day_first) as (
         when regexp_full_match(t, '\d{4}年\d{1,2}月\d{1,2}日?')
             then try_strptime(rtrim(t, '日') || '日', '%Y年%m月%d日')::date
         when regexp_full_match(t, '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
-            then try_strptime(
-                regexp_replace(t, '[/.]', '-', 'g'),
-                case when day_first then '%d-%m-%Y' else '%m-%d-%Y' end
-            )::date
+            then case
+                when day_first then try_strptime(regexp_replace(t, '[/.]', '-', 'g'), '%d-%m-%Y')
+                else try_strptime(regexp_replace(t, '[/.]', '-', 'g'), '%m-%d-%Y')
+            end::date
         -- Excel serial day numbers: 1954-10-03 .. 2119-01-07 (day 0 is 1899-12-30)
         when regexp_full_match(t, '\d{5}(\.\d+)?')
             and try_cast(t as double) between 20000 and 80000
@@ -26,13 +26,13 @@ create or replace temp macro sd_date_slow(t, day_first) as (
 );
 
 create or replace temp macro sd_date(s, day_first) as (
-    case
-        when s is null or trim(s) = '' then null
-        else coalesce(
-            try_cast(trim(s) as date),
-            sd_date_slow(split_part(replace(trim(s), 'T', ' '), ' ', 1), day_first)
-        )
-    end
+    coalesce(
+        try_cast(s as date),
+        case
+            when trim(s) <> ''
+                then sd_date_slow(split_part(replace(trim(s), 'T', ' '), ' ', 1), day_first)
+        end
+    )
 );
 
 
@@ -70,16 +70,14 @@ create or replace temp macro sd_number_slow(t) as (
 );
 
 create or replace temp macro sd_number(s) as (
-    case
-        when s is null or trim(s) = '' then null
-        else coalesce(try_cast(trim(s) as double), sd_number_slow(trim(s)))
-    end
+    coalesce(try_cast(s as double), case when trim(s) <> '' then sd_number_slow(trim(s)) end)
 );
 
 
--- A whole number (line numbers): as sd_number, but only when it has no fraction.
+-- A whole number (line numbers): plain digits; '3.0' is 3, '3.5' is not a line number (a bare
+-- cast to integer would round it to 4).
 create or replace temp macro sd_integer(s) as (
-    case when sd_number(s) = floor(sd_number(s)) then cast(sd_number(s) as integer) end
+    case when try_cast(s as double) = try_cast(s as integer) then try_cast(s as integer) end
 );
 
 -- A canonical stage from English or Chinese names (null for names not recognised).
@@ -101,8 +99,7 @@ create or replace temp macro sd_stage(s) as (
     end
 );
 
--- A canonical channel from common English and Chinese names; other names are kept as written.
-create or replace temp macro sd_channel(s) as (
+create or replace temp macro sd_channel_slow(s) as (
     case
         when s is null or trim(s) = '' then null
         else coalesce(
@@ -118,6 +115,11 @@ create or replace temp macro sd_channel(s) as (
             trim(s)
         )
     end
+);
+
+-- A canonical channel from common English and Chinese names; other names are kept as written.
+create or replace temp macro sd_channel(s) as (
+    case when s in ('direct', 'store', 'online') then s else sd_channel_slow(s) end
 );
 
 -- Targets: the first and last day of a period label 2025, 2025-Q3, 2025Q3, 2025-07, 2025/7,
