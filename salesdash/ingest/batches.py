@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def preview_file(
     """
     _check_kind(kind)
     path = Path(path)
-    with reading.open_source(path, n_sample=n_rows) as src:
+    with reading.open_source(path, n_sample=n_rows, full=False) as src:
         mapping, remembered = _mapping_for(con, kind, src.header, None)
         width = len(src.header)
         rows = pd.DataFrame(
@@ -158,11 +159,13 @@ def ingest_file(
                 f"{path.name}: not {_a(kind)} file — missing "
                 f"{mapping_mod.describe_missing(kind, missing)}{hint}"
             )
-        total = reading.count_records(src.csv_path)
-        if total == 0:
+        if not src.sample:
             raise InputError(f"{path.name}: header only, no data rows")
         report(0.1, "checking")
-        sha = reading.sha256(path)
+        # counting records and hashing read the file in Python while DuckDB loads it
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
+        facts = pool.submit(lambda: (reading.count_records(src.csv_path), reading.sha256(path)))
+        pool.shutdown(wait=False)
         parsing.install_macros(con)
         sources = parsing.source_names(src.header, used)
         types = table_types(con, kind)
@@ -181,13 +184,12 @@ def ingest_file(
                 path,
                 file_name,
                 src.encoding,
-                sha,
+                facts,
                 src.header,
                 used,
                 sources,
                 select,
                 opts,
-                total,
                 max_bad_rate,
                 user_name,
                 report,
@@ -209,13 +211,12 @@ def _load(
     path: Path,
     file_name: str | None,
     encoding: str,
-    sha: str,
+    facts: Future[tuple[int, str]],
     header: list[str],
     used: dict[str, str | None],
     sources: dict[str, str],
     select: parsing.StageQuery,
     opts: parsing.ReadOptions,
-    total: int,
     max_bad_rate: float,
     user_name: str | None,
     report: Progress,
@@ -228,6 +229,7 @@ def _load(
     loaded = _insert(con, kind, select, opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
+    total, sha = facts.result()
     report(0.6, "validating")
     if loaded + len(csv_lines) == total:
         n_parsed, bad = loaded, []
@@ -342,11 +344,15 @@ def _value_rejects(
 
 
 def _drop_duplicates_within_file(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> int:
-    """The same natural key twice in one file: keep the first row; return how many went."""
+    """The same natural key twice in one file: keep the first row; return how many went.
+
+    The check counts distinct key hashes (8 bytes a row, not the key text): a hash collision can
+    only make it look for duplicates that the exact delete then does not find.
+    """
     key_list = ", ".join(KEYS[kind])
     extra = scalar(
         con,
-        f"select count(*) - count(distinct ({key_list})) from {kind} where batch_id = ?",  # noqa: S608
+        f"select count(*) - count(distinct hash({key_list})) from {kind} where batch_id = ?",  # noqa: S608
         [batch_id],
     )
     if not extra:
