@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.scope import Scope
 
@@ -220,7 +221,7 @@ def rfm_summary(rfm: pd.DataFrame, as_of: date) -> RfmSummary:
     return RfmSummary(
         as_of=as_of,
         n_customers=len(rfm),
-        revenue=float(rfm["monetary"].sum()),
+        revenue=round(float(rfm["monetary"].sum()), 2),
         segments={
             row.segment: {
                 "n_customers": int(row.n_customers),
@@ -238,3 +239,22 @@ def rfm_summary(rfm: pd.DataFrame, as_of: date) -> RfmSummary:
             for row in tiers.itertuples()
         },
     )
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last order date in the data (the default as-of date), None when there are no orders."""
+    return dataset.data_freshness(con).last_order_date
+
+
+# The per-customer table as the CLI writes it.
+EXPORT_COLUMNS = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "segment",
+    "value_tier",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pandas as pd
@@ -130,3 +131,20 @@ def test_personal_data_is_masked_and_left_out_of_the_download_unless_chosen(craf
 def test_an_empty_database_gives_an_empty_list_with_every_column(con):
     care = carelist.care_list(con, Scope(), AS_OF)
     assert care.empty and list(care.columns) == carelist.COLUMNS
+
+
+def test_the_carelist_command_filters_by_region_and_leaves_contacts_out(demo_db, tmp_path, capsys):
+    from salesdash.cli import main
+
+    out = tmp_path / "care.csv"
+    args = ["--db", str(demo_db), "carelist", "--region", "East", "--out", str(out), "--json"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert result["n_rows"] == len(table) > 0
+    assert set(table["region"]) == {"East"}
+    assert "phone" not in table.columns and "email" not in table.columns
+    assert set(table["reason"]) <= set(carelist.REASONS)
+    assert sum(result["reasons"].values()) == len(table)
+    assert main(["--db", str(demo_db), "carelist", "--include-contacts", "--out", str(out)]) == 0
+    assert "phone" in pd.read_csv(out, encoding="utf-8-sig").columns

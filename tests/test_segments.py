@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import numpy as np
@@ -281,3 +282,27 @@ def test_no_orders_gives_an_empty_table_with_every_column(con):
 def test_a_customer_whose_first_order_is_after_the_as_of_date_is_not_scored(con, insert):
     load(con, insert, [order("O1", "c1", AS_OF + timedelta(days=1), 1.0)])
     assert segments.rfm_table(con, Scope(), AS_OF).empty
+
+
+def test_the_segments_command_writes_the_table_and_a_json_summary(demo_db, tmp_path, capsys):
+    from salesdash.cli import main
+
+    out = tmp_path / "rfm.csv"
+    assert main(["--db", str(demo_db), "segments", "--json", "--out", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["as_of"] == "2026-11-15"
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(table.columns) == segments.EXPORT_COLUMNS
+    assert summary["n_customers"] == len(table) > 1000
+    assert set(summary["segments"]) == set(segments.SEGMENTS)
+    per_segment = table.groupby("segment")["monetary"].sum()
+    for code, figures in summary["segments"].items():
+        assert figures["n_customers"] == int((table["segment"] == code).sum())
+        assert figures["revenue"] == pytest.approx(per_segment.get(code, 0.0), abs=0.01)
+
+
+def test_the_segments_command_refuses_an_empty_database_in_one_line(tmp_path, capsys):
+    from salesdash.cli import main
+
+    assert main(["--db", str(tmp_path / "empty.duckdb"), "segments"]) == 2
+    assert capsys.readouterr().err.startswith("error: no orders loaded")
