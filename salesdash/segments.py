@@ -258,3 +258,19 @@ EXPORT_COLUMNS = [
     "segment",
     "value_tier",
 ]
+
+
+def movement_matrix(moves: pd.DataFrame) -> pd.DataFrame:
+    """``segment_movement`` as a grid: rows from_segment (``NOT_YET`` first), columns to_segment."""
+    grid = moves.pivot_table(
+        index="from_segment", columns="to_segment", values="n_customers", aggfunc="sum"
+    )
+    return grid.reindex(index=[NOT_YET, *SEGMENTS], columns=list(SEGMENTS)).fillna(0).astype(int)
+
+
+def moved(moves: pd.DataFrame, from_segment: str, *to_segments: str) -> int:
+    """How many customers went from ``from_segment`` to any of ``to_segments`` (none: anywhere)."""
+    hit = moves[moves["from_segment"] == from_segment]
+    if to_segments:
+        hit = hit[hit["to_segment"].isin(to_segments)]
+    return int(hit["n_customers"].sum())
