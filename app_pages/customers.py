@@ -9,9 +9,9 @@ import streamlit as st
 from salesdash import carelist, cohorts, dataset, fmt, segments, ui
 
 # Fill of each segment on the map: greens for the best, ambers for the undecided, reds for those
-# slipping away, greys for the gone. Drawn half-transparent so text reads in light and dark themes.
+# slipping away, greys for the gone. All light enough for dark text, in light and dark themes.
 SEGMENT_COLOURS = {
-    "champions": "#1a9850",
+    "champions": "#4fb06f",
     "loyal": "#66bd63",
     "potential_loyalists": "#a6d96a",
     "new": "#74add1",
@@ -19,9 +19,9 @@ SEGMENT_COLOURS = {
     "need_attention": "#fee08b",
     "about_to_sleep": "#fdae61",
     "at_risk": "#f46d43",
-    "cant_lose": "#d73027",
+    "cant_lose": "#e8665a",
     "hibernating": "#bababa",
-    "lost": "#878787",
+    "lost": "#a3a3a3",
 }
 
 
@@ -43,21 +43,23 @@ def segment_map_figure(cells) -> go.Figure:
             y0=cell.fm_low - 0.48,
             y1=cell.fm_high + 0.48,
             fillcolor=SEGMENT_COLOURS[cell.segment],
-            opacity=0.6,
+            opacity=0.9,
             line_width=0,
             layer="below",
         )
         fig.add_annotation(
             x=(cell.r_low + cell.r_high) / 2,
             y=(cell.fm_low + cell.fm_high) / 2,
-            text=f"<b>{segment_name(cell.segment)}</b><br>"
-            + ui.t(
-                "customers.map.cell",
-                n=f"{cell.n_customers:,}",
-                share=pct(cell.revenue_share),
+            text="<br>".join(
+                (
+                    f"<b>{segment_name(cell.segment)}</b>",
+                    ui.t("customers.map.customers", n=f"{cell.n_customers:,}"),
+                    ui.t("customers.map.revenue", share=pct(cell.revenue_share)),
+                )
             ),
             showarrow=False,
-            font={"size": 13},
+            # Dark text on the light fills reads in both themes.
+            font={"size": 13, "color": "#1b1b1b"},
         )
     # Invisible points so the plot has data (axes, hover) without drawing anything over the map.
     fig.add_trace(
