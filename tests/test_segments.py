@@ -74,6 +74,24 @@ def test_the_as_of_date_cuts_off_later_orders_also_inside_its_own_month(con, ins
     assert frame.loc["c1", "monetary"] == 150.0
 
 
+def test_a_later_order_in_another_month_does_not_move_the_last_order_before_the_as_of_date(
+    con, insert
+):
+    load(
+        con,
+        insert,
+        [
+            order("O1", "c1", date(2025, 1, 10), 10.0),
+            order("O2", "c1", date(2025, 4, 2), 20.0),
+            order("O3", "c2", date(2025, 3, 12), 5.0),
+        ],
+    )
+    frame = by_customer(segments.rfm_table(con, Scope(), AS_OF))
+    assert list(frame.index) == ["c1"]
+    row = frame.loc["c1"]
+    assert (row.recency_days, row.frequency, row.monetary) == (59, 1, 10.0)
+
+
 def test_a_customer_with_only_returns_has_negative_monetary_the_lowest_m_score_and_tier_c(
     con, insert
 ):
@@ -133,6 +151,14 @@ def test_value_tiers_split_revenue_80_15_5_with_the_crossing_customer_in_the_upp
     tiers = by_customer(segments.rfm_table(con, Scope(), AS_OF))["value_tier"].to_dict()
     # before a: 0, b: 50 (<80) → A; c: 80, d: 90 (<95) → B; e: 95, f: 98 → C; g: no revenue → C
     assert tiers == {"a": "A", "b": "A", "c": "B", "d": "B", "e": "C", "f": "C", "g": "C"}
+
+
+def test_customers_with_equal_revenue_across_a_tier_edge_share_the_lower_tier(con, insert):
+    values = {"a": 70.0, "b": 10.0, "c": 10.0, "d": 5.0, "e": 5.0}
+    load(con, insert, [order(f"O{c}", c, date(2025, 3, 1), v) for c, v in values.items()])
+    tiers = by_customer(segments.rfm_table(con, Scope(), AS_OF))["value_tier"].to_dict()
+    # b and c: 70 before them, 90 with both → both count 80 before → B; d, e: 95 before → C
+    assert tiers == {"a": "A", "b": "B", "c": "B", "d": "C", "e": "C"}
 
 
 def test_scope_regions_and_channels_choose_the_orders_that_count(con, insert):
@@ -240,7 +266,7 @@ def _pandas_rfm(orders: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
     out["r_score"] = score(out["recency_days"], ascending=False)
     out["f_score"] = score(out["frequency"])
-    out["m_score"] = score(out["monetary"].round(6))
+    out["m_score"] = score(out["monetary"].round(2))
     return out
 
 

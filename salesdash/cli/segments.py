@@ -36,7 +36,8 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     scope = Scope(regions=tuple(args.region), channels=tuple(args.channel))
     rfm = segments.rfm_table(con, scope, as_of)
     if args.out:
-        args.out.write_bytes(export.to_csv_bytes(rfm[segments.EXPORT_COLUMNS]))
+        table = rfm.sort_values("customer_id")[segments.EXPORT_COLUMNS]
+        args.out.write_bytes(export.to_csv_bytes(table))
     summary = segments.rfm_summary(rfm, as_of)
     if args.json:
         print_json(asdict(summary))
