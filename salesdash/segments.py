@@ -56,10 +56,11 @@ NOT_YET = "not_yet"
 
 
 def _segment_grid() -> np.ndarray:
-    grid = np.full((5, 5), "", dtype=object)
-    for code, (r_lo, r_hi, fm_lo, fm_hi) in SEGMENT_CELLS.items():
-        grid[r_lo - 1 : r_hi, fm_lo - 1 : fm_hi] = code
-    if (grid == "").any():
+    """The 5 × 5 RFM map as segment numbers (positions in ``SEGMENTS``), [R − 1, FM − 1]."""
+    grid = np.full((5, 5), -1, dtype=np.int8)
+    for i, (r_lo, r_hi, fm_lo, fm_hi) in enumerate(SEGMENT_CELLS.values()):
+        grid[r_lo - 1 : r_hi, fm_lo - 1 : fm_hi] = i
+    if (grid < 0).any():
         raise AssertionError("SEGMENT_CELLS leaves part of the RFM map without a segment")
     return grid
 
@@ -73,9 +74,62 @@ def fm_scores(f_score: pd.Series, m_score: pd.Series) -> pd.Series:
 
 
 def segment_of(r_score: pd.Series, fm_score: pd.Series) -> pd.Series:
-    """The segment code of each (R, FM) pair of scores."""
-    codes = SEGMENT_GRID[r_score.to_numpy() - 1, fm_score.to_numpy() - 1]
-    return pd.Series(codes, index=r_score.index, dtype="string")
+    """The segment code of each (R, FM) pair of scores, as a categorical in ``SEGMENTS`` order."""
+    codes = SEGMENT_GRID[np.asarray(r_score) - 1, np.asarray(fm_score) - 1]
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=list(SEGMENTS)), index=r_score.index
+    )
+
+
+def _n_below(keys: np.ndarray) -> np.ndarray:
+    """For each value, how many values are strictly smaller (= SQL ``rank()`` − 1)."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if np.issubdtype(keys.dtype, np.integer):
+        low, high = int(keys.min()), int(keys.max())
+        if high - low <= 4 * n:  # days and order counts: count, don't sort
+            counts = np.bincount(keys - low)
+            return (np.cumsum(counts) - counts)[keys - low]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    run_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+    below = np.empty(n, dtype=np.int64)
+    below[order] = run_start
+    return below
+
+
+def quintile_scores(values: np.ndarray, *, higher_is_better: bool = True) -> np.ndarray:
+    """Scores 1–5 by quintile: 1 + floor(5 × (rank − 1) / n), rank as SQL ``rank()`` gives it.
+
+    Ties share the lowest rank, so equal values get equal scores and a tie across a quintile edge
+    takes the lower score. With ``higher_is_better=False`` the smallest values score 5.
+    """
+    keys = np.asarray(values)
+    if not higher_is_better:
+        keys = -keys
+    n = len(keys)
+    return (1 + (5 * _n_below(keys)) // max(n, 1)).astype(np.int32)
+
+
+def value_tiers(monetary: np.ndarray) -> np.ndarray:
+    """ABC tier of each customer from their revenue (see ``TIER_A_SHARE``, ``TIER_B_SHARE``).
+
+    Customers by revenue, largest first: A while the positive revenue of the customers before them
+    is under 80% of the positive total, B under 95%, else C; no positive revenue is C. Customers
+    with equal revenue count as before each other, so a tie across an edge takes the lower tier.
+    """
+    values = np.asarray(monetary, dtype=float)
+    ordered = np.sort(values)
+    prefix = np.concatenate([[0.0], np.cumsum(np.maximum(ordered, 0.0))])
+    total = prefix[-1]
+    at_least = total - prefix[np.searchsorted(ordered, values, side="left")]
+    before = at_least - np.maximum(values, 0.0)
+    tier = np.full(len(values), 2, dtype=np.int8)
+    tier[(values > 0) & (before < TIER_B_SHARE * total)] = 1
+    tier[(values > 0) & (before < TIER_A_SHARE * total)] = 0
+    return tier
 
 
 def rfm_table(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: date) -> pd.DataFrame:
@@ -87,26 +141,18 @@ def rfm_table(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: date) -> pd.D
         as_of: the day the scores describe; orders after it are ignored.
 
     Returns:
-        One row per customer: customer_id, first_order_date, last_order_date, recency_days,
-        frequency, monetary, r_score, f_score, m_score, fm_score, segment, value_tier.
+        One row per customer, in no particular order: customer_id, first_order_date,
+        last_order_date, recency_days, frequency, monetary, r_score, f_score, m_score, fm_score,
+        segment, value_tier.
     """
-    frame = run_sql(
-        con,
-        "customers/rfm",
-        as_of=as_of,
-        tier_a_share=TIER_A_SHARE,
-        tier_b_share=TIER_B_SHARE,
-        **scope.params(),
-    )
-    frame.insert(
-        frame.columns.get_loc("m_score") + 1,
-        "fm_score",
-        fm_scores(frame["f_score"], frame["m_score"]),
-    )
-    frame.insert(
-        frame.columns.get_loc("fm_score") + 1,
-        "segment",
-        segment_of(frame["r_score"], frame["fm_score"]),
+    frame = run_sql(con, "customers/rfm", as_of=as_of, **scope.params())
+    frame["r_score"] = quintile_scores(frame["recency_days"].to_numpy(), higher_is_better=False)
+    frame["f_score"] = quintile_scores(frame["frequency"].to_numpy())
+    frame["m_score"] = quintile_scores(frame["monetary"].to_numpy())
+    frame["fm_score"] = fm_scores(frame["f_score"], frame["m_score"])
+    frame["segment"] = segment_of(frame["r_score"], frame["fm_score"])
+    frame["value_tier"] = pd.Categorical.from_codes(
+        value_tiers(frame["monetary"].to_numpy()), categories=list(VALUE_TIERS)
     )
     return frame
 
@@ -153,7 +199,7 @@ def segment_map(rfm: pd.DataFrame) -> pd.DataFrame:
 
 def tier_summary(rfm: pd.DataFrame) -> pd.DataFrame:
     """Per value tier A/B/C: value_tier, n_customers, customer_share, revenue, revenue_share."""
-    grouped = rfm.groupby("value_tier").agg(
+    grouped = rfm.groupby("value_tier", observed=False).agg(
         n_customers=("customer_id", "size"), revenue=("monetary", "sum")
     )
     out = grouped.reindex(list(VALUE_TIERS)).rename_axis("value_tier").reset_index()
@@ -190,7 +236,8 @@ def segment_movement(
     before = rfm_table(con, scope, from_date)[["customer_id", "segment"]]
     after = rfm_table(con, scope, to_date)[["customer_id", "segment", "monetary"]]
     moved = after.merge(before, on="customer_id", how="left", suffixes=("_to", "_from"))
-    moved["segment_from"] = moved["segment_from"].fillna(NOT_YET)
+    moved["segment_from"] = moved["segment_from"].astype("string").fillna(NOT_YET)
+    moved["segment_to"] = moved["segment_to"].astype("string")
     out = (
         moved.groupby(["segment_from", "segment_to"])
         .agg(n_customers=("customer_id", "size"), revenue=("monetary", "sum"))

@@ -4,14 +4,8 @@
 -- months from the as-of month on (rollup_customer_month), and adds back the as-of month's order
 -- lines up to $as_of. Only a customer whose last order before the as-of month is not in the totals
 -- (they ordered again later) needs a look through the earlier months.
--- Scores 1–5 by quintile of the rank: score = 1 + floor(5 × (rank − 1) / n), rank as SQL rank()
--- gives it (ties share the lowest rank; computed from counts, not a sort per score), so equal
--- values always get equal scores and a tie that straddles a quintile edge takes the lower score. Recency ranks most days first (fewest days = score 5).
--- Monetary is rounded to cents, so the order of adding up cannot split a tie.
--- Value tier: customers by monetary, largest first; a customer is A while the revenue of the
--- customers before them is under $tier_a_share of the positive total, B under $tier_b_share, else
--- C; customers with no positive revenue are C. Customers with equal monetary count as before each
--- other, so a tie takes the lower tier (as with scores). Rows come in no particular order.
+-- Monetary is rounded to cents, so the order of adding up cannot split a tie. Scores and value
+-- tiers are given in salesdash/segments.py. Rows come in no particular order.
 with bounds as (
     select date_trunc('month', $as_of::date)::date as cut_month
 ),
@@ -98,81 +92,15 @@ per_customer as (
     left join reordered as r on b.customer_id = r.customer_id
 ),
 
-n_customers as (
-    select count(*) as n from per_customer
-),
-
-recency_ranks as (
-    -- rank() by last order date, from the few distinct dates instead of sorting every customer
-    select
-        last_order_date,
-        1 + coalesce(
-            sum(count(*)) over (order by last_order_date rows between unbounded preceding and 1 preceding),
-            0
-        ) as r_rank
-    from per_customer
-    group by last_order_date
-),
-
-frequency_ranks as (
-    select
-        frequency,
-        1 + coalesce(
-            sum(count(*)) over (order by frequency rows between unbounded preceding and 1 preceding),
-            0
-        ) as f_rank
-    from per_customer
-    group by frequency
-),
-
-by_monetary as (
-    -- one sort, largest first: n_at_least = customers with monetary >= this one (ties included),
-    -- revenue_at_least = their positive revenue
-    select
-        *,
-        count(*) over (order by monetary desc) as n_at_least,
-        sum(greatest(monetary, 0)) over (order by monetary desc) as revenue_at_least,
-        sum(greatest(monetary, 0)) over () as positive_total
-    from per_customer
-),
-
-scored as (
-    select
-        b.customer_id,
-        b.first_order_date,
-        b.last_order_date,
-        ($as_of::date - b.last_order_date)::integer as recency_days,
-        b.frequency::integer as frequency,
-        b.monetary,
-        (1 + floor(5 * (r.r_rank - 1) / n.n))::integer as r_score,
-        (1 + floor(5 * (f.f_rank - 1) / n.n))::integer as f_score,
-        (1 + floor(5 * (n.n - b.n_at_least) / n.n))::integer as m_score,
-        b.revenue_at_least - greatest(b.monetary, 0) as revenue_before,
-        b.positive_total
-    from by_monetary as b
-    inner join recency_ranks as r on b.last_order_date = r.last_order_date
-    inner join frequency_ranks as f on b.frequency = f.frequency
-    cross join n_customers as n
-),
-
 final as (
     select
         customer_id,
         first_order_date,
         last_order_date,
-        recency_days,
-        frequency,
-        monetary,
-        r_score,
-        f_score,
-        m_score,
-        case
-            when monetary <= 0 then 'C'
-            when revenue_before < $tier_a_share * positive_total then 'A'
-            when revenue_before < $tier_b_share * positive_total then 'B'
-            else 'C'
-        end as value_tier
-    from scored
+        ($as_of::date - last_order_date)::integer as recency_days,
+        frequency::integer as frequency,
+        monetary
+    from per_customer
 )
 
 select * from final
