@@ -78,16 +78,22 @@ def usual_interval_days(rfm: pd.DataFrame) -> pd.Series:
     return interval.where(rfm["frequency"] >= MIN_ORDERS_FOR_INTERVAL)
 
 
+def next_birthdays(birthdays: pd.Series, as_of: date) -> pd.Series:
+    """The first birthday on or after ``as_of`` of each date (29 Feb → 28 Feb in other years)."""
+    born = pd.to_datetime(birthdays)
+    month, day = born.dt.month, born.dt.day
+
+    def in_year(year: int) -> pd.Series:
+        shifted = day.where(~((month == 2) & (day == 29)) | calendar.isleap(year), 28)
+        return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": shifted}))
+
+    this_year = in_year(as_of.year)
+    return this_year.where(this_year >= pd.Timestamp(as_of), in_year(as_of.year + 1))
+
+
 def next_birthday(birthday: date, as_of: date) -> date:
-    """The first birthday on or after ``as_of`` (29 February on 28 February in other years)."""
-    for year in (as_of.year, as_of.year + 1):
-        day = birthday.day
-        if birthday.month == 2 and day == 29 and not calendar.isleap(year):
-            day = 28
-        candidate = date(year, birthday.month, day)
-        if candidate >= as_of:
-            return candidate
-    raise AssertionError("unreachable: a birthday recurs within a year")
+    """``next_birthdays`` of one date."""
+    return next_birthdays(pd.Series([birthday]), as_of).iloc[0].date()
 
 
 def care_list(
@@ -126,9 +132,7 @@ def care_list(
     ].assign(reason="overdue")
 
     has_birthday = people[people["birthday"].notna()].copy()
-    has_birthday["next_birthday"] = pd.to_datetime(
-        [next_birthday(pd.Timestamp(b).date(), as_of) for b in has_birthday["birthday"]]
-    )
+    has_birthday["next_birthday"] = next_birthdays(has_birthday["birthday"], as_of)
     window_end = pd.Timestamp(as_of + timedelta(days=birthday_days))
     birthdays = has_birthday[has_birthday["next_birthday"] <= window_end].assign(reason="birthday")
 
