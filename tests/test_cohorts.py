@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from salesdash import cohorts, rollups
 from salesdash.scope import Scope
 from tests.test_segments import order
@@ -62,3 +65,27 @@ def test_cohorts_honour_the_scope_regions(con, insert):
 def test_no_orders_gives_an_empty_grid(con):
     frame = cohorts.cohort_retention(con, Scope(date(2025, 1, 1), date(2025, 3, 31)))
     assert frame.empty and cohorts.cohort_grid(frame).empty
+
+
+def test_cohorts_agree_with_a_plain_pandas_computation_on_the_demo_data(demo_con):
+    scope = Scope(date(2025, 6, 1), date(2026, 9, 17), regions=("East",))
+    lines = demo_con.execute(
+        "select customer_id, order_date, revenue from orders"
+        " where region = 'East' and customer_id is not null and order_date <= date '2026-09-17'"
+    ).df()
+    lines["month"] = lines["order_date"].dt.to_period("M")
+    first = lines.groupby("customer_id")["order_date"].min()
+    cohort = first[first >= pd.Timestamp("2025-06-01")].dt.to_period("M").rename("cohort")
+    active = lines.merge(cohort, left_on="customer_id", right_index=True)
+    active["month_offset"] = (active["month"] - active["cohort"]).apply(lambda d: d.n)
+    expected = active.groupby(["cohort", "month_offset"]).agg(
+        n_customers=("customer_id", "nunique"), revenue=("revenue", "sum")
+    )
+    got = cohorts.cohort_retention(demo_con, scope)
+    got.index = pd.MultiIndex.from_arrays(
+        [pd.PeriodIndex(pd.to_datetime(got["cohort_month"]), freq="M"), got["month_offset"]]
+    )
+    assert len(got) == len(expected) > 50
+    got = got.loc[expected.index]
+    assert (got["n_customers"].to_numpy() == expected["n_customers"].to_numpy()).all()
+    assert np.allclose(got["revenue"].to_numpy(), expected["revenue"].to_numpy())

@@ -31,3 +31,23 @@ def test_the_care_list_tab_shows_the_list_in_chinese(page):
     page.get_by_text("显示并下载电话和邮箱（个人信息）").wait_for()
     page.get_by_text("逾期未购（高价值）").first.wait_for()
     shot(page, "customers-care-list-zh")
+
+
+@pytest.mark.parametrize(
+    ("tab", "text"),
+    [
+        ("Value tiers", "Value tiers within each segment"),
+        ("Cohort retention", "Customers ordering again"),
+        ("Segment movement", "Champions still champions"),
+    ],
+)
+def test_each_tab_draws_its_chart(page, tab, text):
+    open_customers(page)
+    page.get_by_role("tab", name=tab).click()
+    page.get_by_text(text).first.wait_for()
+    panel = page.locator('[data-testid="stTabPanel"]:visible, [role="tabpanel"]:visible').first
+    chart = panel.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for()
+    assert chart.bounding_box()["height"] > 250
+    chart.scroll_into_view_if_needed()
+    panel.screenshot(path=str(ARTIFACTS / f"customers-tab-{tab.lower().replace(' ', '-')}.png"))
