@@ -10,7 +10,8 @@ product filters do not (a segment describes the customer, not one product line).
 Quintile scores, ties: score = 1 + floor(5 × (rank − 1) / n) with rank = SQL ``rank()`` (ties share
 the lowest rank). Equal values always get equal scores; a tie that straddles a quintile edge takes
 the lower score, so a big tie at the bottom (many one-order customers) can leave a quintile empty.
-Recency ranks the longest absence first, so the most recent customers score 5.
+Recency ranks the longest absence first, so the most recent customers score 5. Value tiers follow
+the same rule: customers with equal revenue share the lower tier.
 
 Segments come from the recency score (R) and the frequency/monetary score FM = ceil((F + M) / 2) on
 the usual 5 × 5 RFM map; every segment is a rectangle of that map (``SEGMENT_CELLS``).
@@ -119,6 +120,9 @@ def value_tiers(monetary: np.ndarray) -> np.ndarray:
     Customers by revenue, largest first: A while the positive revenue of the customers before them
     is under 80% of the positive total, B under 95%, else C; no positive revenue is C. Customers
     with equal revenue count as before each other, so a tie across an edge takes the lower tier.
+
+    Returns:
+        Each customer's tier as its position in ``VALUE_TIERS`` (0 = A, 1 = B, 2 = C).
     """
     values = np.asarray(monetary, dtype=float)
     ordered = np.sort(values)
