@@ -99,10 +99,8 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         return by
     labels = [value_label(by, v) for v in shown["value"]]
     fig = hbar(labels, shown["revenue"], ui.t("sales.kpi.revenue"))
-    event = st.plotly_chart(
+    event = ui.chart(
         fig,
-        width="stretch",
-        theme="streamlit",
         on_select="rerun",
         selection_mode="points",
         key=f"ex_bar_{len(path)}_{by}_{end}_{n}",

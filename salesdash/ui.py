@@ -274,11 +274,13 @@ def freshness_line() -> None:
 # --- charts and tables ---
 
 
-def chart(fig: Any, **kwargs: Any) -> None:
+def chart(fig: Any, **kwargs: Any) -> Any:
     """Draw a plotly figure full-width in the salesdash look (charts.style), readable in light and
-    dark: Streamlit's theme colours text, grid and series for the viewer's mode."""
+    dark: Streamlit's theme colours text, grid and series for the viewer's mode.
+
+    Returns what ``st.plotly_chart`` returns: the selection state when ``on_select`` is given."""
     kwargs.setdefault("width", "stretch")
-    st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
+    return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -294,9 +296,10 @@ def download_buttons(frame: pd.DataFrame, name: str) -> None:
         "text/csv",
         key=f"dl-csv-{name}",
     )
+    # The workbook is built only when the button is clicked: a page reruns far more often.
     right.download_button(
         t("download.xlsx"),
-        export.to_xlsx_bytes(frame, name),
+        lambda: export.to_xlsx_bytes(frame, name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl-xlsx-{name}",

@@ -113,7 +113,9 @@ def test_the_language_stays_for_the_session_when_the_page_changes(app):
     assert at.title[0].value == "数据"
 
 
-PAGES = sorted(p.name for p in (APP.parent / "app_pages").glob("*.py"))
+PAGES = sorted(
+    p.name for p in (APP.parent / "app_pages").glob("*.py") if not p.name.startswith("_")
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
