@@ -27,7 +27,12 @@ from salesdash.forecast.hierarchy import (
     fit_hierarchy,
     interval_frame,
 )
-from salesdash.forecast.models import DEFAULT_METHOD, forecast_series, simulate_paths
+from salesdash.forecast.models import (
+    DEFAULT_METHOD,
+    MIN_PERIODS,
+    forecast_series,
+    simulate_paths,
+)
 from salesdash.forecast.reconcile import round_coherent
 from salesdash.forecast.series import (
     FREQS,
@@ -186,6 +191,54 @@ def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecas
     )
 
 
+@dataclass(frozen=True)
+class SeriesSummary:
+    """What the page says beside one series' chart.
+
+    Attributes:
+        status: ok | short | fallback | too_thin; model: the model(s) used.
+        n_periods / min_periods: complete periods of history, and the least that gets a forecast.
+        mase, mase_seasonal_naive, mape, coverage_80, n_origins: backtest (None when untested).
+        beats_seasonal_naive: the method's MASE is below seasonal naive's on the same test.
+    """
+
+    status: str
+    model: str
+    n_periods: int
+    min_periods: int
+    mase: float | None
+    mase_seasonal_naive: float | None
+    mape: float | None
+    coverage_80: float | None
+    n_origins: int
+    beats_seasonal_naive: bool | None
+
+
+def series_summary(result: HierarchyForecast, unique_id: str) -> SeriesSummary:
+    """Status, model and backtest accuracy of one series of a (selected) forecast."""
+    row = result.series[result.series["unique_id"] == unique_id].iloc[0]
+    acc = result.accuracy[result.accuracy["unique_id"] == unique_id]
+
+    def value(column: str) -> float | None:
+        if acc.empty or pd.isna(acc[column].iloc[0]):
+            return None
+        return float(acc[column].iloc[0])
+
+    mase, naive = value("mase"), value("mase_seasonal_naive")
+    return SeriesSummary(
+        status=str(row["status"]),
+        model=str(row["model"]),
+        n_periods=int(row["n_periods"]),
+        min_periods=MIN_PERIODS[result.freq],
+        mase=mase,
+        mase_seasonal_naive=naive,
+        mape=value("mape"),
+        coverage_80=value("coverage_80"),
+        n_origins=0 if acc.empty else int(acc["n_origins"].iloc[0]),
+        beats_seasonal_naive=None if mase is None or naive is None else mase < naive,
+    )
+
+
 def forecast_view(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -199,4 +252,10 @@ def forecast_view(
     return select(hierarchy_forecast(con, scope, freq=freq, horizon=horizon, as_of=as_of), by)
 
 
-__all__ += ["DEFAULT_METHOD", "DEFAULT_RECONCILER"]
+__all__ += [
+    "DEFAULT_METHOD",
+    "DEFAULT_RECONCILER",
+    "MIN_PERIODS",
+    "SeriesSummary",
+    "series_summary",
+]

@@ -54,6 +54,7 @@ def backtest_hierarchy(
     n_origins: int = N_ORIGINS,
     n_paths: int = 500,
     cny: bool = True,
+    point: str = "median",
 ) -> pd.DataFrame:
     """Rolling-origin backtest of a hierarchy frame (level, unique_id, ds, y).
 
@@ -70,7 +71,7 @@ def backtest_hierarchy(
         test_ds = periods[cut : cut + horizon]
         h = len(test_ds)
         fit = fit_hierarchy(
-            train, freq=freq, horizon=h, method=method, n_paths=n_paths, cny=cny, **kw
+            train, freq=freq, horizon=h, method=method, n_paths=n_paths, cny=cny, point=point, **kw
         )
         for i, (level, uid) in enumerate(fit.keys):
             past = train[(train["level"] == level) & (train["unique_id"] == uid)]["y"].to_numpy()

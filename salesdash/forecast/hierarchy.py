@@ -75,6 +75,7 @@ def fit_hierarchy(
     n_paths: int = 1000,
     seed: int = 0,
     cny: bool = True,
+    point: str = "median",
 ) -> HierarchyFit:
     """Fit every series of ``frame`` (level, unique_id, ds, y), draw correlated paths, reconcile.
 
@@ -103,6 +104,8 @@ def fit_hierarchy(
         axis=-1,
     )
     base = np.column_stack([f.mean for f in fits])
+    if point == "mean":
+        base = paths.mean(axis=0)
     weights = np.array([f.resid_var for f in fits])
     return HierarchyFit(
         keys=keys,

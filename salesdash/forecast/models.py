@@ -39,7 +39,7 @@ ENSEMBLE = ("ets", "arima", "theta")
 MIN_PERIODS = {"M": 12, "W": 26}
 # A forecast beyond this multiple of the largest value seen is an explosion, not a plan.
 EXPLODE_FACTOR = 5.0
-# A CNY effect needs at least two holidays in the seasonal differences to be told from noise.
+# A CNY effect needs the holiday's move seen in two years' differences to be told from noise.
 MIN_CNY_YEARS = 2
 # Larger CNY coefficients (log scale: ×e^3) are a fit to noise, not a holiday.
 MAX_CNY_EFFECT = 3.0
@@ -237,7 +237,7 @@ class _Scale:
             return np.exp(z) if self.log else z
 
 
-def _cny_coefficients(z: np.ndarray, x: np.ndarray, m: int) -> np.ndarray:
+def _cny_coefficients(z: np.ndarray, x: np.ndarray, years: np.ndarray, m: int) -> np.ndarray:
     """The CNY effect on the log (or level) scale from seasonal differences.
 
     Regressing ``z[t] - z[t-m]`` on ``x[t] - x[t-m]`` (and a constant for growth) removes the
@@ -247,8 +247,9 @@ def _cny_coefficients(z: np.ndarray, x: np.ndarray, m: int) -> np.ndarray:
         return np.zeros(x.shape[1])
     dz = z[m:] - z[:-m]
     dx = x[m:] - x[:-m]
-    holiday_years = np.count_nonzero(np.abs(dx).sum(axis=1) > 0)
-    if holiday_years < MIN_CNY_YEARS or np.allclose(dx, 0):
+    moved = np.abs(dx).sum(axis=1) > 0
+    holiday_years = len(set(years[m:][moved]))
+    if holiday_years < MIN_CNY_YEARS:
         return np.zeros(x.shape[1])
     design = np.column_stack([np.ones(len(dz)), dx])
     coef, *_ = np.linalg.lstsq(design, dz, rcond=None)
@@ -264,7 +265,7 @@ def _scale_for(y: np.ndarray, ds: pd.DatetimeIndex, horizon: int, freq: str, cny
     z = np.log(y) if log else y.astype(float)
     x_hist = cny_regressors(ds, freq)
     x_future = cny_regressors(future_periods(ds[-1], horizon, freq), freq)
-    coef = _cny_coefficients(z, x_hist, m) if cny else np.zeros(2)
+    coef = _cny_coefficients(z, x_hist, np.asarray(ds.year), m) if cny else np.zeros(2)
     n = len(y)
     season_hist, season_future = np.zeros(n), np.zeros(horizon)
     if freq == "W" and n >= 2 * m:
