@@ -157,7 +157,8 @@ with side_col:
         st.caption(ui.t("forecast.model", model=summary.model))
 
 st.subheader(ui.t("forecast.table"))
-table = view.forecast.rename(
+table = view.forecast.assign(ds=view.forecast["ds"].dt.date).round(2)
+table = table.rename(
     columns={
         "unique_id": ui.t("forecast.col.series"),
         "ds": ui.t("forecast.col.period"),
@@ -167,7 +168,6 @@ table = view.forecast.rename(
         "yhat-lo-95": ui.t("forecast.col.lo95"),
         "yhat-hi-95": ui.t("forecast.col.hi95"),
     }
-).round(2)
-table[ui.t("forecast.col.period")] = table[ui.t("forecast.col.period")].dt.date
+)
 st.dataframe(table, hide_index=True, width="stretch")
 ui.download_buttons(table, f"forecast-{level}-{freq}")
