@@ -3,7 +3,7 @@
 Every member works on the *working scale*: log of the series when it is positive throughout
 (sales grow and swing in proportion), the series itself when it has zeros; with the Chinese New
 Year effect taken out (a regression on the share of the holiday windows in each period) and, for
-weeks, the yearly profile taken out by STL (52 weekly seasonal states are too many for ETS).
+weeks, the yearly profile taken out as Fourier terms (52 weekly seasonal states are too many).
 
 A member is ``fit(work, season_length) -> fitted`` and ``fitted.forecast(h)``; ETS also draws
 sample paths. The ensemble's point forecast is the mean of its members' forecasts on the working
@@ -26,7 +26,6 @@ import pandas as pd
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.forecasting.theta import ThetaModel
-from statsmodels.tsa.seasonal import STL
 
 from salesdash.forecast.series import SEASON_LENGTH, cny_regressors, future_periods
 
@@ -41,6 +40,9 @@ MIN_PERIODS = {"M": 12, "W": 26}
 EXPLODE_FACTOR = 5.0
 # A CNY effect needs the holiday's move seen in two years' differences to be told from noise.
 MIN_CNY_YEARS = 2
+# Harmonics of the weekly yearly profile: smooth enough not to soak up a year's noise (a 52-state
+# season fitted on three years would, and the intervals came out far too narrow).
+FOURIER_TERMS = 6
 # Larger CNY coefficients (log scale: ×e^3) are a fit to noise, not a holiday.
 MAX_CNY_EFFECT = 3.0
 
@@ -109,17 +111,16 @@ class _FittedETS:
 
 
 def fit_ets(work: np.ndarray, season_length: int) -> _FittedETS:
-    """AICc-selected additive ETS, damped trend or none; Holt-Winters seasonal with two seasons.
+    """AICc-selected additive ETS: no trend or damped trend, seasonal or not (two seasons needed).
 
-    With two seasons of data the season is always kept (Holt-Winters): on three years of months
-    AICc, charging for twelve seasonal states, would otherwise pick a level model whose intervals
-    carry the whole season as noise.
+    Additive on the log scale is multiplicative on sales. Initial states are estimated, so AICc
+    compares seasonal and non-seasonal variants fairly: on noisy regional series it often picks
+    a level model, and the backtest preferred that (docs/benchmarks.md) to forcing Holt-Winters.
     """
     seasonal = season_length > 1 and len(work) >= 2 * season_length
-    specs = [("N", None, False), ("Ad", "add", True)]
     best, best_spec = None, ""
-    for label, trend, damped in specs:
-        for season in ("add",) if seasonal else (None,):
+    for label, trend, damped in (("N", None, False), ("Ad", "add", True)):
+        for season in ("add", None) if seasonal else (None,):
             try:
                 model = ETSModel(
                     work,
@@ -128,9 +129,6 @@ def fit_ets(work: np.ndarray, season_length: int) -> _FittedETS:
                     damped_trend=damped,
                     seasonal=season,
                     seasonal_periods=season_length if season else None,
-                    # Heuristic start values (needs two seasons) fit ten times faster than
-                    # estimated ones and, with fewer parameters, win on AICc too.
-                    initialization_method="heuristic" if season else "estimated",
                 )
                 result = _quiet(model.fit, disp=False, maxiter=200)
             except (ValueError, np.linalg.LinAlgError):
@@ -213,7 +211,7 @@ MEMBERS = {"ets": fit_ets, "arima": fit_arima, "theta": fit_theta, "snaive": fit
 
 @dataclass
 class _Scale:
-    """Working scale: log (positive series) or identity; CNY effect; STL season for weeks."""
+    """Working scale: log (positive series) or identity; CNY effect; yearly profile for weeks."""
 
     log: bool
     cny_coef: np.ndarray
@@ -259,6 +257,22 @@ def _cny_coefficients(z: np.ndarray, x: np.ndarray, years: np.ndarray, m: int) -
     return effect
 
 
+def _fourier(ds: pd.DatetimeIndex) -> np.ndarray:
+    angle = 2 * np.pi * np.asarray(ds.dayofyear, dtype=float) / 365.25
+    k = np.arange(1, FOURIER_TERMS + 1)
+    return np.column_stack([np.sin(np.outer(angle, k)), np.cos(np.outer(angle, k))])
+
+
+def _yearly_profile(
+    z: np.ndarray, ds: pd.DatetimeIndex, future: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """The yearly shape of a weekly series: Fourier terms fitted with a level and a trend."""
+    t = np.arange(len(z), dtype=float)
+    design = np.column_stack([np.ones(len(z)), t, _fourier(ds)])
+    coef, *_ = np.linalg.lstsq(design, z, rcond=None)
+    return _fourier(ds) @ coef[2:], _fourier(future) @ coef[2:]
+
+
 def _scale_for(y: np.ndarray, ds: pd.DatetimeIndex, horizon: int, freq: str, cny: bool) -> _Scale:
     m = SEASON_LENGTH[freq]
     log = bool(np.all(y > 0))
@@ -269,10 +283,8 @@ def _scale_for(y: np.ndarray, ds: pd.DatetimeIndex, horizon: int, freq: str, cny
     n = len(y)
     season_hist, season_future = np.zeros(n), np.zeros(horizon)
     if freq == "W" and n >= 2 * m:
-        adjusted = z - x_hist @ coef
-        season = _quiet(STL(adjusted, period=m, robust=True).fit).seasonal
-        season_hist = np.asarray(season, dtype=float)
-        season_future = season_hist[n - m + (np.arange(horizon) % m)]
+        future = future_periods(ds[-1], horizon, freq)
+        season_hist, season_future = _yearly_profile(z - x_hist @ coef, ds, future)
     return _Scale(log, coef, x_hist, x_future, season_hist, season_future)
 
 
@@ -331,7 +343,7 @@ def forecast_series(
     if too_thin(y, freq):
         return SeriesForecast(np.full(horizon, np.nan), np.zeros((0, horizon)), "", "too_thin")
     m = SEASON_LENGTH[freq]
-    # Weeks: the year's profile is taken out by STL, so the members see no season.
+    # Weeks: the year's profile is taken out first (Fourier terms), so members see no season.
     season_length = m if freq == "M" else 1
     status = "ok" if len(y) >= 2 * m else "short"
     scale = _scale_for(y, ds, horizon, freq, cny)
