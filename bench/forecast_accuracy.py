@@ -124,9 +124,9 @@ def method_table(series: dict, venv_python: str) -> pd.DataFrame:
             base_backtests = bts
         per_method[method] = summarise(bts)
         print(f"  {method} done", file=sys.stderr, flush=True)
-    per_method["ensemble, no CNY"] = summarise(
+    per_method["ensemble + CNY regressor"] = summarise(
         {
-            name: backtest_hierarchy(frame, freq="M", horizon=HORIZON, cny=False)
+            name: backtest_hierarchy(frame, freq="M", horizon=HORIZON, cny=True)
             for name, frame in series.items()
         }
     )
@@ -166,7 +166,7 @@ def hierarchy_table(con) -> pd.DataFrame:
         ("WLS (MinT diagonal)", {"reconciler": "wls"}),
         ("OLS", {"reconciler": "ols"}),
         ("none (base, incoherent)", {"reconciler": "none"}),
-        ("bottom-up, no CNY regressor", {"reconciler": "bottom_up", "cny": False}),
+        ("bottom-up + CNY regressor", {"reconciler": "bottom_up", "cny": True}),
     ):
         acc = accuracy(backtest_hierarchy(frame, freq="M", horizon=HORIZON, **kw))
         rows.append(
@@ -188,7 +188,7 @@ def weekly_cny_table(con) -> pd.DataFrame:
     frame = forecast.hierarchy_series(con, Scope(), freq="W")
     total = frame[frame["level"] == "total"]
     rows = []
-    for label, cny in (("with CNY regressor", True), ("without", False)):
+    for label, cny in (("without CNY regressor (default)", False), ("with CNY regressor", True)):
         acc = accuracy(backtest_hierarchy(total, freq="W", horizon=26, cny=cny)).iloc[0]
         rows.append(
             {

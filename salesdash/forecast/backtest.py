@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash.forecast.hierarchy import LEVELS_PCT, fit_hierarchy
-from salesdash.forecast.models import DEFAULT_METHOD
+from salesdash.forecast.models import CNY_DEFAULT, DEFAULT_METHOD
 from salesdash.forecast.series import SEASON_LENGTH
 
 N_ORIGINS = 3
@@ -53,7 +53,7 @@ def backtest_hierarchy(
     reconciler: str | None = None,
     n_origins: int = N_ORIGINS,
     n_paths: int = 500,
-    cny: bool = True,
+    cny: bool = CNY_DEFAULT,
     point: str = "median",
 ) -> pd.DataFrame:
     """Rolling-origin backtest of a hierarchy frame (level, unique_id, ds, y).

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesdash.forecast.models import DEFAULT_METHOD, SeriesForecast, forecast_series
+from salesdash.forecast.models import CNY_DEFAULT, DEFAULT_METHOD, SeriesForecast, forecast_series
 from salesdash.forecast.reconcile import reconcile
 from salesdash.forecast.series import future_periods
 
@@ -74,7 +74,7 @@ def fit_hierarchy(
     reconciler: str = DEFAULT_RECONCILER,
     n_paths: int = 1000,
     seed: int = 0,
-    cny: bool = True,
+    cny: bool = CNY_DEFAULT,
     point: str = "median",
 ) -> HierarchyFit:
     """Fit every series of ``frame`` (level, unique_id, ds, y), draw correlated paths, reconcile.
