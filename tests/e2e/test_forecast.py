@@ -15,13 +15,10 @@ def test_the_forecast_page_draws_history_forecast_and_ranges(page):
     shot(page, "forecast-total-en")
 
 
-def test_the_forecast_page_by_region_in_chinese(page):
+def test_the_forecast_page_in_chinese(page):
     page.goto(f"{page.base}/?lang=zh")
     wait_for_app(page)
     page.get_by_role("link", name="预测", exact=True).click()
     page.get_by_text("历史准确度如何？").wait_for(timeout=180_000)
-    page.get_by_text("按区域").click()
-    wait_for_app(page)
-    page.get_by_text("历史准确度如何？").wait_for(timeout=180_000)
     page.locator(".js-plotly-plot").first.wait_for()
-    shot(page, "forecast-region-zh")
+    shot(page, "forecast-total-zh")
