@@ -54,7 +54,6 @@ def backtest_hierarchy(
     n_origins: int = N_ORIGINS,
     n_paths: int = 500,
     cny: bool = CNY_DEFAULT,
-    point: str = "median",
 ) -> pd.DataFrame:
     """Rolling-origin backtest of a hierarchy frame (level, unique_id, ds, y).
 
@@ -71,7 +70,7 @@ def backtest_hierarchy(
         test_ds = periods[cut : cut + horizon]
         h = len(test_ds)
         fit = fit_hierarchy(
-            train, freq=freq, horizon=h, method=method, n_paths=n_paths, cny=cny, point=point, **kw
+            train, freq=freq, horizon=h, method=method, n_paths=n_paths, cny=cny, **kw
         )
         for i, (level, uid) in enumerate(fit.keys):
             past = train[(train["level"] == level) & (train["unique_id"] == uid)]["y"].to_numpy()

@@ -75,7 +75,6 @@ def fit_hierarchy(
     n_paths: int = 1000,
     seed: int = 0,
     cny: bool = CNY_DEFAULT,
-    point: str = "median",
 ) -> HierarchyFit:
     """Fit every series of ``frame`` (level, unique_id, ds, y), draw correlated paths, reconcile.
 
@@ -103,9 +102,9 @@ def fit_hierarchy(
         ],
         axis=-1,
     )
+    # Point forecasts stay the members' medians (log scale): the means of the paths scored worse
+    # in the backtest (demo hierarchy, an earlier model version: mean MASE 1.20 vs 1.04).
     base = np.column_stack([f.mean for f in fits])
-    if point == "mean":
-        base = paths.mean(axis=0)
     weights = np.array([f.resid_var for f in fits])
     return HierarchyFit(
         keys=keys,

@@ -7,8 +7,8 @@ weeks, the yearly profile taken out as Fourier terms (52 weekly seasonal states 
 
 A member is ``fit(work, season_length) -> fitted`` and ``fitted.forecast(h)``; ETS also draws
 sample paths. The ensemble's point forecast is the mean of its members' forecasts on the working
-scale; its sample paths are ETS's, shifted onto the ensemble mean (ETS gave the best-calibrated
-intervals in the backtest, Theta's were far too wide — docs/benchmarks.md).
+scale; its sample paths are ETS's, shifted onto the ensemble mean (their coverage is measured in
+docs/benchmarks.md: 80% intervals held 80% of actuals).
 
 Failures statsmodels is known for (non-convergence, exploding or non-finite forecasts) are caught
 per member: the member is dropped and the fact recorded; when none survives the series falls back to
