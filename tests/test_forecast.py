@@ -204,6 +204,10 @@ def test_the_partial_month_is_left_out_of_the_series_and_reported_apart(three_re
     north = partial[(partial["level"] == "region") & (partial["unique_id"] == "North")]
     assert north["ds"].iloc[0] == pd.Timestamp("2026-11-01")
     assert north["y"].iloc[0] == pytest.approx(15 * round(100 * (1 + 11 / 20), 2))
+    # 15 Nov 2026 is a Sunday: in weeks nothing is partial, the last week is complete.
+    weekly = forecast.sales_series(three_region_con, Scope(), freq="W")
+    assert weekly["ds"].max() == pd.Timestamp("2026-11-09")
+    assert forecast.partial_actuals(three_region_con, Scope(), freq="W").empty
 
 
 def test_a_region_that_opened_this_year_is_too_thin_but_the_rest_add_up(three_region_con):

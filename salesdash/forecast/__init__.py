@@ -38,6 +38,7 @@ from salesdash.forecast.series import (
     FREQS,
     LEVELS,
     hierarchy_series,
+    order_dates,
     partial_actuals,
     sales_series,
 )
@@ -134,7 +135,7 @@ def hierarchy_forecast(
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
     history = hierarchy_series(con, scope, freq=freq, as_of=as_of)
     partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = pd.Timestamp(partial["as_of"].iloc[0]).date() if len(partial) else as_of
+    as_of_used = as_of or order_dates(con)[1]
     if history.empty or not (history["level"] == "total").any():
         return _empty_forecast(freq, horizon, as_of_used, history, partial)
     fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
