@@ -26,16 +26,20 @@ Definitions (DESIGN.md, "Metric definitions"):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash.db import run_sql
+from salesdash import rollups
+from salesdash.db import execute_sql, run_sql, scalar
+from salesdash.errors import InputError
 from salesdash.periods import add_months, month_start, quarter_start
+from salesdash.scope import Scope
 
 SCOPES = ("company", "region", "channel", "sales_rep", "category", "product")
 METRICS = ("revenue", "orders", "new_customers", "win_rate")
@@ -413,16 +417,19 @@ def track(
     simulate: Simulator | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
+    with_forecast: bool = True,
 ) -> list[TargetProgress]:
     """Progress of every target in ``targets`` (rows as from ``current_targets``) on ``as_of``.
 
-    One forecast per (scope, scope_value, metric), long enough for its latest period.
+    One forecast per (scope, scope_value, metric), long enough for its latest period; none with
+    ``with_forecast=False`` (then projection and P(hit) are None for running periods).
     """
     data_start, data_end = data_range(con)
     if data_start is None:
         data_start = as_of
     data_end = min(data_end or as_of, as_of)
-    simulate = simulate or default_simulator()
+    if with_forecast:
+        simulate = simulate or default_simulator()
     out: list[TargetProgress] = []
     for (kind, value, metric), group in targets.groupby(
         ["scope", "scope_value", "metric"], sort=False
@@ -435,7 +442,7 @@ def track(
             daily = daily_series(frame, data_start, max(as_of, data_start))
             last_end = max(group["period_end"])
             history = monthly_history(daily, data_start, min(as_of, data_end))
-            if last_end > as_of and len(history):
+            if with_forecast and last_end > as_of and len(history):
                 first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
                 month_paths = simulate_months(
                     history,
@@ -492,3 +499,314 @@ def rollup_gaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     for col in ("period_start", "period_end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
+
+
+# --- executive summary -------------------------------------------------------------------------
+
+# Traffic light on P(hit): green when hitting is more likely than not by a clear margin, red when
+# missing is; amber in between, where the next weeks decide.
+P_GREEN = 0.7
+P_RED = 0.4
+
+
+def traffic_light(p_hit: float | None) -> str | None:
+    """ "green" (P ≥ 70%), "amber" or "red" (P < 40%); None without a probability."""
+    if p_hit is None or pd.isna(p_hit):
+        return None
+    return "green" if p_hit >= P_GREEN else ("red" if p_hit < P_RED else "amber")
+
+
+def resolve_target(
+    current: pd.DataFrame, scope: str, scope_value: str, metric: str, start: date, end: date
+) -> tuple[float | None, str]:
+    """The target of a scope over [start, end] and where it comes from.
+
+    Returns:
+        (target, source): "set" (a target for exactly this period), "sum_of_periods" (same-scope
+        targets of the longest length inside the period, tiling it day for day),
+        "sum_of_regions" (the company: every region's target so resolved), or (None, "none").
+    """
+    same = current[
+        (current["scope"] == scope)
+        & (current["scope_value"] == scope_value)
+        & (current["metric"] == metric)
+    ]
+    exact = same[(same["period_start"] == start) & (same["period_end"] == end)]
+    if len(exact):
+        return float(exact["target"].iloc[0]), "set"
+    inside = same[(same["period_start"] >= start) & (same["period_end"] <= end)]
+    if len(inside):
+        length = (inside["period_end"] - inside["period_start"]).map(lambda d: d.days)
+        longest = inside[length == length.max()]
+        days = sum((r.period_end - r.period_start).days + 1 for r in longest.itertuples())
+        if days == (end - start).days + 1:
+            return float(longest["target"].sum()), "sum_of_periods"
+    if scope == "company":
+        regions = current.loc[current["scope"] == "region", "scope_value"].unique()
+        parts = [resolve_target(current, "region", r, metric, start, end)[0] for r in regions]
+        if len(parts) and all(p is not None for p in parts):
+            return float(sum(parts)), "sum_of_regions"
+    return None, "none"
+
+
+def executive_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    metric: str = "revenue",
+    regions: tuple[str, ...] = (),
+    simulate: Simulator | None = None,
+) -> pd.DataFrame:
+    """This quarter and this year, for the company and each region, on ``as_of``.
+
+    Returns:
+        one row per (period_kind in quarter/year, scope company/region, scope_value): the
+        ``TargetProgress`` fields plus ``period_kind``, ``target_source`` (see
+        ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target − projection.
+        Scopes without any target are left out.
+    """
+    current = current_targets(con)
+    known = run_sql(con, "targets/scope_values")
+    region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
+    if regions:
+        region_values = [r for r in region_values if r in regions]
+    rows = []
+    for kind in ("quarter", "year"):
+        start, end = period_of(kind, as_of)
+        for scope, value in [("company", "")] + [("region", r) for r in region_values]:
+            target, source = resolve_target(current, scope, value, metric, start, end)
+            if target is None:
+                continue
+            rows.append(
+                {
+                    "period_start": start,
+                    "period_end": end,
+                    "scope": scope,
+                    "scope_value": value,
+                    "metric": metric,
+                    "target": target,
+                    "owner": None,
+                    "note": None,
+                    "period_kind": kind,
+                    "target_source": source,
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    wanted = pd.DataFrame(rows)
+    progress = progress_frame(track(con, wanted, as_of=as_of, regions=regions, simulate=simulate))
+    keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
+    frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
+    frame["light"] = [traffic_light(p) for p in frame["p_hit"]]
+    frame["gap"] = frame["target"] - frame["projection"]
+    return frame
+
+
+def biggest_gaps(summary: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` region rows of ``executive_summary`` whose projection falls furthest short."""
+    if summary.empty:
+        return summary
+    regions = summary[(summary["scope"] == "region") & (summary["gap"] > 0)]
+    return regions.sort_values("gap", ascending=False).head(n)
+
+
+def year_outlook(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    scope: str = "company",
+    scope_value: str = "",
+    metric: str = "revenue",
+    simulate: Simulator | None = None,
+    n_paths: int = N_PATHS,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, float | None]:
+    """Cumulative actual and forecast of the metric through the end of ``as_of``'s year.
+
+    Returns:
+        (frame, year_target). frame: one row per month end of the year and series: ``ds``
+        (month end, or ``as_of`` for the running month), ``series`` ("actual" | "forecast"),
+        ``y`` (cumulative; the forecast's median), ``lo80``, ``hi80`` (forecast only). The
+        forecast starts at ``as_of`` with the actual to date, so the two lines join.
+    """
+    start, end = period_of("year", as_of)
+    target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
+    data_start, data_end = data_range(con)
+    if data_start is None:
+        return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
+    daily = daily_series(
+        daily_metric(con, scope, scope_value, metric, as_of=as_of), data_start, as_of
+    )
+    rows = []
+    cum = 0.0
+    m = start
+    while m <= min(as_of, end):
+        upto = min(month_end(m), as_of)
+        cum += float(daily[pd.Timestamp(m) : pd.Timestamp(upto)].sum())
+        rows.append({"ds": upto, "series": "actual", "y": cum, "lo80": None, "hi80": None})
+        m = add_months(m, 1)
+    if as_of < end:
+        history = monthly_history(daily, data_start, min(as_of, data_end))
+        month_paths = None
+        if len(history):
+            first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
+            month_paths = simulate_months(
+                history,
+                first_month,
+                month_start(end),
+                simulate or default_simulator(),
+                n_paths=n_paths,
+                seed=seed,
+            )
+        if month_paths is not None:
+            rows.append({"ds": as_of, "series": "forecast", "y": cum, "lo80": cum, "hi80": cum})
+            first = as_of + timedelta(days=1)
+            m = month_start(first)
+            while m <= end:
+                paths = cum + rest_of_period(
+                    month_paths,
+                    daily,
+                    first=first,
+                    last=month_end(m),
+                    data_start=data_start,
+                    data_end=as_of,
+                )
+                lo, mid, hi = (float(np.quantile(paths, q)) for q in (0.1, 0.5, 0.9))
+                rows.append(
+                    {"ds": month_end(m), "series": "forecast", "y": mid, "lo80": lo, "hi80": hi}
+                )
+                m = add_months(m, 1)
+    return pd.DataFrame(rows), target
+
+
+# --- hooks for other pages, and editing --------------------------------------------------------
+
+
+def attainment_by(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    scope_kind: str = "sales_rep",
+    as_of: date,
+    metric: str = "revenue",
+) -> pd.DataFrame:
+    """Attainment of the targets of one scope kind whose period contains ``as_of`` (no forecast).
+
+    Returns:
+        one row per target (scope_value, period_start, period_end, metric, target, actual,
+        attainment, expected_to_date, ahead_amount), limited to ``scope``'s sales reps or regions
+        when it names some (reps by their team's region).
+    """
+    current = current_targets(con)
+    current = current[
+        (current["scope"] == scope_kind)
+        & (current["metric"] == metric)
+        & (current["period_start"] <= as_of)
+        & (current["period_end"] >= as_of)
+    ]
+    if scope_kind == "sales_rep" and scope.sales_reps:
+        current = current[current["scope_value"].isin(scope.sales_reps)]
+    regions = scope.effective_regions()
+    if regions and scope_kind == "region":
+        current = current[current["scope_value"].isin(regions)]
+    elif regions and scope_kind == "sales_rep":
+        teams = con.execute("select sales_rep, region from teams").df()
+        reps = teams.loc[teams["region"].isin(regions), "sales_rep"]
+        current = current[current["scope_value"].isin(reps)]
+    columns = [
+        "scope_value",
+        "period_start",
+        "period_end",
+        "metric",
+        "target",
+        "actual",
+        "attainment",
+        "expected_to_date",
+        "ahead_amount",
+    ]
+    frame = progress_frame(track(con, current, as_of=as_of, with_forecast=False))
+    return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
+
+
+EDIT_FILE_NAME = "edited on the Targets page"
+EDIT_COLUMNS = (
+    "period_start",
+    "period_end",
+    "scope",
+    "scope_value",
+    "metric",
+    "target",
+    "owner",
+    "note",
+)
+
+
+def changed_targets(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``after`` that are new or differ from ``before`` (both in EDIT_COLUMNS).
+
+    Raises:
+        InputError: a row has no period, an unknown scope or metric, or no numeric target.
+    """
+    after = after[list(EDIT_COLUMNS)].copy()
+    after = after.dropna(how="all")
+    for col in ("period_start", "period_end"):
+        after[col] = pd.to_datetime(after[col], errors="coerce").dt.date
+    after["target"] = pd.to_numeric(after["target"], errors="coerce")
+    after["scope_value"] = after["scope_value"].fillna("").astype(str)
+    for i, row in enumerate(after.itertuples(index=False), start=1):
+        if pd.isna(row.period_start) or pd.isna(row.period_end):
+            raise InputError(f"row {i}: period_start and period_end must be dates")
+        if row.scope not in SCOPES:
+            raise InputError(f"row {i}: scope '{row.scope}' is not one of {', '.join(SCOPES)}")
+        if row.metric not in METRICS:
+            raise InputError(f"row {i}: metric '{row.metric}' is not one of {', '.join(METRICS)}")
+        if pd.isna(row.target):
+            raise InputError(f"row {i}: target must be a number")
+
+    def key(frame: pd.DataFrame) -> pd.Series:
+        return frame.astype(str).agg("|".join, axis=1)
+
+    old = set(
+        key(
+            before[list(EDIT_COLUMNS)]
+            .astype(object)
+            .where(before[list(EDIT_COLUMNS)].notna(), None)
+        )
+    )
+    new = after.astype(object).where(after.notna(), None)
+    return after[~key(new).isin(old).to_numpy()].reset_index(drop=True)
+
+
+def save_edits(
+    con: duckdb.DuckDBPyConnection, edits: pd.DataFrame, *, user_name: str | None = None
+) -> int | None:
+    """Store edited or added targets as one new batch (kind targets, undoable); its id.
+
+    ``edits`` holds the changed rows only (see ``changed_targets``); None when there are none.
+    The latest batch wins in ``current_targets``, so an edit replaces the target it changes.
+    """
+    if edits.empty:
+        return None
+    frame = edits[list(EDIT_COLUMNS)].copy()
+    digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+    con.execute("begin transaction")
+    try:
+        batch_id = scalar(con, "select nextval('batch_id_seq')")
+        con.register("edited_targets", frame)
+        execute_sql(con, "targets/insert_edited", batch_id=batch_id)
+        execute_sql(
+            con,
+            "targets/log_edit",
+            batch_id=batch_id,
+            file_name=EDIT_FILE_NAME,
+            file_sha256=digest,
+            user_name=user_name,
+            loaded_at=datetime.now(),
+        )
+        con.unregister("edited_targets")
+        rollups.refresh(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return int(batch_id)
