@@ -96,7 +96,7 @@ def check_achievable(
     if progress.status == "closed":
         code = "closed_reached" if progress.actual >= progress.target else "closed_missed"
         return SmartCheck("achievable", None, code, {})
-    p = {"p": f"{progress.p_hit:.0%}", **limits}
+    p = {"p": f"{progress.p_hit:.1%}", **limits}
     if progress.p_hit < p_low:
         return SmartCheck("achievable", False, "unrealistic", p)
     if progress.p_hit > p_high:

@@ -251,7 +251,8 @@ def simulate_months(
 ) -> MonthPaths | None:
     """Paths from ``first_month`` to ``last_month`` (the months right after ``history``).
 
-    Returns None when the history is too short to forecast.
+    Months cannot sell less than nothing, so paths are clipped at 0. Returns None when the
+    history is too short to forecast.
     """
     if len(history) < MIN_MONTHS_FOR_FORECAST or last_month < first_month:
         return None
@@ -261,6 +262,8 @@ def simulate_months(
         months.append(m)
         m = add_months(m, 1)
     paths = np.asarray(simulate(history, len(months), freq="M", n_paths=n_paths, seed=seed))
+    if np.isnan(paths).any():  # the forecast found the series too thin
+        return None
     return MonthPaths(tuple(months), np.clip(paths, 0.0, None))
 
 
