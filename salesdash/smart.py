@@ -177,15 +177,21 @@ def assess_targets(
 
     Returns:
         one row per target: the ``TargetProgress`` fields, then ``smart`` (tuple of five
-        ``SmartCheck``) and ``smart_passed`` (how many passed).
+        ``SmartCheck``), ``smart_passed`` (how many passed) and ``period_kind``.
+        ``regions`` only narrows which region targets are listed; every actual is computed
+        on all the data of its own scope.
     """
     current = targets.current_targets(con)
     if regions:
         current = current[(current["scope"] != "region") | current["scope_value"].isin(regions)]
-    progress = targets.track(con, current, as_of=as_of, regions=regions, simulate=simulate)
+    progress = targets.track(con, current, as_of=as_of, simulate=simulate)
     frame = targets.progress_frame(progress)
     known = known_scope_values(con)
     checks = [smart_checks(asdict(p), p, known, p_low=p_low, p_high=p_high) for p in progress]
     frame["smart"] = pd.Series(checks, index=frame.index, dtype=object)
     frame["smart_passed"] = [sum(c.passed is True for c in cs) for cs in checks]
+    frame["period_kind"] = [
+        targets.period_kind(s, e)
+        for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
+    ]
     return frame

@@ -491,6 +491,17 @@ def period_of(kind: str, as_of: date) -> tuple[date, date]:
     raise ValueError(f"unknown period kind '{kind}' (expected quarter or year)")
 
 
+def period_kind(start: date, end: date) -> str:
+    """The calendar period [start, end] is: "month", "quarter", "year" or "other"."""
+    if start.day != 1 or end < start:
+        return "other"
+    kinds = {1: "month", 3: "quarter", 12: "year"}
+    for months, kind in kinds.items():
+        if add_months(start, months) - timedelta(days=1) == end:
+            return kind
+    return "other"
+
+
 def rollup_gaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Parent targets against the sum of their children's, one row per parent and child scope.
 
@@ -566,7 +577,7 @@ def executive_summary(
         one row per (period_kind in quarter/year, scope company/region, scope_value): the
         ``TargetProgress`` fields plus ``period_kind``, ``target_source`` (see
         ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target − projection.
-        Scopes without any target are left out.
+        Scopes without any target are left out; ``regions`` narrows the regions listed.
     """
     current = current_targets(con)
     known = run_sql(con, "targets/scope_values")
@@ -597,7 +608,7 @@ def executive_summary(
     if not rows:
         return pd.DataFrame()
     wanted = pd.DataFrame(rows)
-    progress = progress_frame(track(con, wanted, as_of=as_of, regions=regions, simulate=simulate))
+    progress = progress_frame(track(con, wanted, as_of=as_of, simulate=simulate))
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
     frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
     frame["light"] = [traffic_light(p) for p in frame["p_hit"]]
