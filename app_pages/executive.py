@@ -1,5 +1,6 @@
 """Executive summary: will we hit the target? This quarter and this year, company and regions."""
 
+import pandas as pd
 import streamlit as st
 
 from salesdash import executive, fmt, targets, ui
@@ -52,12 +53,14 @@ for kind in ("quarter", "year"):
             ui.money(c["actual"]),
             ui.t("executive.attainment_delta", pct=fmt.percent(c["attainment"], 0)),
             delta_color="off",
+            delta_arrow="off",
         )
         cols[1].metric(
             ui.t("executive.metric_target"),
             ui.money(c["target"]),
             ui.t(f"executive.target_source.{c['target_source']}"),
             delta_color="off",
+            delta_arrow="off",
         )
         cols[2].metric(
             ui.t("executive.metric_projection"),
@@ -68,16 +71,19 @@ for kind in ("quarter", "year"):
                 hi=ui.money(c["projection_hi80"]),
             ),
             delta_color="off",
+            delta_arrow="off",
         )
         cols[3].metric(
             ui.t("executive.metric_p_hit"),
             fmt.percent(c["p_hit"], 0),
             light_label(c["light"]),
-            delta_color="off",
+            delta_color=executive.LIGHT_NAMED_COLOURS[c["light"]],
+            delta_arrow="off",
         )
     region_rows = rows[rows["scope"] == "region"]
     if len(region_rows):
-        st.dataframe(
+        light_column = ui.t("targets.col.light")
+        table = pd.DataFrame(
             {
                 ui.t("targets.scope.region"): region_rows["scope_value"],
                 ui.t("targets.col.actual"): [ui.money(x) for x in region_rows["actual"]],
@@ -90,8 +96,12 @@ for kind in ("quarter", "year"):
                     )
                 ],
                 ui.t("targets.col.p_hit"): region_rows["p_hit"],
-                ui.t("targets.col.light"): [light_label(x) for x in region_rows["light"]],
-            },
+                light_column: [light_label(x) for x in region_rows["light"]],
+            }
+        )
+        styles = pd.Series([executive.light_style(x) for x in region_rows["light"]])
+        st.dataframe(
+            table.style.apply(lambda _, css=styles: css.to_list(), subset=[light_column]),
             hide_index=True,
             width="stretch",
             column_config={

@@ -18,6 +18,8 @@ from salesdash import fmt, i18n
 PAGE_WIDTH_PX = 1240
 PAGE_HEIGHT_PX = 1754
 LIGHT_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", None: "#9e9e9e"}
+# The same lights as Streamlit's named colours (st.metric deltas, badges).
+LIGHT_NAMED_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
 
 
 def outlook_figure(
@@ -104,6 +106,11 @@ def _scope_label(row: pd.Series, lang: str) -> str:
     return i18n.t("executive.company", lang) if row["scope"] == "company" else row["scope_value"]
 
 
+def light_style(light: str | None) -> str:
+    """CSS for a table cell showing a traffic light."""
+    return f"background-color: {LIGHT_COLOURS.get(light, LIGHT_COLOURS[None])}; color: white"
+
+
 def gap_lines(gaps: pd.DataFrame, lang: str) -> list[str]:
     """One sentence per gap (markdown bold for the region)."""
     return [
@@ -150,7 +157,7 @@ def one_page_figure(
         t("targets.col.p_hit"),
         t("targets.col.light"),
     ]
-    lights = [t(f"executive.light.{x or 'none'}").split(" ", 1)[-1] for x in summary["light"]]
+    lights = [t(f"executive.light.{x or 'none'}") for x in summary["light"]]
     cells = [
         [_period_label(k, lang) for k in summary["period_kind"]],
         [_scope_label(r, lang) for _, r in summary.iterrows()],
@@ -166,10 +173,16 @@ def one_page_figure(
     ]
     colours = [LIGHT_COLOURS.get(x, "#9e9e9e") for x in summary["light"]]
     fill = [["white"] * len(summary)] * 7 + [colours]
+    font_colours = [["#212121"] * len(summary)] * 7 + [["white"] * len(summary)]
     fig.add_trace(
         go.Table(
             header={"values": header, "fill_color": "#37474f", "font": {"color": "white"}},
-            cells={"values": cells, "fill_color": fill, "height": 26},
+            cells={
+                "values": cells,
+                "fill_color": fill,
+                "font": {"color": font_colours},
+                "height": 26,
+            },
         ),
         row=1,
         col=1,
