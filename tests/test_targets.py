@@ -318,5 +318,4 @@ def test_targets_given_a_30_percent_chance_are_hit_about_30_percent_of_the_time(
         p_values.append(progress.p_hit)
         hits += per_day[pd.Timestamp(quarter_start) :].sum() >= quantile_70
     assert np.mean(p_values) == pytest.approx(0.3, abs=0.01)
-    print(f"hit rate {hits / TRIALS:.3f}")
     assert hits / TRIALS == pytest.approx(0.3, abs=TOLERANCE)
