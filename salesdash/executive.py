@@ -17,6 +17,8 @@ from salesdash import fmt, i18n
 # A4 portrait at 150 dpi-ish: prints on one page and reads on a screen.
 PAGE_WIDTH_PX = 1240
 PAGE_HEIGHT_PX = 1754
+TABLE_HEADER_PX = 60
+TABLE_ROW_PX = 32
 LIGHT_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", None: "#9e9e9e"}
 # The same lights as Streamlit's named colours (st.metric deltas, badges).
 LIGHT_NAMED_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
@@ -57,6 +59,7 @@ def _add_outlook(
                 x=list(forecast["ds"]) + list(forecast["ds"])[::-1],
                 y=list(forecast["hi80"]) + list(forecast["lo80"])[::-1],
                 fill="toself",
+                mode="lines",
                 fillcolor="rgba(31,119,180,0.18)",
                 line={"width": 0},
                 name=i18n.t("executive.series.band", lang),
@@ -139,10 +142,11 @@ def one_page_figure(
     lang: str,
 ) -> go.Figure:
     """The whole summary on one portrait page: table, chart, the three biggest gaps."""
+    table_share = min(0.45, (TABLE_HEADER_PX + TABLE_ROW_PX * len(summary)) / PAGE_HEIGHT_PX)
     fig = make_subplots(
         rows=3,
         cols=1,
-        row_heights=[0.46, 0.40, 0.14],
+        row_heights=[table_share, 0.88 - table_share, 0.12],
         vertical_spacing=0.04,
         specs=[[{"type": "table"}], [{"type": "xy"}], [{"type": "table"}]],
     )
@@ -176,6 +180,7 @@ def one_page_figure(
     font_colours = [["#212121"] * len(summary)] * 7 + [["white"] * len(summary)]
     fig.add_trace(
         go.Table(
+            columnwidth=[1, 1.1, 1, 1, 1, 1.8, 0.7, 1],
             header={"values": header, "fill_color": "#37474f", "font": {"color": "white"}},
             cells={
                 "values": cells,
@@ -207,7 +212,7 @@ def one_page_figure(
         height=PAGE_HEIGHT_PX,
         template="plotly_white",
         font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif", "size": 13},
-        legend={"orientation": "h", "y": 0.19},
+        legend={"orientation": "h", "x": 0.0, "y": 0.98 - table_share, "yanchor": "top"},
         margin={"l": 40, "r": 40, "t": 70, "b": 30},
     )
     return fig

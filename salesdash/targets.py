@@ -537,7 +537,7 @@ def resolve_target(
 
     Returns:
         (target, source): "set" (a target for exactly this period), "sum_of_periods" (same-scope
-        targets of the longest length inside the period, tiling it day for day),
+        calendar years, else quarters, else months inside the period, tiling it day for day),
         "sum_of_regions" (the company: every region's target so resolved), or (None, "none").
     """
     same = current[
@@ -549,12 +549,16 @@ def resolve_target(
     if len(exact):
         return float(exact["target"].iloc[0]), "set"
     inside = same[(same["period_start"] >= start) & (same["period_end"] <= end)]
-    if len(inside):
-        length = (inside["period_end"] - inside["period_start"]).map(lambda d: d.days)
-        longest = inside[length == length.max()]
-        days = sum((r.period_end - r.period_start).days + 1 for r in longest.itertuples())
-        if days == (end - start).days + 1:
-            return float(longest["target"].sum()), "sum_of_periods"
+    for kind in ("year", "quarter", "month"):
+        parts = inside[
+            [
+                period_kind(a, b) == kind
+                for a, b in zip(inside["period_start"], inside["period_end"], strict=True)
+            ]
+        ]
+        days = sum((r.period_end - r.period_start).days + 1 for r in parts.itertuples())
+        if len(parts) and days == (end - start).days + 1:
+            return float(parts["target"].sum()), "sum_of_periods"
     if scope == "company":
         regions = current.loc[current["scope"] == "region", "scope_value"].unique()
         parts = [resolve_target(current, "region", r, metric, start, end)[0] for r in regions]

@@ -115,3 +115,29 @@ def test_executive_page_renders_in_chinese(app):
     assert not at.exception
     text = _texts(at)
     assert "管理层摘要" in text and "本季度" in text and "达成概率" in text
+
+
+def test_the_one_page_export_renders_as_pdf_and_png(demo_db):
+    from salesdash import executive
+
+    con = db.connect(demo_db)
+    try:
+        as_of = date(2026, 11, 15)
+        summary = targets.executive_summary(con, as_of=as_of)
+        outlook, year_target = targets.year_outlook(con, as_of=as_of)
+    finally:
+        con.close()
+    # both years and quarters, the company and seven regions (region years: sums of quarters)
+    assert len(summary) == 16
+    assert year_target == 37_180_000.0
+    page = executive.one_page_figure(
+        summary,
+        outlook,
+        year_target,
+        targets.biggest_gaps(summary),
+        as_of=as_of,
+        metric="revenue",
+        lang="zh",
+    )
+    assert executive.export_bytes(page, "pdf").startswith(b"%PDF")
+    assert executive.export_bytes(page, "png").startswith(b"\x89PNG")
