@@ -30,6 +30,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -261,10 +262,24 @@ def simulate_months(
     while m <= last_month:
         months.append(m)
         m = add_months(m, 1)
-    paths = np.asarray(simulate(history, len(months), freq="M", n_paths=n_paths, seed=seed))
+    paths = _simulate_once(
+        simulate, tuple(history.index), tuple(history.to_numpy()), len(months), n_paths, seed
+    )
     if np.isnan(paths).any():  # the forecast found the series too thin
         return None
     return MonthPaths(tuple(months), np.clip(paths, 0.0, None))
+
+
+@lru_cache(maxsize=128)
+def _simulate_once(
+    simulate: Simulator, index: tuple, values: tuple, horizon: int, n_paths: int, seed: int
+) -> np.ndarray:
+    """One forecast per distinct series: the Targets and Executive pages and the year outlook
+    ask for the same company and region paths, and a forecast costs seconds."""
+    history = pd.Series(values, index=pd.DatetimeIndex(index), dtype=float)
+    paths = np.asarray(simulate(history, horizon, freq="M", n_paths=n_paths, seed=seed))
+    paths.setflags(write=False)
+    return paths
 
 
 def rest_of_period(
