@@ -57,16 +57,16 @@ if not shown.empty:
         ui.t("targets.col.target"): [ui.number(x) for x in shown["target"]],
         ui.t("targets.col.actual"): [ui.number(x) for x in shown["actual"]],
         ui.t("targets.col.attainment"): shown["attainment"],
-        ui.t("targets.col.expected"): [ui.number(x) for x in shown["expected_to_date"]],
-        ui.t("targets.col.ahead"): [ui.number(x) for x in shown["ahead_amount"]],
-        ui.t("targets.col.ahead_days"): shown["ahead_days"],
-        ui.t("targets.col.run_rate"): [ui.number(x) for x in shown["required_daily_rate"]],
         ui.t("targets.col.projection"): [ui.number(x) for x in shown["projection"]],
         ui.t("targets.col.interval"): [
             f"{ui.number(lo)} – {ui.number(hi)}"
             for lo, hi in zip(shown["projection_lo80"], shown["projection_hi80"], strict=True)
         ],
         ui.t("targets.col.p_hit"): shown["p_hit"],
+        ui.t("targets.col.expected"): [ui.number(x) for x in shown["expected_to_date"]],
+        ui.t("targets.col.ahead"): [ui.number(x) for x in shown["ahead_amount"]],
+        ui.t("targets.col.ahead_days"): shown["ahead_days"],
+        ui.t("targets.col.run_rate"): [ui.number(x) for x in shown["required_daily_rate"]],
         ui.t("targets.col.smart"): [f"{n}/5" for n in shown["smart_passed"]],
     }
     st.dataframe(

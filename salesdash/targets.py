@@ -722,11 +722,15 @@ def attainment_by(
     scope_kind: str = "sales_rep",
     as_of: date,
     metric: str = "revenue",
+    period: str | None = None,
 ) -> pd.DataFrame:
     """Attainment of the targets of one scope kind whose period contains ``as_of`` (no forecast).
 
+    Args:
+        period: "month", "quarter" or "year"; None takes each value's shortest period.
+
     Returns:
-        one row per target (scope_value, period_start, period_end, metric, target, actual,
+        one row per scope_value (scope_value, period_start, period_end, metric, target, actual,
         attainment, expected_to_date, ahead_amount), limited to ``scope``'s sales reps or regions
         when it names some (reps by their team's region).
     """
@@ -737,6 +741,23 @@ def attainment_by(
         & (current["period_start"] <= as_of)
         & (current["period_end"] >= as_of)
     ]
+    kinds = [
+        period_kind(a, b)
+        for a, b in zip(current["period_start"], current["period_end"], strict=True)
+    ]
+    if period is not None:
+        current = current[[k == period for k in kinds]]
+    current = (
+        current.assign(
+            _days=[
+                (b - a).days
+                for a, b in zip(current["period_start"], current["period_end"], strict=True)
+            ]
+        )
+        .sort_values(["scope_value", "_days"])
+        .drop_duplicates("scope_value")
+        .drop(columns="_days")
+    )
     if scope_kind == "sales_rep" and scope.sales_reps:
         current = current[current["scope_value"].isin(scope.sales_reps)]
     regions = scope.effective_regions()

@@ -220,14 +220,17 @@ def test_an_edit_with_an_unknown_metric_is_refused_with_the_row_number(march):
 def test_attainment_by_rep_for_the_team_page(con, insert):
     insert(con, "orders", _orders([("2025-03-02", 30.0), ("2025-03-03", 50.0)]))
     insert(con, "teams", [{"sales_rep": "Ann", "region": "North"}])
-    insert(
-        con,
-        "targets",
-        [{**MARCH_2025, "scope": "sales_rep", "scope_value": "Ann", "target": 200.0}],
-    )
+    month = {**MARCH_2025, "scope": "sales_rep", "scope_value": "Ann", "target": 200.0}
+    quarter = {**month, "period_start": date(2025, 1, 1), "target": 800.0}
+    insert(con, "targets", [month, quarter])
     frame = targets.attainment_by(con, Scope(regions=("North",)), as_of=date(2025, 3, 10))
+    # one row per rep: the shortest period containing the day, unless a period is asked for
     assert frame[["scope_value", "target", "actual", "attainment"]].to_dict("records") == [
         {"scope_value": "Ann", "target": 200.0, "actual": 80.0, "attainment": 0.4}
+    ]
+    by_quarter = targets.attainment_by(con, Scope(), as_of=date(2025, 3, 10), period="quarter")
+    assert by_quarter[["target", "attainment"]].to_dict("records") == [
+        {"target": 800.0, "attainment": 0.1}
     ]
     assert targets.attainment_by(con, Scope(regions=("South",)), as_of=date(2025, 3, 10)).empty
 

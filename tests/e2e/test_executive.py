@@ -34,3 +34,5 @@ def test_the_targets_page_shows_tracking_and_smart_checks(page):
         timeout=FORECAST_TIMEOUT_MS,
     )
     shot(page, "targets-page")
+    page.get_by_text("Edit targets").scroll_into_view_if_needed()
+    shot(page, "targets-page-smart-and-editor")
