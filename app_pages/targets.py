@@ -1,8 +1,9 @@
 """Targets: every target's progress, projection and odds, its SMART check, roll-ups, editing."""
 
+import pandas as pd
 import streamlit as st
 
-from salesdash import smart, targets, ui
+from salesdash import executive, smart, targets, ui
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
@@ -101,12 +102,17 @@ if not shown.empty:
     )
     checks = shown.iloc[picked]["smart"]
     verdict = {True: "pass", False: "fail", None: "na"}
-    st.dataframe(
+    verdict_column = ui.t("targets.col.verdict")
+    checks_table = pd.DataFrame(
         {
             "SMART": [ui.t(f"targets.rule.{c.rule}") for c in checks],
-            " ": [ui.t(f"targets.verdict.{verdict[c.passed]}") for c in checks],
-            "  ": [c.reason(ui.lang()) for c in checks],
-        },
+            verdict_column: [ui.t(f"targets.verdict.{verdict[c.passed]}") for c in checks],
+            ui.t("targets.col.reason"): [c.reason(ui.lang()) for c in checks],
+        }
+    )
+    css = pd.Series([executive.light_style(smart.VERDICT_LIGHTS[c.passed]) for c in checks])
+    st.dataframe(
+        checks_table.style.apply(lambda _, css=css: css.to_list(), subset=[verdict_column]),
         hide_index=True,
         width="stretch",
     )

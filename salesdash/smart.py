@@ -17,6 +17,8 @@ from salesdash import i18n, targets
 from salesdash.db import run_sql
 
 RULES = ("specific", "measurable", "achievable", "relevant", "time_bound")
+# The traffic light a verdict is drawn with (passed, failed, cannot judge).
+VERDICT_LIGHTS = {True: "green", False: "red", None: None}
 # A target the forecast gives less than a 10% chance is a wish, one it gives more than 90% is
 # already in the bag: neither steers effort. Both ends can be passed to the checks.
 P_UNREALISTIC = 0.10
