@@ -1,12 +1,261 @@
-"""Forecasts of revenue: series from the database, models, backtest, reconciliation."""
+"""Forecasts of revenue executives can trust: accurate, coherent, with honest intervals.
 
-from salesdash.forecast.models import forecast_series, simulate_paths
-from salesdash.forecast.series import hierarchy_series, partial_actuals, sales_series
+The pieces (all long format ``unique_id, ds, y``):
+- ``series``: complete-period sales of the hierarchy (total, regions, channels, categories) from the
+  database; the partial current period kept apart; Chinese New Year regressors.
+- ``models``: statsmodels forecasters (ETS, a small ARIMA search, Theta, seasonal naive) and the
+  default ensemble, with guards against non-finite or exploding forecasts.
+- ``hierarchy`` / ``reconcile``: all series at once, correlated sample paths, made coherent.
+- ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage).
+
+``hierarchy_forecast`` is what the page and the CLI call (the page through ``ui.query``, cached
+per data version); ``select`` cuts out one level for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash.forecast.backtest import accuracy, backtest_hierarchy
+from salesdash.forecast.hierarchy import (
+    DEFAULT_RECONCILER,
+    fit_hierarchy,
+    interval_frame,
+)
+from salesdash.forecast.models import (
+    DEFAULT_METHOD,
+    MIN_PERIODS,
+    forecast_series,
+    simulate_paths,
+)
+from salesdash.forecast.reconcile import round_coherent
+from salesdash.forecast.series import (
+    FREQS,
+    LEVELS,
+    hierarchy_series,
+    partial_actuals,
+    sales_series,
+)
+from salesdash.scope import Scope
 
 __all__ = [
+    "DEFAULT_HORIZON",
+    "FREQS",
+    "LEVELS",
+    "HierarchyForecast",
     "forecast_series",
+    "forecast_view",
+    "hierarchy_forecast",
     "hierarchy_series",
     "partial_actuals",
     "sales_series",
+    "select",
     "simulate_paths",
+]
+
+# A year ahead in months; half a year in weeks (weekly detail further out is noise).
+DEFAULT_HORIZON = {"M": 12, "W": 26}
+MAX_HORIZON = {"M": 36, "W": 104}
+
+
+@dataclass(frozen=True)
+class HierarchyForecast:
+    """Forecast, history and backtest accuracy of every series of a hierarchy.
+
+    Attributes:
+        freq, horizon, as_of: grain, periods ahead, last day of data used.
+        history: level, unique_id, ds, y — complete periods the models saw.
+        partial: level, unique_id, ds, y, as_of — the current, incomplete period (not fitted).
+        forecast: level, unique_id, ds, yhat, yhat-lo-80, yhat-hi-80, yhat-lo-95, yhat-hi-95 —
+            reconciled (regions, channels and categories each sum to the total to the cent);
+            series too thin to forecast have no rows.
+        accuracy: level, unique_id, mase, mase_seasonal_naive, mape, smape, coverage_80,
+            coverage_95, n_origins — rolling-origin backtest of the same method.
+        series: level, unique_id, status (ok|short|fallback|too_thin), model, n_periods.
+        keys, paths: (level, unique_id) per series and reconciled sample paths of shape
+            (n_paths, horizon, len(keys)) — for the probability of reaching a target.
+    """
+
+    freq: str
+    horizon: int
+    as_of: date | None
+    history: pd.DataFrame
+    partial: pd.DataFrame
+    forecast: pd.DataFrame
+    accuracy: pd.DataFrame
+    series: pd.DataFrame
+    keys: tuple[tuple[str, str], ...]
+    paths: np.ndarray
+
+
+def _empty_forecast(freq: str, horizon: int, as_of, history, partial) -> HierarchyForecast:
+    cols = ["level", "unique_id", "ds", "yhat"]
+    return HierarchyForecast(
+        freq,
+        horizon,
+        as_of,
+        history,
+        partial,
+        pd.DataFrame(columns=cols),
+        accuracy(pd.DataFrame(columns=["level", "unique_id", "cutoff", "y", "yhat"])),
+        pd.DataFrame(columns=["level", "unique_id", "status", "model", "n_periods"]),
+        (),
+        np.zeros((0, horizon, 0)),
+    )
+
+
+def hierarchy_forecast(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    freq: str = "M",
+    horizon: int | None = None,
+    as_of: date | None = None,
+    n_paths: int = 1000,
+    seed: int = 0,
+) -> HierarchyForecast:
+    """Forecast the total and every region, channel and category in ``scope``, and backtest it.
+
+    Args:
+        scope: filters (regions, channels …); the date range is ignored, all history is used.
+        freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
+        as_of: last day of data (default: last order date); its period, if partial, is not fitted.
+
+    Returns:
+        A HierarchyForecast (see its attributes). Deterministic for a given ``seed``.
+    """
+    horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
+    if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
+        raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
+    history = hierarchy_series(con, scope, freq=freq, as_of=as_of)
+    partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
+    as_of_used = pd.Timestamp(partial["as_of"].iloc[0]).date() if len(partial) else as_of
+    if history.empty or not (history["level"] == "total").any():
+        return _empty_forecast(freq, horizon, as_of_used, history, partial)
+    fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
+    means = round_coherent(fit.mean, fit.keys)
+    frame = interval_frame(fit, means)
+    thin_keys = {key for key, f in zip(fit.keys, fit.fits, strict=True) if f.status == "too_thin"}
+    thin = [key in thin_keys for key in zip(frame["level"], frame["unique_id"], strict=True)]
+    counts = history.groupby(["level", "unique_id"], sort=False).size()
+    series = pd.DataFrame(
+        {
+            "level": [k[0] for k in fit.keys],
+            "unique_id": [k[1] for k in fit.keys],
+            "status": [f.status for f in fit.fits],
+            "model": [f.model for f in fit.fits],
+            "n_periods": [int(counts[k]) for k in fit.keys],
+        }
+    )
+    backtest = backtest_hierarchy(history, freq=freq, horizon=horizon)
+    return HierarchyForecast(
+        freq=freq,
+        horizon=horizon,
+        as_of=as_of_used,
+        history=history,
+        partial=partial,
+        forecast=frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
+        accuracy=accuracy(backtest),
+        series=series,
+        keys=tuple(fit.keys),
+        paths=fit.paths,
+    )
+
+
+def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecast:
+    """One level of a forecast: the total (``by`` None), or each region, channel or category."""
+    level = by or "total"
+    if level not in LEVELS:
+        raise ValueError(f"unknown series level '{level}' (use one of {', '.join(LEVELS)})")
+    index = [i for i, key in enumerate(result.keys) if key[0] == level]
+
+    def cut(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        return frame[frame["level"] == level].drop(columns="level").reset_index(drop=True)
+
+    return replace(
+        result,
+        history=cut(result.history),
+        partial=cut(result.partial),
+        forecast=cut(result.forecast),
+        accuracy=cut(result.accuracy),
+        series=cut(result.series),
+        keys=tuple(result.keys[i] for i in index),
+        paths=result.paths[:, :, index],
+    )
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """What the page says beside one series' chart.
+
+    Attributes:
+        status: ok | short | fallback | too_thin; model: the model(s) used.
+        n_periods / min_periods: complete periods of history, and the least that gets a forecast.
+        mase, mase_seasonal_naive, mape, coverage_80, n_origins: backtest (None when untested).
+        beats_seasonal_naive: the method's MASE is below seasonal naive's on the same test.
+    """
+
+    status: str
+    model: str
+    n_periods: int
+    min_periods: int
+    mase: float | None
+    mase_seasonal_naive: float | None
+    mape: float | None
+    coverage_80: float | None
+    n_origins: int
+    beats_seasonal_naive: bool | None
+
+
+def series_summary(result: HierarchyForecast, unique_id: str) -> SeriesSummary:
+    """Status, model and backtest accuracy of one series of a (selected) forecast."""
+    row = result.series[result.series["unique_id"] == unique_id].iloc[0]
+    acc = result.accuracy[result.accuracy["unique_id"] == unique_id]
+
+    def value(column: str) -> float | None:
+        if acc.empty or pd.isna(acc[column].iloc[0]):
+            return None
+        return float(acc[column].iloc[0])
+
+    mase, naive = value("mase"), value("mase_seasonal_naive")
+    return SeriesSummary(
+        status=str(row["status"]),
+        model=str(row["model"]),
+        n_periods=int(row["n_periods"]),
+        min_periods=MIN_PERIODS[result.freq],
+        mase=mase,
+        mase_seasonal_naive=naive,
+        mape=value("mape"),
+        coverage_80=value("coverage_80"),
+        n_origins=0 if acc.empty else int(acc["n_origins"].iloc[0]),
+        beats_seasonal_naive=None if mase is None or naive is None else mase < naive,
+    )
+
+
+def forecast_view(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    by: str | None = None,
+    freq: str = "M",
+    horizon: int | None = None,
+    as_of: date | None = None,
+) -> HierarchyForecast:
+    """The forecast of one level (what the page shows and the CLI prints)."""
+    return select(hierarchy_forecast(con, scope, freq=freq, horizon=horizon, as_of=as_of), by)
+
+
+__all__ += [
+    "DEFAULT_METHOD",
+    "DEFAULT_RECONCILER",
+    "MIN_PERIODS",
+    "SeriesSummary",
+    "series_summary",
 ]

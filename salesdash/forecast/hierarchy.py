@@ -1,0 +1,130 @@
+"""Forecast a whole hierarchy at once: every series, correlated sample paths, reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesdash.forecast.models import DEFAULT_METHOD, SeriesForecast, forecast_series
+from salesdash.forecast.reconcile import reconcile
+from salesdash.forecast.series import future_periods
+
+# Chosen by the backtest on the demo hierarchy (docs/benchmarks.md, "Forecast").
+DEFAULT_RECONCILER = "bottom_up"
+LEVELS_PCT = (80, 95)
+
+
+@dataclass
+class HierarchyFit:
+    """Forecasts of every series of a hierarchy, reconciled.
+
+    Attributes:
+        keys: (level, unique_id) per series, the last axis of ``mean`` and ``paths``.
+        ds: starts of the forecast periods.
+        mean: reconciled point forecasts, shape (horizon, k).
+        paths: reconciled sample paths, shape (n_paths, horizon, k).
+        fits: the base forecast of each series (model, status, notes).
+    """
+
+    keys: list[tuple[str, str]]
+    ds: pd.DatetimeIndex
+    mean: np.ndarray
+    paths: np.ndarray
+    fits: list[SeriesForecast]
+
+
+def _thin_stand_in(y: np.ndarray, horizon: int, n_paths: int) -> SeriesForecast:
+    """A flat stand-in (mean of the last three periods) so a thin child still adds up."""
+    level = float(np.mean(y[-3:])) if len(y) else 0.0
+    mean = np.full(horizon, level)
+    return SeriesForecast(
+        mean, np.broadcast_to(mean, (n_paths, horizon)).copy(), "", "too_thin", np.zeros(0), 0.0
+    )
+
+
+def _correlation(fits: list[SeriesForecast]) -> np.ndarray:
+    """Correlation of the series' standardised one-step errors over their common tail."""
+    k = len(fits)
+    usable = [i for i, f in enumerate(fits) if f.draw is not None and len(f.std_resid) > 3]
+    corr = np.eye(k)
+    if len(usable) < 2:
+        return corr
+    length = min(len(fits[i].std_resid) for i in usable)
+    tail = np.array([fits[i].std_resid[-length:] for i in usable])
+    with np.errstate(all="ignore"):
+        sub = np.corrcoef(tail)
+    sub = np.where(np.isfinite(sub), sub, 0.0)
+    np.fill_diagonal(sub, 1.0)
+    # Shrink a little towards independence and clip eigenvalues so it stays a correlation.
+    sub = 0.9 * sub + 0.1 * np.eye(len(usable))
+    values, vectors = np.linalg.eigh(sub)
+    sub = vectors @ np.diag(np.clip(values, 1e-6, None)) @ vectors.T
+    corr[np.ix_(usable, usable)] = sub
+    return corr
+
+
+def fit_hierarchy(
+    frame: pd.DataFrame,
+    *,
+    freq: str,
+    horizon: int,
+    method: str = DEFAULT_METHOD,
+    reconciler: str = DEFAULT_RECONCILER,
+    n_paths: int = 1000,
+    seed: int = 0,
+    cny: bool = True,
+    point: str = "median",
+) -> HierarchyFit:
+    """Fit every series of ``frame`` (level, unique_id, ds, y), draw correlated paths, reconcile.
+
+    The series must end on the same period (``hierarchy_series`` gives that). Series too thin to
+    forecast get a flat stand-in so the others still add up; their status says "too_thin".
+    """
+    groups = list(frame.groupby(["level", "unique_id"], sort=False))
+    keys = [(str(level), str(uid)) for (level, uid), _ in groups]
+    last = frame["ds"].max()
+    fits = []
+    for _, part in groups:
+        fit = forecast_series(
+            part["y"].to_numpy(), part["ds"], horizon, freq=freq, method=method, n_paths=1, cny=cny
+        )
+        if fit.status == "too_thin":
+            fit = _thin_stand_in(part["y"].to_numpy(), horizon, n_paths)
+        fits.append(fit)
+    corr = _correlation(fits)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n_paths, horizon, len(keys))) @ np.linalg.cholesky(corr).T
+    paths = np.stack(
+        [
+            f.draw(z[:, :, i]) if f.draw is not None else np.broadcast_to(f.mean, z.shape[:2])
+            for i, f in enumerate(fits)
+        ],
+        axis=-1,
+    )
+    base = np.column_stack([f.mean for f in fits])
+    if point == "mean":
+        base = paths.mean(axis=0)
+    weights = np.array([f.resid_var for f in fits])
+    return HierarchyFit(
+        keys=keys,
+        ds=future_periods(last, horizon, freq),
+        mean=reconcile(base, keys, reconciler, weights),
+        paths=reconcile(paths, keys, reconciler, weights),
+        fits=fits,
+    )
+
+
+def interval_frame(fit: HierarchyFit, means: np.ndarray) -> pd.DataFrame:
+    """Long frame: level, unique_id, ds, yhat, yhat-lo-80, yhat-hi-80, yhat-lo-95, yhat-hi-95."""
+    parts = []
+    for i, (level, uid) in enumerate(fit.keys):
+        part = {"level": level, "unique_id": uid, "ds": fit.ds, "yhat": means[:, i]}
+        for pct in LEVELS_PCT:
+            tail = (100 - pct) / 2
+            lo, hi = np.percentile(fit.paths[:, :, i], [tail, 100 - tail], axis=0)
+            part[f"yhat-lo-{pct}"] = np.minimum(lo, means[:, i])
+            part[f"yhat-hi-{pct}"] = np.maximum(hi, means[:, i])
+        parts.append(pd.DataFrame(part))
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,259 @@
+"""Forecast module: synthetic series with known structure, reconciliation, guards, thin data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesdash import forecast
+from salesdash.cli import main
+from salesdash.forecast import models
+from salesdash.forecast.backtest import accuracy, cutoffs
+from salesdash.forecast.hierarchy import fit_hierarchy
+from salesdash.forecast.reconcile import constraint_matrix, reconcile, round_coherent
+from salesdash.forecast.series import cny_regressors
+from salesdash.scope import Scope
+
+
+def trend_season(n: int, *, noise: float = 0.0, seed: int = 1) -> pd.Series:
+    """1000 + 10·t + 200·sin(2πt/12) per month from Jan 2020, optionally with noise."""
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    y = 1000 + 10 * t + 200 * np.sin(2 * np.pi * t / 12) + noise * rng.standard_normal(n)
+    return pd.Series(y, index=pd.date_range("2020-01-01", periods=n, freq="MS"))
+
+
+def truth(start: int, h: int) -> np.ndarray:
+    t = np.arange(start, start + h)
+    return 1000 + 10 * t + 200 * np.sin(2 * np.pi * t / 12)
+
+
+def test_a_trend_and_season_series_is_forecast_within_five_percent():
+    y = trend_season(48, noise=10)
+    result = forecast.forecast_series(y.to_numpy(), y.index, 12, freq="M")
+    assert result.status == "ok"
+    error = np.abs(result.mean / truth(48, 12) - 1)
+    assert error.max() < 0.05 and error.mean() < 0.025
+
+
+def test_each_ensemble_member_is_named_in_the_model_used():
+    y = trend_season(48, noise=10)
+    model = forecast.forecast_series(y.to_numpy(), y.index, 6, freq="M").model
+    assert model.startswith("ensemble[ets(") and "arima(" in model and "theta" in model
+
+
+def test_intervals_widen_with_the_horizon():
+    y = trend_season(48, noise=30)
+    paths = forecast.simulate_paths(y, 12, freq="M", n_paths=2000, seed=3)
+    lo, hi = np.percentile(paths, [10, 90], axis=0)
+    width = hi - lo
+    assert width[-1] > 1.3 * width[0]
+    assert np.all(np.diff(width[::3]) > 0)
+
+
+def test_simulate_paths_has_the_promised_shape_and_is_reproducible():
+    y = trend_season(40, noise=20)
+    a = forecast.simulate_paths(y, 5, freq="M", n_paths=300, seed=7)
+    b = forecast.simulate_paths(y, 5, freq="M", n_paths=300, seed=7)
+    assert a.shape == (300, 5)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_an_exploding_series_falls_back_to_a_bounded_forecast():
+    # Revenue growing 40% a month: every member extrapolates past five times the largest value.
+    y = pd.Series(
+        100 * np.exp(0.4 * np.arange(30)), index=pd.date_range("2022-01-01", periods=30, freq="MS")
+    )
+    result = forecast.forecast_series(y.to_numpy(), y.index, 12, freq="M")
+    assert result.status == "fallback"
+    assert result.notes
+    assert np.all(np.isfinite(result.mean)) and np.all(np.isfinite(result.paths))
+    assert result.mean.max() <= models.EXPLODE_FACTOR * y.max()
+
+
+def test_a_member_returning_infinity_is_dropped_and_recorded(monkeypatch):
+    def broken_theta(work, season_length):
+        return models._FittedForecast(lambda h: np.full(h, np.inf), "theta")
+
+    monkeypatch.setitem(models.MEMBERS, "theta", broken_theta)
+    y = trend_season(48, noise=10)
+    result = forecast.forecast_series(y.to_numpy(), y.index, 12, freq="M")
+    assert result.status == "fallback"
+    assert "theta" not in result.model and "ets(" in result.model
+    assert any(note.startswith("theta:") for note in result.notes)
+    assert np.all(np.isfinite(result.mean))
+
+
+def test_eight_months_are_too_thin_to_forecast():
+    y = trend_season(8)
+    result = forecast.forecast_series(y.to_numpy(), y.index, 12, freq="M")
+    assert result.status == "too_thin"
+    assert np.isnan(result.mean).all()
+    assert np.isnan(forecast.simulate_paths(y, 12, freq="M", n_paths=10)).all()
+
+
+def test_under_two_seasons_uses_the_simpler_models():
+    y = trend_season(18, noise=10)
+    result = forecast.forecast_series(y.to_numpy(), y.index, 6, freq="M")
+    assert result.status == "short"
+    assert "ets(A,Ad,N)" in result.model or "ets(A,N,N)" in result.model
+    assert "snaive" in result.model
+
+
+def test_cny_windows_are_split_between_january_and_february_by_the_holiday_date():
+    # CNY 2025 fell on 29 January: the 14 stock-up days (15–28 Jan) all in January; the 10 trough
+    # days (29 Jan–7 Feb) three in January, seven in February.
+    x = cny_regressors(pd.date_range("2025-01-01", periods=3, freq="MS"), "M")
+    np.testing.assert_allclose(x, [[1.0, 0.3], [0.0, 0.7], [0.0, 0.0]])
+    weeks = cny_regressors(pd.DatetimeIndex(["2025-01-27", "2025-02-03"]), "W")
+    # Week of Mon 27 Jan: stock-up days 27–28 Jan, trough days 29 Jan–2 Feb; then 3–7 Feb.
+    np.testing.assert_allclose(weeks, [[2 / 14, 0.5], [0.0, 0.5]])
+
+
+def test_backtest_origins_leave_two_seasons_to_train_on():
+    assert cutoffs(36, 12, 24) == [24, 28, 32]
+    assert cutoffs(200, 12, 24) == [164, 176, 188]
+    assert cutoffs(20, 12, 24) == []
+
+
+def test_accuracy_of_a_hand_made_backtest():
+    bt = pd.DataFrame(
+        {
+            "level": "total",
+            "unique_id": "total",
+            "cutoff": pd.Timestamp("2025-01-01"),
+            "ds": pd.date_range("2025-02-01", periods=2, freq="MS"),
+            "y": [100.0, 200.0],
+            "yhat": [110.0, 180.0],
+            "snaive": [90.0, 150.0],
+            "scale": [20.0, 20.0],
+            "status": "ok",
+            "yhat-lo-80": [95.0, 190.0],
+            "yhat-hi-80": [105.0, 210.0],
+            "yhat-lo-95": [90.0, 150.0],
+            "yhat-hi-95": [120.0, 250.0],
+        }
+    )
+    row = accuracy(bt).iloc[0]
+    assert row["mase"] == pytest.approx((10 / 20 + 20 / 20) / 2)
+    assert row["mase_seasonal_naive"] == pytest.approx((10 / 20 + 50 / 20) / 2)
+    assert row["mape"] == pytest.approx((0.1 + 0.1) / 2)
+    assert row["coverage_80"] == 1.0 and row["coverage_95"] == 1.0
+
+
+KEYS = [("total", "total"), ("region", "A"), ("region", "B"), ("channel", "x"), ("channel", "y")]
+
+
+def test_wls_reconciliation_satisfies_every_constraint():
+    base = np.array([[100.0, 30.0, 60.0, 50.0, 45.0], [10.0, 4.0, 5.0, 7.0, 1.0]])
+    out = reconcile(base, KEYS, "wls", np.array([4.0, 1.0, 1.0, 2.0, 2.0]))
+    np.testing.assert_allclose(constraint_matrix(KEYS) @ out.T, 0, atol=1e-9)
+
+
+def test_bottom_up_sums_the_regions_and_scales_the_channels_to_them():
+    base = np.array([[100.0, 30.0, 60.0, 50.0, 40.0]])
+    out = reconcile(base, KEYS, "bottom_up")
+    np.testing.assert_allclose(out, [[90.0, 30.0, 60.0, 50.0, 40.0]])
+
+
+def test_rounding_keeps_every_split_coherent_to_the_cent():
+    values = np.array([[100.004, 33.335, 66.669, 50.0049, 50.0049]])
+    out = round_coherent(values, KEYS)
+    assert out[0, 0] == pytest.approx(100.0)
+    assert round(out[0, 1] + out[0, 2], 2) == out[0, 0]
+    assert round(out[0, 3] + out[0, 4], 2) == out[0, 0]
+
+
+def _orders(start: str, end: str, regions: dict[str, float]) -> list[dict]:
+    """One order a day per region, revenue = base × (1 + month of year / 20) so it has a season."""
+    rows = []
+    for day in pd.date_range(start, end, freq="D"):
+        for i, (region, base) in enumerate(regions.items()):
+            rows.append(
+                {
+                    "order_id": f"{region}-{day.date()}",
+                    "line_no": 1,
+                    "order_date": day.date(),
+                    "region": region,
+                    "channel": "online" if i % 2 else "store",
+                    "category": "Hardware",
+                    "revenue": round(base * (1 + day.month / 20), 2),
+                }
+            )
+    return rows
+
+
+@pytest.fixture
+def three_region_con(con, insert):
+    """Two regions from Jan 2023 and a third that opened in Jun 2026; data to 15 Nov 2026."""
+    insert(con, "orders", _orders("2023-01-01", "2026-11-15", {"North": 100.0, "South": 55.5}))
+    insert(con, "orders", _orders("2026-06-01", "2026-11-15", {"West": 20.0}))
+    return con
+
+
+def test_the_partial_month_is_left_out_of_the_series_and_reported_apart(three_region_con):
+    series = forecast.sales_series(three_region_con, Scope(), by="region")
+    assert series["ds"].max() == pd.Timestamp("2026-10-01")
+    partial = forecast.partial_actuals(three_region_con, Scope())
+    north = partial[(partial["level"] == "region") & (partial["unique_id"] == "North")]
+    assert north["ds"].iloc[0] == pd.Timestamp("2026-11-01")
+    assert north["y"].iloc[0] == pytest.approx(15 * round(100 * (1 + 11 / 20), 2))
+
+
+def test_a_region_that_opened_this_year_is_too_thin_but_the_rest_add_up(three_region_con):
+    result = forecast.hierarchy_forecast(
+        three_region_con, Scope(), horizon=6, as_of=date(2026, 11, 15)
+    )
+    status = result.series.set_index("unique_id")["status"]
+    assert status["West"] == "too_thin"
+    regions = forecast.select(result, "region")
+    assert set(regions.forecast["unique_id"]) == {"North", "South"}
+    total = forecast.select(result, None).forecast.set_index("ds")["yhat"]
+    assert total.index[0] == pd.Timestamp("2026-11-01")
+    # The total includes West's flat stand-in, so it exceeds North + South.
+    shown = regions.forecast.groupby("ds")["yhat"].sum()
+    assert (total > shown).all()
+
+
+def test_forecasts_add_up_to_the_cent_at_every_level(demo_con):
+    frame = forecast.hierarchy_series(demo_con, Scope(), freq="M")
+    fit = fit_hierarchy(frame, freq="M", horizon=6, n_paths=200)
+    points = round_coherent(fit.mean, fit.keys)
+    total = points[:, fit.keys.index(("total", "total"))]
+    for level in ("region", "channel", "category"):
+        cols = [i for i, k in enumerate(fit.keys) if k[0] == level]
+        np.testing.assert_array_equal(np.round(points[:, cols].sum(axis=1), 2), total)
+    # Paths are reconciled too: every sampled future adds up.
+    regions = [i for i, k in enumerate(fit.keys) if k[0] == "region"]
+    np.testing.assert_allclose(
+        fit.paths[:, :, regions].sum(axis=2),
+        fit.paths[:, :, fit.keys.index(("total", "total"))],
+        rtol=1e-9,
+    )
+
+
+def test_the_cli_prints_the_same_numbers_as_the_function_the_page_uses(
+    three_region_con, tmp_path, capsys, monkeypatch
+):
+    path = tmp_path / "f.duckdb"
+    three_region_con.execute(f"attach '{path}' as f")
+    three_region_con.execute("copy from database memory to f")
+    three_region_con.execute("detach f")
+    assert main(["--db", str(path), "forecast", "--by", "region", "--horizon", "4", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    from salesdash import db
+
+    con = db.connect(path)
+    view = forecast.forecast_view(con, Scope(), by="region", horizon=4)
+    con.close()
+    north = next(s for s in printed["series"] if s["unique_id"] == "North")
+    expected = view.forecast[view.forecast["unique_id"] == "North"]
+    assert [row["yhat"] for row in north["forecast"]] == expected["yhat"].round(2).tolist()
+    assert [row["hi95"] for row in north["forecast"]] == expected["yhat-hi-95"].round(2).tolist()
+    west = next(s for s in printed["series"] if s["unique_id"] == "West")
+    assert west["status"] == "too_thin" and west["forecast"] == []
+    assert set(north["accuracy"]) >= {"mase", "mase_seasonal_naive", "mape"}

@@ -1,0 +1,46 @@
+"""The Forecast page under AppTest, in English and Chinese, on the demo data."""
+
+from __future__ import annotations
+
+import json
+
+from salesdash.cli import main
+
+PAGE = "app_pages/forecast.py"
+
+
+def test_the_forecast_page_shows_the_company_forecast_and_its_accuracy(app):
+    at = app.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.title[0].value == "Forecast"
+    words = " ".join(m.value for m in at.markdown)
+    assert "typically within ±" in words
+    assert [m.label for m in at.metric] == [
+        "Error vs. “same as last year”",
+        "80% range held the actual",
+    ]
+    table = at.dataframe[0].value
+    assert len(table) == 12 and set(table["Series"]) == {"total"}
+
+
+def test_the_forecast_page_speaks_chinese(app):
+    app.query_params["lang"] = "zh"
+    at = app.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.title[0].value == "销售预测"
+    assert any("通常在 ±" in m.value for m in at.markdown)
+
+
+def test_the_page_shows_the_same_region_numbers_as_the_cli(app, demo_db, capsys):
+    at = app.switch_page(PAGE).run()
+    at.session_state["fc_level"] = "region"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="fc_which_region").options[0] == "Central"
+    page = at.dataframe[0].value
+    page = page[page["Series"] == "East"]
+    assert main(["--db", str(demo_db), "forecast", "--by", "region", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    east = next(s for s in printed["series"] if s["unique_id"] == "East")
+    assert [row["yhat"] for row in east["forecast"]] == page["Forecast"].tolist()
+    assert [row["lo80"] for row in east["forecast"]] == page["80% low"].tolist()
