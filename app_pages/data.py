@@ -1,12 +1,239 @@
-"""Data: what is loaded (the upload flow arrives with the app-shell issue)."""
+"""Data: upload exports, confirm kind and mapping, load, see what was rejected, undo a batch."""
 
-import pandas as pd
+import shutil
+import tempfile
+from pathlib import Path
+
 import streamlit as st
 
-from salesdash import db, ingest, ui
+from salesdash import db, ingest, ui, uploads
+from salesdash.errors import InputError
+
+con = ui.connection()
+state = st.session_state
+state.setdefault("data_round", 0)
+state.setdefault("data_results", [])
+state.setdefault("data_previews", {})
+if "data_dir" not in state:
+    state["data_dir"] = tempfile.mkdtemp(prefix="salesdash-upload-")
+MAX_BYTES = st.get_option("server.maxUploadSize") * 2**20
+kind_label = ui.labels("data.kind_name")
+column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
+
+with st.expander(ui.t("data.kinds.title")):
+    for kind in ingest.KINDS:
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(f"**{ui.t(f'data.kind_name.{kind}')}** — {ui.t(f'data.kind_help.{kind}')}")
+        template = uploads.template_path(kind)
+        if template is not None:
+            button.download_button(
+                ui.t("data.kinds.template"),
+                template.read_bytes,
+                template.name,
+                "text/csv",
+                key=f"template-{kind}",
+                icon=":material/download:",
+            )
+
+st.subheader(ui.t("data.upload.title"))
+files = st.file_uploader(
+    ui.t("data.upload.label"),
+    accept_multiple_files=True,
+    key=f"upload-{state['data_round']}",
+    help=ui.t("data.upload.help", formats=", ".join(uploads.ACCEPTED_SUFFIXES)),
+)
+
+
+def _preview(file, kind: str):
+    """The file's preview for ``kind``, read once per upload and kind."""
+    key = (file.file_id, kind)
+    if key not in state["data_previews"]:
+        path = Path(state["data_dir"]) / file.file_id / file.name
+        if not path.exists():
+            uploads.save_upload(file.getvalue(), file.name, path.parent)
+        state["data_previews"][key] = uploads.preview(con, path, kind, file.name)
+    return state["data_previews"][key]
+
+
+ready = []
+for file in files or []:
+    with st.container(border=True):
+        st.markdown(f"**{ui.plain(file.name)}**")
+        problem = uploads.check_upload(file.name, file.size, MAX_BYTES)
+        if problem is not None:
+            st.error(ui.t(problem.key, **{**problem.values, "name": ui.plain(file.name)}))
+            continue
+        try:
+            first = _preview(file, ingest.KINDS[0])
+            kind_key = ui.translated_key(f"kind-{file.file_id}")
+            state.setdefault(kind_key, uploads.default_kind(file.name, first.header))
+            kind = st.selectbox(
+                ui.t("data.upload.kind"),
+                ingest.KINDS,
+                key=kind_key,
+                format_func=kind_label,
+            )
+            preview = _preview(file, kind)
+        except InputError as error:
+            st.error(ui.t("data.error.read", reason=ui.plain(error)))
+            continue
+        st.caption(
+            ui.t(
+                "data.mapping.caption",
+                encoding=preview.encoding,
+                n=len(preview.header),
+            )
+            + (" · " + ui.t("data.mapping.remembered") if preview.remembered else "")
+        )
+        options = ["", *preview.header]
+        not_in_file = ui.t("data.mapping.none")
+        mapping = {}
+        grid = st.columns(4)
+        for i, (canonical, source) in enumerate(preview.mapping.items()):
+            required = canonical in preview.missing_required
+            label = ui.t("data.mapping.field", name=column_label(canonical), column=canonical)
+            mapping[canonical] = grid[i % 4].selectbox(
+                f"{label} *" if required else label,
+                options,
+                index=options.index(source) if source in options else 0,
+                key=f"map-{file.file_id}-{kind}-{canonical}",
+                format_func=lambda c, none=not_in_file: c or none,
+            )
+        st.dataframe(preview.rows, hide_index=True, height=220)
+        missing = uploads.unmapped_required(preview, mapping)
+        if missing:
+            st.warning(ui.t("data.mapping.missing", columns=", ".join(missing)))
+            continue
+        path = Path(state["data_dir"]) / file.file_id / file.name
+        ready.append((file.name, path, kind, mapping))
+
+if ready and st.button(
+    ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
+):
+    bar = st.progress(0.0, text=ui.t("data.upload.loading"))
+    step_label = ui.labels("data.step")
+    results = []
+    for i, (name, path, kind, mapping) in enumerate(ready):
+
+        def report(fraction: float, message: str, i=i, name=name) -> None:
+            done = min(1.0, (i + fraction) / len(ready))
+            bar.progress(done, text=f"{ui.plain(name)}: {step_label(message)}")
+
+        try:
+            result = uploads.load(con, path, kind, mapping=mapping, file_name=name, progress=report)
+            results.append({"name": name, "result": result})
+        except InputError as error:
+            results.append({"name": name, "error": str(error)})
+        bar.progress((i + 1) / len(ready), text=ui.plain(name))
+    state["data_results"] = results
+    state["data_round"] += 1
+    state["data_previews"] = {}
+    shutil.rmtree(state.pop("data_dir"), ignore_errors=True)  # the uploads' copies on disk
+    st.rerun()
+
+for outcome in state["data_results"]:
+    name = ui.plain(outcome["name"])
+    if "error" in outcome:
+        st.error(ui.t("data.result.failed", name=name, reason=ui.plain(outcome["error"])))
+        continue
+    result = outcome["result"]
+    st.success(
+        ui.t("data.result.loaded", name=name, batch=result.batch_id, kind=kind_label(result.kind)),
+        icon=":material/check_circle:",
+    )
+    loaded, rejected, duplicate = st.columns(3)
+    loaded.metric(ui.t("data.result.rows_loaded"), f"{result.rows_loaded:,}")
+    rejected.metric(ui.t("data.result.rows_rejected"), f"{result.rows_rejected:,}")
+    duplicate.metric(ui.t("data.result.rows_duplicate"), f"{result.rows_duplicate:,}")
+    if result.warnings:
+        st.warning(ui.t("data.result.warnings"))
+        st.text("\n".join(result.warnings))
+    if result.rows_rejected:
+        st.markdown(f"**{ui.t('data.result.rejects')}**")
+        st.dataframe(
+            result.rejects,
+            hide_index=True,
+            column_config={
+                c: ui.t(f"data.rejects.{c}") for c in ("line", "column", "value", "reason")
+            },
+        )
+        ui.download_buttons(result.rejects, f"rejected-rows-batch-{result.batch_id}")
+
 st.subheader(ui.t("data.tables"))
-st.dataframe(pd.DataFrame([db.table_counts(ui.connection())]), hide_index=True)
+counts = db.table_counts(con)
+st.dataframe(
+    [{ui.t(f"data.kind_name.{kind}"): f"{n:,}" for kind, n in counts.items()}],
+    hide_index=True,
+)
+
 st.subheader(ui.t("data.batches"))
-st.dataframe(ingest.list_batches(ui.connection()), hide_index=True)
+batches = ingest.list_batches(con)
+if batches.empty:
+    st.info(ui.t("data.history.empty"))
+else:
+    columns = (
+        "batch_id",
+        "kind",
+        "file_name",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_duplicate",
+        "loaded_at",
+        "undone_at",
+    )
+    st.dataframe(
+        batches[list(columns)].assign(kind=batches["kind"].map(kind_label)),
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(ui.t(f"data.history.{c}"), format="localized")
+            if c.startswith("rows_")
+            else ui.t(f"data.history.{c}")
+            for c in columns
+        },
+    )
+    active = uploads.active_batches(batches)
+    described = {
+        row.batch_id: ui.t(
+            "data.undo.option",
+            batch=row.batch_id,
+            name=row.file_name,
+            kind=kind_label(row.kind),
+            n=f"{row.rows_loaded:,}",
+        )
+        for row in active.itertuples()
+    }
+    if described:
+        choice, button = st.columns([3, 1], vertical_alignment="bottom")
+        batch = choice.selectbox(
+            ui.t("data.undo.choose"),
+            list(described),
+            format_func=described.get,
+            # A new key whenever the batches change, so the newest batch is proposed again.
+            key=ui.translated_key(f"undo_pick-{max(described)}"),
+        )
+        if button.button(ui.t("data.undo.button"), icon=":material/undo:", key="undo_ask"):
+            state["data_undo"] = batch
+    pending = state.get("data_undo")
+    if pending in described:
+        st.warning(ui.t("data.undo.confirm", option=ui.plain(described[pending])))
+        yes, no = st.columns(2)
+        if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
+            try:
+                removed = ingest.undo_batch(con, int(pending))
+                state["data_undo_done"] = (
+                    st.success,
+                    ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),
+                )
+            except InputError as error:
+                state["data_undo_done"] = (st.error, ui.plain(error))
+            del state["data_undo"]
+            state["data_results"] = []
+            st.rerun()
+        if no.button(ui.t("data.undo.no"), key="undo_no"):
+            del state["data_undo"]
+            st.rerun()
+    if "data_undo_done" in state:
+        show, text = state.pop("data_undo_done")
+        show(text)

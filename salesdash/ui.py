@@ -12,6 +12,7 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import config, dataset, db, export, fmt, i18n, ingest
+from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest
 from salesdash.periods import QUICK_PICKS, quick_range
 from salesdash.scope import Scope
 
@@ -80,6 +81,45 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def labels(prefix: str) -> Callable[[str], str]:
+    """A ``format_func`` for widgets: ``code`` → text of ``prefix.code`` in today's language.
+
+    The language is bound when the widget is drawn, not when the function is called, so the labels
+    stay consistent with the options even when Streamlit formats a value outside the script run.
+    Codes without a catalogue entry are shown as they are.
+    """
+    language = lang()
+
+    def label(code: str) -> str:
+        key = f"{prefix}.{code}"
+        return i18n.t(key, language) if i18n.has(key) else str(code)
+
+    return label
+
+
+_TRANSLATED_KEYS = "_translated_widget_keys"
+
+
+def translated_key(key: str) -> str:
+    """Register ``key`` as a widget whose option labels depend on the language; return it.
+
+    Use it for select boxes and multiselects with a translated ``format_func``::
+
+        st.selectbox(label, codes, key=ui.translated_key("kind"), format_func=ui.labels("kind"))
+
+    When the language changes, the widget's value is sent to the browser again so that the shown
+    choice follows the options into the new language (else it keeps its old label).
+    """
+    st.session_state.setdefault(_TRANSLATED_KEYS, set()).add(key)
+    return key
+
+
+def _relabel_widgets() -> None:
+    for key in st.session_state.get(_TRANSLATED_KEYS, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> None:
     """The language selector in the sidebar; the choice stays for the session and in the URL."""
     lang()
@@ -90,8 +130,18 @@ def language_switch() -> None:
         key="lang",
         selection_mode="single",
         required=True,
+        on_change=_relabel_widgets,
     )
     st.query_params["lang"] = lang()
+
+
+def plain(text: object) -> str:
+    """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
+    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -168,8 +218,8 @@ def filter_bar() -> Scope:
     pick = sb.selectbox(
         t("filters.period"),
         QUICK_PICKS,
-        key="f_period",
-        format_func=lambda p: t(f"filters.pick.{p}"),
+        key=translated_key("f_period"),
+        format_func=labels("filters.pick"),
     )
     if pick == "custom":
         default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
@@ -185,8 +235,8 @@ def filter_bar() -> Scope:
     channels = sb.multiselect(
         t("filters.channel"),
         choices["channel"],
-        key="f_channel",
-        format_func=channel_label,
+        key=translated_key("f_channel"),
+        format_func=labels("channel"),
         placeholder=t("filters.all"),
     )
     _sync_url(pick, start, end, regions, channels)
@@ -202,8 +252,7 @@ def scope() -> Scope:
 
 def channel_label(code: str) -> str:
     """A channel's name in the session's language (unknown codes as they are)."""
-    key = f"channel.{code}"
-    return t(key) if i18n.has(key) else code
+    return labels("channel")(code)
 
 
 def freshness_line() -> None:
@@ -225,9 +274,13 @@ def freshness_line() -> None:
 # --- charts and tables ---
 
 
-def chart(fig: Any, **kwargs: Any) -> None:
-    """Draw a plotly figure full-width in the app's theme (readable in light and dark)."""
-    st.plotly_chart(fig, use_container_width=True, theme="streamlit", **kwargs)
+def chart(fig: Any, **kwargs: Any) -> Any:
+    """Draw a plotly figure full-width in the salesdash look (charts.style), readable in light and
+    dark: Streamlit's theme colours text, grid and series for the viewer's mode.
+
+    Returns what ``st.plotly_chart`` returns: the selection state when ``on_select`` is given."""
+    kwargs.setdefault("width", "stretch")
+    return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -243,9 +296,10 @@ def download_buttons(frame: pd.DataFrame, name: str) -> None:
         "text/csv",
         key=f"dl-csv-{name}",
     )
+    # The workbook is built only when the button is clicked: a page reruns far more often.
     right.download_button(
         t("download.xlsx"),
-        export.to_xlsx_bytes(frame, name),
+        lambda: export.to_xlsx_bytes(frame, name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl-xlsx-{name}",

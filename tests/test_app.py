@@ -1,3 +1,10 @@
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from salesdash import i18n
+from tests.conftest import APP
+
+
 def test_app_starts_on_the_demo_data_with_the_freshness_line(app):
     at = app.run()
     assert not at.exception
@@ -33,3 +40,89 @@ def test_a_copied_url_reproduces_the_filters(app):
         "2025-03-31",
     )
     assert scope.regions == ("East",)
+
+
+def _values(params, key: str) -> list[str]:
+    """A query parameter as a list (AppTest gives one value as a string, several as a list)."""
+    value = params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_region_and_channel_choices_land_in_the_url_and_a_new_session_gets_them_back(app):
+    at = app.run()
+    at.sidebar.multiselect(key="f_region").select("East").run()
+    at.sidebar.multiselect(key="f_channel").select("online").select("store").run()
+    at.sidebar.selectbox(key="f_period").set_value("this_quarter").run()
+    url = {key: _values(at.query_params, key) for key in ("period", "region", "channel")}
+    assert url == {"period": ["this_quarter"], "region": ["East"], "channel": ["online", "store"]}
+
+    copied = AppTest.from_file(str(APP), default_timeout=120)
+    copied.query_params.update(url)
+    copied.run()
+    scope = copied.session_state["_scope"]
+    assert scope.regions == ("East",)
+    assert scope.channels == ("online", "store")
+    assert (scope.start_date.isoformat(), scope.end_date.isoformat()) == (
+        "2026-10-01",
+        "2026-11-15",
+    )
+
+
+def test_the_filter_bar_leaves_other_query_parameters_alone(app):
+    at = app
+    at.query_params.update({"period": "ytd", "rep": "Wang Ling", "tab": "2"})
+    at.run()
+    at.sidebar.selectbox(key="f_period").set_value("last_month").run()
+    assert _values(at.query_params, "rep") == ["Wang Ling"]
+    assert _values(at.query_params, "tab") == ["2"]
+    assert _values(at.query_params, "period") == ["last_month"]
+
+
+def test_unknown_values_in_the_url_fall_back_to_the_defaults(app):
+    at = app
+    at.query_params.update({"period": "forever", "region": ["Atlantis", "East"], "lang": "fr"})
+    at.run()
+    assert not at.exception
+    scope = at.session_state["_scope"]
+    assert at.sidebar.selectbox(key="f_period").value == "last_12_months"
+    assert scope.regions == ("East",)
+    assert (scope.start_date.isoformat(), scope.end_date.isoformat()) == (
+        "2025-12-01",
+        "2026-11-15",
+    )
+    assert at.session_state["lang"] == "en"
+
+
+def test_chinese_formats_dates_and_labels_the_filters_in_chinese(app):
+    at = app
+    at.query_params.update({"lang": "zh", "period": "this_month"})
+    at.run()
+    assert at.sidebar.selectbox(key="f_period").label == "时间段"
+    captions = [c.value for c in at.caption]
+    assert "2026年11月1日 至 2026年11月15日" in captions
+    assert any(c.startswith("数据截至 2026年11月15日") for c in captions)
+
+
+def test_the_language_stays_for_the_session_when_the_page_changes(app):
+    at = app
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.query_params.clear()
+    at.switch_page("app_pages/data.py").run()
+    assert at.session_state["lang"] == "zh"
+    assert at.title[0].value == "数据"
+
+
+PAGES = sorted(
+    p.name for p in (APP.parent / "app_pages").glob("*.py") if not p.name.startswith("_")
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_data_in_both_languages(app, page, lang):
+    app.query_params["lang"] = lang
+    at = app.run().switch_page(f"app_pages/{page}").run()
+    assert not at.exception
+    assert at.session_state["lang"] == lang
+    assert any(c.value.startswith(i18n.t("app.freshness", lang).split(" {")[0]) for c in at.caption)

@@ -78,3 +78,42 @@ def test_t_fills_placeholders_and_fails_loudly_on_unknown_keys():
     assert i18n.t("filters.range", "zh", start="a", end="b") == "a 至 b"
     with pytest.raises(KeyError):
         i18n.t("no.such.key")
+
+
+# Streamlit calls whose first argument (or label=) is text a user reads.
+_TEXT_CALLS = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning",
+    "error", "success", "toast", "button", "download_button", "file_uploader", "selectbox",
+    "multiselect", "radio", "checkbox", "toggle", "text_input", "number_input", "date_input",
+    "slider", "select_slider", "segmented_control", "pills", "expander", "popover", "metric",
+    "tabs", "form_submit_button", "progress", "spinner", "status",
+}  # fmt: skip
+
+
+def _literal_ui_strings(path) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in _TEXT_CALLS:
+            continue
+        texts = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("label", "text"))]
+        for arg in texts:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip():
+                found.append(f"{path.name}:{node.lineno} {arg.value!r}")
+    return found
+
+
+def test_pages_take_every_text_from_the_catalogue():
+    from tests.conftest import ROOT
+
+    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
+    assert [hit for path in files for hit in _literal_ui_strings(path)] == []
+
+
+def test_the_literal_string_check_catches_a_hard_coded_title(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('import streamlit as st\nst.title("Revenue")\nst.metric(ui.t("x"), 3)\n')
+    assert _literal_ui_strings(page) == ["page.py:2 'Revenue'"]

@@ -109,10 +109,16 @@ def page(browser, server):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running…' indicator)."""
+    """Wait until Streamlit has finished running the script and drawn every element.
+
+    'Running…' (stStatusWidget) shows while the script runs; grey placeholders (stSkeleton) show
+    until lazily loaded widgets such as tables and the file uploader are drawn.
+    """
     page.wait_for_selector('[data-testid="stApp"]')
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        "() => !document.querySelector("
+        '\'[data-testid="stStatusWidget"], [data-testid="stSkeleton"]\')',
+        timeout=60_000,
     )
 
 

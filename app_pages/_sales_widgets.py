@@ -1,0 +1,93 @@
+"""Shared drawing helpers of the sales pages (Overview, Explore, Team): labelled tables.
+
+A table is shown and downloaded as the same frame: translated headers, readable labels.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from salesdash import i18n, ui
+
+PERCENT_COLUMNS = ("share", "growth", "revenue_change", "win_rate", "attainment", "cum_share")
+MONEY_COLUMNS = ("revenue", "aov", "revenue_previous")
+
+
+def value_label(dim: str, value: object) -> str:
+    """How a dimension value reads: channel names translated, a missing value as "(none)"."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ui.t("sales.none")
+    return ui.channel_label(str(value)) if dim == "channel" else str(value)
+
+
+def labelled(frame: pd.DataFrame, dim: str | None = None) -> pd.DataFrame:
+    """The frame as shown: ``value`` named after its dimension, headers in the UI language."""
+    out = frame.copy()
+    for col in MONEY_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].round(2)
+    if dim is not None and "value" in out.columns:
+        out["value"] = [value_label(dim, v) for v in out["value"]]
+        out = out.rename(columns={"value": dim})
+    for col in ("region", "manager", "sales_rep"):
+        if col in out.columns and col != dim:
+            out[col] = [value_label(col, v) for v in out[col]]
+    return out.rename(columns={c: _header(c) for c in out.columns})
+
+
+def _header(col: str) -> str:
+    for prefix in ("sales.col.", "sales.dim."):
+        key = prefix + col
+        if i18n.has(key):
+            return ui.t(key)
+    return col
+
+
+def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFrame:
+    """Show ``frame`` with its CSV and Excel downloads of exactly what is shown."""
+    shown = labelled(frame, dim)
+    config = {}
+    for col in frame.columns:
+        if col in PERCENT_COLUMNS:
+            config[_header(col)] = st.column_config.NumberColumn(format="percent")
+        elif col in MONEY_COLUMNS:
+            config[_header(col)] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    ui.download_buttons(shown, name)
+    return shown
+
+
+# Plotly graph objects, not plotly express: express costs tens of milliseconds per figure, which a
+# cached rerun cannot afford.
+
+
+def hbar(labels: list[str], values, x_title: str, *, height: int | None = None) -> go.Figure:
+    """Horizontal bars, largest on top."""
+    fig = go.Figure(go.Bar(x=list(values), y=labels, orientation="h"))
+    fig.update_layout(
+        yaxis={"autorange": "reversed"},
+        xaxis_title=x_title,
+        margin={"t": 10},
+        height=height or max(260, 26 * len(labels) + 80),
+    )
+    return fig
+
+
+def lines(frame: pd.DataFrame, series: str, y_title: str, dashed: str | None = None) -> go.Figure:
+    """One line per value of ``series`` over ``ds`` (column ``y``)."""
+    fig = go.Figure()
+    markers = frame["ds"].nunique() < 40
+    for name, part in frame.groupby(series, sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["ds"],
+                y=part["y"],
+                name=str(name),
+                mode="lines+markers" if markers else "lines",
+                line={"dash": "dot" if name == dashed else "solid"},
+            )
+        )
+    fig.update_layout(yaxis_title=y_title, margin={"t": 30}, legend={"orientation": "h", "y": 1.12})
+    return fig

@@ -1,0 +1,363 @@
+"""Customers: RFM segment map, value tiers, cohort retention, the care list, segment movement."""
+
+from datetime import timedelta
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from salesdash import carelist, cohorts, dataset, fmt, segments, ui
+
+# Fill of each segment on the map: greens for the best, ambers for the undecided, reds for those
+# slipping away, greys for the gone. All light enough for dark text, in light and dark themes.
+SEGMENT_COLOURS = {
+    "champions": "#4fb06f",
+    "loyal": "#66bd63",
+    "potential_loyalists": "#a6d96a",
+    "new": "#74add1",
+    "promising": "#abd9e9",
+    "need_attention": "#fee08b",
+    "about_to_sleep": "#fdae61",
+    "at_risk": "#f46d43",
+    "cant_lose": "#e8665a",
+    "hibernating": "#bababa",
+    "lost": "#a3a3a3",
+}
+
+
+def segment_name(code: str) -> str:
+    return ui.t(f"customers.segment.{code}.name")
+
+
+def pct(x: float) -> str:
+    return fmt.percent(x, 0)
+
+
+def segment_map_figure(cells) -> go.Figure:
+    fig = go.Figure()
+    for cell in cells.itertuples():
+        fig.add_shape(
+            type="rect",
+            x0=cell.r_low - 0.48,
+            x1=cell.r_high + 0.48,
+            y0=cell.fm_low - 0.48,
+            y1=cell.fm_high + 0.48,
+            fillcolor=SEGMENT_COLOURS[cell.segment],
+            opacity=0.9,
+            line_width=0,
+            layer="below",
+        )
+        fig.add_annotation(
+            x=(cell.r_low + cell.r_high) / 2,
+            y=(cell.fm_low + cell.fm_high) / 2,
+            text="<br>".join(
+                (
+                    f"<b>{segment_name(cell.segment)}</b>",
+                    ui.t("customers.map.customers", n=f"{cell.n_customers:,}"),
+                    ui.t("customers.map.revenue", share=pct(cell.revenue_share)),
+                )
+            ),
+            showarrow=False,
+            # Dark text on the light fills reads in both themes.
+            font={"size": 13, "color": "#1b1b1b"},
+        )
+    # Invisible points so the plot has data (axes, hover) without drawing anything over the map.
+    fig.add_trace(
+        go.Scatter(
+            x=(cells["r_low"] + cells["r_high"]) / 2,
+            y=(cells["fm_low"] + cells["fm_high"]) / 2,
+            mode="markers",
+            marker={"opacity": 0},
+            hovertext=[segment_name(c) for c in cells["segment"]],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    axis = {"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "showgrid": False, "zeroline": False}
+    fig.update_layout(
+        height=520,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={**axis, "title": ui.t("customers.map.x")},
+        yaxis={**axis, "title": ui.t("customers.map.y")},
+    )
+    return fig
+
+
+def heatmap(grid, title: str, x_title: str, y_title: str, y_labels=None) -> go.Figure:
+    fig = px.imshow(
+        grid,
+        x=[str(c) for c in grid.columns],
+        y=y_labels if y_labels is not None else [str(i) for i in grid.index],
+        color_continuous_scale="Blues",
+        text_auto=".0%",
+        aspect="auto",
+        zmin=0,
+        zmax=1,
+    )
+    fig.update_layout(
+        title=title,
+        height=max(320, 28 * len(grid) + 140),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        coloraxis_showscale=False,
+    )
+    return fig
+
+
+st.title(ui.t("customers.title"))
+scope = ui.scope()
+fresh = ui.query(dataset.data_freshness)
+if fresh.last_order_date is None:
+    st.info(ui.t("app.freshness_empty"))
+    st.stop()
+
+first, last = fresh.first_order_date, fresh.last_order_date
+default_as_of = min(max(scope.end_date or last, first), last)
+as_of = st.date_input(
+    ui.t("customers.as_of"),
+    value=default_as_of,
+    min_value=first,
+    max_value=last,
+    help=ui.t("customers.as_of_help"),
+)
+st.caption(ui.t("customers.scope_note"))
+
+rfm = ui.query(segments.rfm_table, scope, as_of)
+if rfm.empty:
+    st.info(ui.t("customers.empty", as_of=ui.day(as_of)))
+    st.stop()
+
+summary = segments.segment_summary(rfm).set_index("segment")
+tab_seg, tab_tier, tab_cohort, tab_care, tab_move = st.tabs(
+    [
+        ui.t("customers.tab.segments"),
+        ui.t("customers.tab.tiers"),
+        ui.t("customers.tab.cohorts"),
+        ui.t("customers.tab.care"),
+        ui.t("customers.tab.movement"),
+    ]
+)
+
+with tab_seg:
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(ui.t("customers.metric.customers"), ui.number(len(rfm)))
+    c2.metric(ui.t("customers.metric.revenue"), ui.money(rfm["monetary"].sum()))
+    c3.metric(
+        ui.t("customers.metric.champions_share"), pct(summary.loc["champions", "revenue_share"])
+    )
+    c4.metric(
+        ui.t("customers.metric.at_risk"),
+        ui.number(summary.loc[["at_risk", "cant_lose"], "n_customers"].sum()),
+    )
+    st.subheader(ui.t("customers.map.title"))
+    ui.chart(segment_map_figure(segments.segment_map(rfm)), key="segment_map")
+    st.caption(ui.t("customers.map.caption"))
+    st.subheader(ui.t("customers.segments.table"))
+    table = summary.reset_index()
+    table["segment"] = table["segment"].map(segment_name)
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "segment": ui.t("customers.col.segment"),
+            "n_customers": st.column_config.NumberColumn(ui.t("customers.col.n_customers")),
+            "customer_share": st.column_config.NumberColumn(
+                ui.t("customers.col.customer_share"), format="percent"
+            ),
+            "revenue": st.column_config.NumberColumn(
+                ui.t("customers.col.revenue"), format="localized"
+            ),
+            "revenue_share": st.column_config.NumberColumn(
+                ui.t("customers.col.revenue_share"), format="percent"
+            ),
+            "recency_days_median": st.column_config.NumberColumn(
+                ui.t("customers.col.recency_median"), format="%.0f"
+            ),
+            "frequency_mean": st.column_config.NumberColumn(
+                ui.t("customers.col.frequency_mean"), format="%.1f"
+            ),
+        },
+    )
+    with st.expander(ui.t("customers.segments.guide"), expanded=False):
+        for code in segments.SEGMENTS:
+            st.markdown(
+                f"**{segment_name(code)}** — {ui.t(f'customers.segment.{code}.desc')}  \n"
+                f"{ui.t('customers.segments.action')}: {ui.t(f'customers.segment.{code}.action')}"
+            )
+
+with tab_tier:
+    st.subheader(ui.t("customers.tiers.title"))
+    st.caption(ui.t("customers.tiers.caption"))
+    tiers = segments.tier_summary(rfm)
+    tiers["value_tier"] = tiers["value_tier"].map(lambda t: ui.t(f"customers.tier.{t}"))
+    st.dataframe(
+        tiers,
+        hide_index=True,
+        column_config={
+            "value_tier": ui.t("customers.col.value_tier"),
+            "n_customers": ui.t("customers.col.n_customers"),
+            "customer_share": st.column_config.NumberColumn(
+                ui.t("customers.col.customer_share"), format="percent"
+            ),
+            "revenue": st.column_config.NumberColumn(
+                ui.t("customers.col.revenue"), format="localized"
+            ),
+            "revenue_share": st.column_config.NumberColumn(
+                ui.t("customers.col.revenue_share"), format="percent"
+            ),
+        },
+    )
+    st.subheader(ui.t("customers.tiers.overlap"))
+    overlap = segments.tier_segment_overlap(rfm)
+    overlap["segment"] = overlap["segment"].map(segment_name)
+    tier_labels = {t: ui.t(f"customers.tier.{t}") for t in segments.VALUE_TIERS}
+    overlap = overlap.rename(columns=tier_labels)
+    fig = px.bar(
+        overlap,
+        x="segment",
+        y=list(tier_labels.values()),
+        color_discrete_sequence=["#1a9850", "#fdae61", "#bababa"],
+    )
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis_title=None,
+        yaxis_title=ui.t("customers.col.n_customers"),
+        legend_title_text=ui.t("customers.col.value_tier"),
+    )
+    ui.chart(fig, key="tier_overlap")
+    st.dataframe(overlap, hide_index=True, column_config={"segment": ui.t("customers.col.segment")})
+
+with tab_cohort:
+    st.caption(ui.t("customers.cohorts.caption"))
+    retention = ui.query(cohorts.cohort_retention, scope)
+    if retention.empty:
+        st.info(ui.t("customers.cohorts.empty"))
+    else:
+        left, right = st.columns(2)
+        for column, value, title in (
+            (left, "retention_rate", "customers.cohorts.customers"),
+            (right, "revenue_retention_rate", "customers.cohorts.revenue"),
+        ):
+            grid = cohorts.cohort_grid(retention, value)
+            with column:
+                ui.chart(
+                    heatmap(
+                        grid,
+                        ui.t(title),
+                        ui.t("customers.cohorts.x"),
+                        ui.t("customers.cohorts.y"),
+                        [ui.month(m) for m in grid.index],
+                    ),
+                    key=f"cohort_{value}",
+                )
+
+with tab_care:
+    st.caption(
+        ui.t(
+            "customers.care.caption",
+            factor=f"{carelist.OVERDUE_FACTOR:g}",
+            min_days=carelist.MIN_OVERDUE_DAYS,
+            birthday_days=carelist.BIRTHDAY_DAYS,
+            second_days=carelist.NO_SECOND_ORDER_DAYS,
+            max_days=carelist.NEW_CUSTOMER_MAX_DAYS,
+        )
+    )
+    care = ui.query(carelist.care_list, scope, as_of)
+    f1, f2 = st.columns(2)
+    regions = f1.multiselect(
+        ui.t("customers.care.region"),
+        sorted(care["region"].dropna().unique()),
+        placeholder=ui.t("filters.all"),
+        key="care_region",
+    )
+    reps = f2.multiselect(
+        ui.t("customers.care.rep"),
+        sorted(care["sales_rep"].dropna().unique()),
+        placeholder=ui.t("filters.all"),
+        key="care_rep",
+    )
+    include_contacts = st.checkbox(ui.t("customers.care.contacts"), key="care_contacts")
+    chosen = carelist.filter_care_list(care, regions=tuple(regions), sales_reps=tuple(reps))
+    counts = chosen["reason"].value_counts()
+    for col, reason in zip(st.columns(len(carelist.REASONS)), carelist.REASONS, strict=True):
+        col.metric(ui.t(f"customers.reason.{reason}"), ui.number(int(counts.get(reason, 0))))
+    if chosen.empty:
+        st.info(ui.t("customers.care.empty"))
+    else:
+        shown = chosen if include_contacts else carelist.mask_personal(chosen)
+        shown = shown.assign(
+            reason=shown["reason"].map(lambda r: ui.t(f"customers.reason.{r}")),
+            segment=shown["segment"].map(segment_name),
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                c: st.column_config.Column(ui.t(f"customers.col.{c}")) for c in shown.columns
+            }
+            | {
+                "monetary": st.column_config.NumberColumn(
+                    ui.t("customers.col.monetary"), format="localized"
+                ),
+                "usual_interval_days": st.column_config.NumberColumn(
+                    ui.t("customers.col.usual_interval_days"), format="%.0f"
+                ),
+            },
+        )
+        ui.download_buttons(
+            carelist.for_download(chosen, include_contacts=include_contacts), "care_list"
+        )
+
+with tab_move:
+    from_date = st.date_input(
+        ui.t("customers.movement.from"),
+        value=max(first, as_of - timedelta(days=91)),
+        min_value=first,
+        max_value=last,
+        key="move_from",
+    )
+    if from_date >= as_of:
+        st.warning(ui.t("customers.movement.bad_dates"))
+    else:
+        st.caption(
+            ui.t(
+                "customers.movement.caption",
+                from_date=ui.day(from_date),
+                to_date=ui.day(as_of),
+            )
+        )
+        moves = ui.query(segments.segment_movement, scope, from_date, as_of)
+        m1, m2, m3 = st.columns(3)
+        m1.metric(
+            ui.t("customers.movement.champions_at_risk"),
+            ui.number(segments.moved(moves, "champions", "at_risk", "cant_lose")),
+        )
+        m2.metric(
+            ui.t("customers.movement.champions_kept"),
+            ui.number(segments.moved(moves, "champions", "champions")),
+        )
+        m3.metric(
+            ui.t("customers.movement.newcomers"),
+            ui.number(segments.moved(moves, segments.NOT_YET)),
+        )
+        grid = segments.movement_matrix(moves)
+        labels_from = [segment_name(c) for c in grid.index]
+        labels_to = [segment_name(c) for c in grid.columns]
+        fig = px.imshow(
+            grid.to_numpy(),
+            x=labels_to,
+            y=labels_from,
+            color_continuous_scale="Blues",
+            text_auto=True,
+            aspect="auto",
+        )
+        fig.update_layout(
+            height=520,
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            xaxis_title=ui.t("customers.movement.x", date=ui.day(as_of)),
+            yaxis_title=ui.t("customers.movement.y", date=ui.day(from_date)),
+            coloraxis_showscale=False,
+        )
+        ui.chart(fig, key="movement")

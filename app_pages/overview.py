@@ -1,0 +1,99 @@
+"""Overview: KPI cards with their comparisons, the revenue trend, revenue by region and channel."""
+
+import streamlit as st
+
+from app_pages._sales_widgets import hbar, lines, table, value_label
+from salesdash import breakdowns, kpis, ui
+
+FORMAT = {
+    "revenue": ui.money,
+    "orders": ui.number,
+    "aov": ui.money,
+    "active_customers": ui.number,
+    "new_customers": ui.number,
+    "repeat_rate": lambda x: "–" if x is None else f"{x:.1%}",
+    "win_rate": lambda x: "–" if x is None else f"{x:.1%}",
+}
+
+
+def _delta(summary: kpis.KpiSummary, field: str, against: str) -> str | None:
+    value = kpis.kpi_change(summary, field, against)
+    if value is None:
+        return None
+    if field in kpis.RATE_FIELDS:
+        return f"{value * 100:+.1f} pp"
+    return f"{value:+.1%}"
+
+
+def kpi_cards(summary: kpis.KpiSummary) -> None:
+    cur, prev, ly = summary.current, summary.previous, summary.last_year
+    fields = [f for f in kpis.KPI_FIELDS if f != "win_rate" or cur.n_won + cur.n_lost > 0]
+    label = ui.t(f"sales.kpi.label.{summary.previous_label}")
+    help_text = (
+        ui.t(
+            "sales.kpi.help",
+            prev_label=label,
+            prev_start=ui.day(prev.start_date),
+            prev_end=ui.day(prev.end_date),
+            ly_start=ui.day(ly.start_date),
+            ly_end=ui.day(ly.end_date),
+        )
+        if prev is not None and ly is not None
+        else ui.t("sales.kpi.no_comparison")
+    )
+    columns = st.columns(4) + st.columns(4)
+    for column, field in zip(columns, fields, strict=False):
+        with column.container(border=True):
+            prev_delta = _delta(summary, field, "previous")
+            ly_delta = _delta(summary, field, "last_year")
+            st.metric(
+                ui.t(f"sales.kpi.{field}"),
+                FORMAT[field](getattr(cur, field)),
+                delta=f"{prev_delta} {label}" if prev_delta else None,
+                help=help_text,
+            )
+            st.caption(ui.t("sales.kpi.yoy", change=ly_delta or "–"))
+
+
+def trend(scope) -> None:
+    st.subheader(ui.t("sales.overview.trend"))
+    if scope.n_days == 1:
+        st.caption(ui.t("sales.single_day"))
+    grain = st.segmented_control(
+        ui.t("sales.grain.label"),
+        kpis.GRAINS,
+        default=kpis.default_grain(scope),
+        format_func=lambda g: ui.t(f"sales.grain.{g}"),
+        key=f"ov_grain_{scope.n_days}",
+        selection_mode="single",
+    ) or kpis.default_grain(scope)
+    frame = ui.query(kpis.revenue_trend, scope, grain)
+    frame = frame.assign(series=[ui.t(f"sales.series.{u}") for u in frame["unique_id"]])
+    fig = lines(frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year"))
+    ui.chart(fig, key="ov_trend")
+
+
+def by_dimension(scope, dim: str) -> None:
+    st.subheader(ui.t(f"sales.overview.by_{dim}"))
+    frame = ui.query(breakdowns.breakdown, scope, dim)
+    labels = [value_label(dim, v) for v in frame["value"]]
+    fig = hbar(labels, frame["revenue"], ui.t("sales.kpi.revenue"), height=320)
+    ui.chart(fig, key=f"ov_bar_{dim}")
+    table(frame, f"revenue_by_{dim}", dim)
+
+
+st.title(ui.t("sales.overview.title"))
+scope = ui.scope()
+summary = ui.query(kpis.kpi_summary, scope)
+if summary.current.orders == 0:
+    st.info(ui.t("sales.no_data"))
+    st.stop()
+if summary.current.revenue < 0:
+    st.warning(ui.t("sales.negative_revenue"))
+kpi_cards(summary)
+trend(scope)
+left, right = st.columns(2)
+with left:
+    by_dimension(scope, "region")
+with right:
+    by_dimension(scope, "channel")

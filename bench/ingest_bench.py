@@ -1,0 +1,169 @@
+"""Ingest benchmarks: salesdash's import against DuckDB's bare read_csv, in the same run.
+
+Each measurement runs in a fresh subprocess on a fresh database file; wall time, CPU time (user +
+system, which is steadier than wall time on a shared machine) and peak RSS come from
+``resource.getrusage(RUSAGE_CHILDREN)`` around that subprocess. Medians of ``--runs`` runs.
+
+    python bench/ingest_bench.py --rows 10000000 --runs 3 --dir /tmp/issue-2
+
+Cases: ``orders`` (clean 10M-row orders CSV; bare = ``create table as select * from
+read_csv(...)``), ``orders-bad`` (the same with 1% bad rows: exactly those must be rejected),
+``gbk`` (1M rows written in GBK), ``xlsx`` (100k rows in .xlsx).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ingest_data import bad_rows, write_orders  # noqa: E402
+
+BARE = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1])
+con.execute("set enable_progress_bar = false")
+con.execute("create table t as select * from read_csv($p)", {"p": sys.argv[2]})
+import json, resource
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"loaded": con.execute("select count(*) from t").fetchall()[0][0], "rss": rss}))
+"""
+
+OURS = """
+import json, resource, sys
+from salesdash import db, ingest
+con = db.connect(sys.argv[1])
+con.execute("set enable_progress_bar = false")
+r = ingest.ingest_file(con, sys.argv[2], sys.argv[3])
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"loaded": r.rows_loaded, "rejected": r.rows_rejected, "rss": rss,
+    "lines": [int(x) for x in r.rejects["line"]]}))
+"""
+
+
+def measure(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh Python; its wall time, CPU time, peak RSS and stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = json.loads(out)
+    return {"wall": wall, "cpu": cpu, "rss_mb": result.pop("rss") / 1024, "out": result}
+
+
+def run_case(name: str, file: Path, kind: str, runs: int, work: Path, bare: bool) -> dict:
+    rows = []
+    for i in range(runs):
+        for who, code in (("bare", BARE), ("ours", OURS)) if bare else (("ours", OURS),):
+            db = work / f"bench-{name}-{who}-{i}.duckdb"
+            args = (str(db), str(file)) if who == "bare" else (str(db), str(file), kind)
+            result = measure(code, *args)
+            result["who"] = who
+            rows.append(result)
+            for p in work.glob(f"bench-{name}-{who}-{i}.duckdb*"):
+                p.unlink()
+            shown = {k: round(result[k], 2) for k in ("wall", "cpu", "rss_mb")}
+            print(name, who, i, shown, flush=True)
+    summary: dict = {"lines": rows[-1]["out"].get("lines", [])}
+    for who in ("bare", "ours"):
+        mine = [r for r in rows if r["who"] == who]
+        if mine:
+            summary[who] = {
+                "wall_s": round(statistics.median(r["wall"] for r in mine), 2),
+                "cpu_s": round(statistics.median(r["cpu"] for r in mine), 2),
+                "peak_rss_mb": round(max(r["rss_mb"] for r in mine)),
+                "rows_loaded": mine[-1]["out"]["loaded"],
+                "rows_rejected": mine[-1]["out"].get("rejected"),
+            }
+    return summary
+
+
+def write_gbk(src: Path, dst: Path, rows: int) -> Path:
+    """The first ``rows`` lines of ``src`` with Chinese headers and regions, encoded as GBK."""
+    zh = {
+        "North": "华北",
+        "East": "华东",
+        "South": "华南",
+        "Central": "华中",
+        "Southwest": "西南",
+        "Northwest": "西北",
+        "Northeast": "东北",
+    }
+    header = "订单号,行号,订单日期,客户编号,大区,渠道,销售员,产品,类别,数量,单价,销售额,成本\n"
+    with src.open(encoding="utf-8") as fin, dst.open("w", encoding="gbk", newline="") as fout:
+        fin.readline()
+        fout.write(header)
+        for i, line in enumerate(fin):
+            if i >= rows:
+                break
+            parts = line.split(",")
+            parts[4] = zh.get(parts[4], parts[4])
+            fout.write(",".join(parts))
+    return dst
+
+
+def write_xlsx(src: Path, dst: Path, rows: int) -> Path:
+    import pandas as pd
+
+    frame = pd.read_csv(src, nrows=rows, dtype=str)
+    frame.to_excel(dst, index=False)
+    return dst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/issue-2"))
+    parser.add_argument("--cases", default="orders,orders-bad,gbk,xlsx")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    cases = args.cases.split(",")
+    clean = args.dir / f"orders-{args.rows}.csv"
+    if not clean.exists():
+        write_orders(clean, args.rows)
+    results = {}
+    if "orders" in cases:
+        results["orders"] = run_case("orders", clean, "orders", args.runs, args.dir, bare=True)
+    if "orders-bad" in cases:
+        bad = args.dir / f"orders-{args.rows}-bad.csv"
+        if not bad.exists():
+            write_orders(bad, args.rows, bad_rate=0.01)
+        results["orders-bad"] = run_case("orders-bad", bad, "orders", args.runs, args.dir, True)
+        expected = [i + 2 for i in range(7, args.rows, round(1 / 0.01))]
+        results["orders-bad"]["exactly_the_bad_rows_rejected"] = (
+            results["orders-bad"]["lines"] == expected
+        )
+        results["orders-bad"]["expected_rejects"] = bad_rows(args.rows, 0.01)
+    if "gbk" in cases:
+        gbk = write_gbk(clean, args.dir / "orders-1m-gbk.csv", 1_000_000)
+        results["gbk"] = run_case("gbk", gbk, "orders", args.runs, args.dir, bare=False)
+    if "xlsx" in cases:
+        xlsx = write_xlsx(clean, args.dir / "orders-100k.xlsx", 100_000)
+        results["xlsx"] = run_case("xlsx", xlsx, "orders", args.runs, args.dir, bare=False)
+    for case in results.values():
+        case.pop("lines", None)
+        if "bare" in case:
+            case["ratio_wall"] = round(case["ours"]["wall_s"] / case["bare"]["wall_s"], 2)
+            case["ratio_cpu"] = round(case["ours"]["cpu_s"] / case["bare"]["cpu_s"], 2)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

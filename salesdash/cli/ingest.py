@@ -1,0 +1,94 @@
+"""``ingest FILE... --kind K``: load exports, one batch per file, and say what happened."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import duckdb
+
+from salesdash import ingest
+from salesdash.cli import print_json
+from salesdash.errors import InputError
+
+N_REJECTS_SHOWN = 10
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="load CSV/.xlsx exports (one batch per file)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--kind", required=True, choices=ingest.KINDS)
+    p.add_argument("--mapping", help="JSON file: {canonical column: source column}")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
+        "--day-first",
+        dest="day_first",
+        action="store_const",
+        const=True,
+        default=None,
+        help="read ambiguous dates like 3/4/2025 as 3 April",
+    )
+    order.add_argument(
+        "--month-first",
+        dest="day_first",
+        action="store_const",
+        const=False,
+        help="read ambiguous dates like 3/4/2025 as March 4",
+    )
+    p.add_argument(
+        "--max-bad-rate",
+        type=float,
+        default=None,
+        help="refuse a file with a larger share of bad rows (default 0.05)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.set_defaults(run=run)
+
+
+def _mapping(path: str | None) -> dict[str, str | None] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--mapping {path}: not a readable JSON file ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str | None) for v in data.values()):
+        raise InputError(
+            f"--mapping {path}: expected an object {{canonical column: source column}}"
+        )
+    return data
+
+
+def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    mapping = _mapping(args.mapping)
+    extra = {} if args.max_bad_rate is None else {"max_bad_rate": args.max_bad_rate}
+    for file in args.files:
+        result = ingest.ingest_file(
+            con, file, args.kind, mapping=mapping, day_first=args.day_first, **extra
+        )
+        if args.json:
+            print_json(result.summary())
+        else:
+            _print(result)
+    return 0
+
+
+def _print(result: ingest.BatchResult) -> None:
+    print(f"{result.file_name} ({result.encoding}) → {result.kind}, batch {result.batch_id}")
+    width = max((len(c) for c in result.mapping), default=0)
+    for canonical, source in result.mapping.items():
+        print(f"  {canonical:<{width}}  ← {source}")
+    print(
+        f"  rows: {result.rows_loaded} loaded, {result.rows_rejected} rejected, "
+        f"{result.rows_duplicate} duplicate (of {result.rows_total})"
+    )
+    for row in result.rejects.head(N_REJECTS_SHOWN).itertuples(index=False):
+        where = f" {row.column}" if row.column else ""
+        value = f" '{row.value}'" if row.value is not None else ""
+        print(f"  rejected line {row.line}{where}{value}: {row.reason}")
+    if result.rows_rejected > N_REJECTS_SHOWN:
+        print(f"  … {result.rows_rejected - N_REJECTS_SHOWN} more (use --json for the first 100)")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    print(f"  undo with: python -m salesdash undo {result.batch_id}")

@@ -1,0 +1,465 @@
+"""One file = one batch: read, type, validate, dedupe and load in one transaction; log; undo.
+
+The row-count invariant is checked on every load: the data records counted in the file by
+``reading.count_records`` (independently of DuckDB's parser) must equal the rows DuckDB staged plus
+the lines it could not split; and loaded + rejected + duplicate must equal that count.
+
+Region inheritance: an order or opportunity without a region takes its rep's region from teams,
+whatever the load order — at load when the team is already known, and when a teams batch arrives
+for the rows already loaded. ``region_from_batch`` records the teams batch a region came from, so
+undoing that batch puts exactly those regions back to null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash import config, rollups
+from salesdash.db import execute_sql, run_sql, scalar
+from salesdash.errors import InputError
+from salesdash.ingest import mapping as mapping_mod
+from salesdash.ingest import parsing, reading
+from salesdash.ingest.results import BatchResult, FilePreview
+
+KINDS = (*config.KINDS, "products")
+
+# Natural keys: loading a row whose key is already present is a duplicate and changes nothing.
+KEYS: dict[str, tuple[str, ...]] = {
+    "orders": ("order_id", "line_no"),
+    "customers": ("customer_id",),
+    "opportunities": ("opportunity_id",),
+    "targets": ("period_start", "period_end", "scope", "scope_value", "metric"),
+    "teams": ("sales_rep",),
+    "products": ("product",),
+}
+_INHERITS_REGION = ("orders", "opportunities")
+_HIDDEN_COLUMNS = ("batch_id", "region_from_batch")
+_CSV_ERRORS = {
+    "TOO MANY COLUMNS": "more fields than the header",
+    "MISSING COLUMNS": "fewer fields than the header",
+    "INVALID ENCODING": "invalid UTF-8 text",
+    "INVALID UNICODE": "invalid UTF-8 text",
+    "UNQUOTED VALUE": "broken quoting",
+    "LINE SIZE OVER MAXIMUM": "line too long",
+}
+REJECT_COLUMNS = ["line", "column", "value", "reason"]
+
+Progress = Callable[[float, str], None]
+
+
+def table_types(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str]:
+    """canonical column → SQL type, in table order (without batch bookkeeping columns)."""
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = ? and table_schema = 'main' order by ordinal_position",
+        [kind],
+    ).fetchall()
+    return {name: typ for name, typ in rows if name not in _HIDDEN_COLUMNS}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise InputError(f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
+
+
+def _mapping_for(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    header: list[str],
+    override: dict[str, str | None] | None,
+) -> tuple[dict[str, str | None], bool]:
+    columns = mapping_mod.canonical_columns(kind, list(table_types(con, kind)))
+    remembered = mapping_mod.remembered_mapping(con, kind, header)
+    proposed = mapping_mod.propose_mapping(kind, header, columns)
+    if remembered:
+        proposed = {c: remembered.get(c) if remembered.get(c) in header else None for c in columns}
+    if override:
+        proposed = mapping_mod.apply_override(kind, header, proposed, override)
+    return proposed, remembered is not None
+
+
+def preview_file(
+    con: duckdb.DuckDBPyConnection, path: str | Path, kind: str, *, n_rows: int = 20
+) -> FilePreview:
+    """The first rows of a file and the proposed mapping (remembered one when this header was
+    confirmed before), for the analyst to confirm or correct.
+
+    Raises:
+        InputError: unknown kind, or the file is empty, binary or unreadable.
+    """
+    _check_kind(kind)
+    path = Path(path)
+    with reading.open_source(path, n_sample=n_rows, full=False) as src:
+        mapping, remembered = _mapping_for(con, kind, src.header, None)
+        width = len(src.header)
+        rows = pd.DataFrame(
+            [(r + [""] * width)[:width] for r in src.sample],
+            columns=_unique(src.header),
+            dtype="string",
+        )
+        missing = mapping_mod.missing_required(kind, mapping)
+        return FilePreview(
+            path.name, kind, src.encoding, src.header, rows, mapping, missing, remembered
+        )
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}.{n}")
+    return out
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    user_name: str | None = None,
+    file_name: str | None = None,
+    max_bad_rate: float = config.MAX_BAD_ROW_RATE,
+    day_first: bool | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Load one file (CSV or .xlsx) as one batch: all its good rows, or nothing.
+
+    Args:
+        mapping: corrections to the proposed mapping, canonical column → source column.
+        day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
+            the column, and refuse when it is ambiguous).
+        progress: called with (fraction done, step name).
+
+    Raises:
+        InputError: the file cannot be loaded (empty, binary, wrong kind, missing columns, too many
+            bad rows, ambiguous dates …); the database is unchanged.
+    """
+    _check_kind(kind)
+    path = Path(path)
+    report = progress or (lambda _f, _s: None)
+    report(0.0, "reading")
+    with reading.open_source(path) as src:
+        used, _ = _mapping_for(con, kind, src.header, mapping)
+        missing = mapping_mod.missing_required(kind, used)
+        if missing:
+            guess = mapping_mod.guess_kind(src.header)
+            hint = f"; it looks like {_a(guess)} file" if guess and guess != kind else ""
+            raise InputError(
+                f"{path.name}: not {_a(kind)} file — missing "
+                f"{mapping_mod.describe_missing(kind, missing)}{hint}"
+            )
+        if not src.sample:
+            raise InputError(f"{path.name}: header only, no data rows")
+        report(0.1, "checking")
+        # counting records and hashing read the file in Python while DuckDB loads it
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
+        facts = pool.submit(lambda: (reading.count_records(src.csv_path), reading.sha256(path)))
+        pool.shutdown(wait=False)
+        parsing.install_macros(con)
+        sources = parsing.source_names(src.header, used)
+        types = table_types(con, kind)
+        opts = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
+        date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
+        first = parsing.date_order(con, opts, date_sources, src.sample, src.header, day_first)
+        select = parsing.stage_select(
+            kind, types, sources, day_first=first, n_columns=len(src.header)
+        )
+        report(0.2, "loading")
+        con.execute("begin transaction")
+        try:
+            result = _load(
+                con,
+                kind,
+                path,
+                file_name,
+                src.encoding,
+                facts,
+                src.header,
+                used,
+                sources,
+                select,
+                opts,
+                max_bad_rate,
+                user_name,
+                report,
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.execute("drop table if exists sd_csv_rejects")
+            con.execute("drop table if exists sd_csv_scans")
+    report(1.0, "done")
+    return result
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: Path,
+    file_name: str | None,
+    encoding: str,
+    facts: Future[tuple[int, str]],
+    header: list[str],
+    used: dict[str, str | None],
+    sources: dict[str, str],
+    select: parsing.StageQuery,
+    opts: parsing.ReadOptions,
+    max_bad_rate: float,
+    user_name: str | None,
+    report: Progress,
+) -> BatchResult:
+    """Scan 1 inserts the good new rows straight from the file (one write, as a bare
+    ``create table as`` does); scan 2, only when scan 1 did not account for every record, finds
+    the rejected ones with their record numbers."""
+    name = file_name or path.name
+    batch_id = int(scalar(con, "select nextval('batch_id_seq')"))
+    loaded = _insert(con, kind, select, opts, batch_id, sources)
+    csv_rejects = parsing.csv_reject_lines(con)
+    csv_lines = sorted({line for line, _, _ in csv_rejects})
+    total, sha = facts.result()
+    report(0.6, "validating")
+    if loaded + len(csv_lines) == total:
+        n_parsed, bad = loaded, []
+    else:
+        n_parsed, bad = _value_rejects(con, select, opts)
+    if n_parsed + len(csv_lines) != total:
+        raise InputError(
+            f"{name}: {total} data lines in the file but {n_parsed + len(csv_lines)} could be "
+            "read consistently; the file may be truncated or in another format"
+        )
+    rejects = _rejects_frame(bad, csv_rejects, csv_lines)
+    n_rejected = len(rejects)
+    if n_rejected > max_bad_rate * total:
+        first = rejects.iloc[0]
+        raise InputError(
+            f"{name}: {n_rejected} of {total} rows ({n_rejected / total:.1%}) are bad, above the "
+            f"{max_bad_rate:.0%} limit — first: line {first.line}"
+            f"{' column ' + first.column if first.column else ''}: {first.reason}"
+        )
+    report(0.7, "deduplicating")
+    loaded -= _drop_duplicates_within_file(con, kind, batch_id)
+    duplicate = n_parsed - len(bad) - loaded
+    if loaded + n_rejected + duplicate != total or duplicate < 0:
+        raise InputError(f"{name}: row counts do not add up (internal error); nothing was loaded")
+    if kind in _INHERITS_REGION:
+        execute_sql(con, f"ingest/inherit_region_{kind}", batch_id=batch_id)
+    if kind == "teams":
+        for target in _INHERITS_REGION:
+            execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
+    warnings = product_warnings(con, kind, batch_id)
+    con.execute(
+        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
+        [
+            batch_id,
+            kind,
+            name,
+            sha,
+            encoding,
+            json.dumps(used, ensure_ascii=False),
+            loaded,
+            n_rejected,
+            duplicate,
+            user_name,
+            datetime.now(),
+        ],
+    )
+    mapping_mod.remember_mapping(con, kind, header, used)
+    report(0.9, "refreshing rollups")
+    rollups.refresh(con)
+    return BatchResult(
+        batch_id=batch_id,
+        kind=kind,
+        file_name=name,
+        file_sha256=sha,
+        encoding=encoding,
+        rows_loaded=loaded,
+        rows_rejected=n_rejected,
+        rows_duplicate=duplicate,
+        mapping={c: s for c, s in used.items() if s},
+        rejects=rejects,
+        rows_total=total,
+        warnings=warnings,
+    )
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    select: parsing.StageQuery,
+    opts: parsing.ReadOptions,
+    batch_id: int,
+    sources: dict[str, str],
+) -> int:
+    """Insert the file's good rows whose natural key is not in the table yet; return how many."""
+    columns = list(table_types(con, kind))
+    keys = KEYS[kind]
+    rows = f"select * from ({select.sql(parsing.READ_CSV)}) where reject_reason is null"
+    if kind == "orders" and "line_no" not in sources:
+        # several lines of one order: their position within the order in the file is the key
+        rows = (
+            "select * replace (cast(row_number() over (partition by order_id order by _rec)"
+            " as integer) as line_no) from (select row_number() over () as _rec, * from"
+            f" ({select.sql(parsing.READ_CSV)})) where reject_reason is null"
+        )
+    new_only = ""
+    if scalar(con, f"select count(*) > 0 from {kind}"):  # noqa: S608
+        match = " and ".join(f"k.{k} is not distinct from s.{k}" for k in keys)
+        new_only = f"where not exists (select 1 from {kind} as k where {match})"
+    sql = (
+        f"insert into {kind} (batch_id, {', '.join(columns)}) "  # noqa: S608
+        f"select $batch_id, {', '.join('s.' + c for c in columns)} from ({rows}) as s {new_only}"
+    )
+    return int(con.execute(sql, {**opts.params(), "batch_id": batch_id}).fetchall()[0][0])
+
+
+def _value_rejects(
+    con: duckdb.DuckDBPyConnection, select: parsing.StageQuery, opts: parsing.ReadOptions
+) -> tuple[int, list[dict]]:
+    """Scan 2: how many records DuckDB split into fields, and the ones with a bad value
+    (record number among those, column, value, reason), in file order."""
+    sql = (
+        "select count(*) as n_parsed, list({'rec': _rec, 'column': reject_column, "
+        "'value': reject_value, 'reason': reject_reason} order by _rec) "
+        "filter (where reject_reason is not null) as bad "
+        "from (select row_number() over () as _rec, reject_column, reject_value, reject_reason "
+        f"from ({select.sql(parsing.READ_CSV)}))"
+    )
+    n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
+    con.execute("drop table if exists sd_csv_rejects")
+    con.execute("drop table if exists sd_csv_scans")
+    return int(n_parsed), bad or []
+
+
+def _drop_duplicates_within_file(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> int:
+    """The same natural key twice in one file: keep the first row; return how many went.
+
+    The check counts distinct key hashes (8 bytes a row, not the key text): a hash collision can
+    only make it look for duplicates that the exact delete then does not find.
+    """
+    key_list = ", ".join(KEYS[kind])
+    extra = scalar(
+        con,
+        f"select count(*) - count(distinct hash({key_list})) from {kind} where batch_id = ?",  # noqa: S608
+        [batch_id],
+    )
+    if not extra:
+        return 0
+    removed = con.execute(
+        f"delete from {kind} where batch_id = $b and rowid not in ("  # noqa: S608
+        f"select min(rowid) from {kind} where batch_id = $b group by {key_list})",
+        {"b": batch_id},
+    ).fetchall()[0][0]
+    return int(removed)
+
+
+def _rejects_frame(
+    bad: list[dict], csv_rejects: list[tuple[int, str, str]], csv_lines: list[int]
+) -> pd.DataFrame:
+    """One row per rejected record: line (record number + 1: the header is line 1), column,
+    value, reason. Lines DuckDB could not split into fields come from its reject table."""
+    records = np.array([b["rec"] for b in bad], dtype=np.int64)
+    if csv_lines and len(records):
+        # record k of those DuckDB could split: skip the records it could not split
+        below = np.array(csv_lines, dtype=np.int64) - 1 - np.arange(len(csv_lines))
+        records = records + np.searchsorted(below, records, side="right")
+    seen: dict[int, tuple[str, str]] = {}
+    for line, typ, message in csv_rejects:
+        seen.setdefault(int(line), (typ, message))
+    out = pd.DataFrame(
+        {
+            "line": np.concatenate([records + 1, np.array(list(seen), dtype=np.int64)]),
+            "column": pd.Series([b["column"] for b in bad] + [None] * len(seen), dtype=object),
+            "value": pd.Series([b["value"] for b in bad] + [None] * len(seen), dtype=object),
+            "reason": pd.Series(
+                [b["reason"] for b in bad]
+                + [_CSV_ERRORS.get(t, t.lower()) for t, _ in seen.values()],
+                dtype=object,
+            ),
+        }
+    )
+    return out.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:
+    """Product names this batch brings that the products catalogue does not know.
+
+    Names are compared as written; a name equal to a catalogue name once case, spaces and
+    punctuation are ignored ("GTXPro" vs "GTX Pro") is reported as a near-match. Without a
+    catalogue nothing is reported (there is nothing to compare with).
+    """
+    if kind not in ("orders", "opportunities", "products"):
+        return []
+    frame = run_sql(con, "ingest/unknown_products", batch_id=batch_id, kind=kind)
+    out = []
+    for row in frame.itertuples(index=False):
+        near = f" (catalogue has '{row.near_match}')" if row.near_match else ""
+        out.append(
+            f"product '{row.product}' is not in the products catalogue{near}: "
+            f"{row.n_rows} {row.table_name} rows"
+        )
+    return out
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per batch, newest first: the ingest log."""
+    return con.execute("select * from ingest_log order by batch_id desc").df()
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """Remove the rows a batch loaded (and the regions a teams batch lent); return how many rows.
+
+    Raises:
+        InputError: no such batch, or it was undone already.
+    """
+    rows = con.execute(
+        "select kind, undone_at from ingest_log where batch_id = ?", [batch_id]
+    ).fetchall()
+    if not rows:
+        raise InputError(f"no batch {batch_id} (see `python -m salesdash batches`)")
+    kind, undone_at = rows[0]
+    if undone_at is not None:
+        raise InputError(f"batch {batch_id} was already undone at {undone_at:%Y-%m-%d %H:%M}")
+    con.execute("begin transaction")
+    try:
+        removed = int(
+            con.execute(f"delete from {kind} where batch_id = ?", [batch_id]).fetchall()[0][0]  # noqa: S608
+        )
+        if kind == "teams":
+            for target in _INHERITS_REGION:
+                execute_sql(con, f"ingest/unfill_region_{target}", batch_id=batch_id)
+        con.execute(
+            "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
+        )
+        rollups.refresh(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return removed
+
+
+def seed_demo(
+    con: duckdb.DuckDBPyConnection, demo_dir: Path = config.DEMO_DIR
+) -> list[BatchResult]:
+    """Load the bundled demo CSVs (teams first, so regions can be inherited) as ordinary batches."""
+    return [
+        ingest_file(con, demo_dir / f"{kind}.csv", kind, user_name="demo")
+        for kind in ("teams", "customers", "orders", "opportunities", "targets")
+    ]
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind

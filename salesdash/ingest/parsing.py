@@ -1,0 +1,243 @@
+"""Turning the text columns of a file into typed canonical columns, in DuckDB SQL.
+
+The parse query is assembled here from the table's schema and the mapping: only identifiers
+(canonical column names, generated ``c0, c1, …`` source names) are put into the SQL text; every
+value travels as a named parameter. The conversions are the ``sd_*`` macros of
+``sql/ingest/macros.sql``. Each staged row carries the first problem found (column, raw value,
+reason) or nulls when it is good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from salesdash.db import execute_sql, scalar
+from salesdash.errors import InputError
+
+STAGES = ("lead", "qualified", "demo", "proposal", "won", "lost")
+SCOPES = ("company", "region", "channel", "sales_rep", "category", "product")
+# Columns read with a dedicated macro rather than by their SQL type.
+_STAGE_COLUMNS = {"stage", "lost_stage"}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How DuckDB reads the UTF-8 file: every column as text, nothing auto-detected."""
+
+    csv_path: str
+    delimiter: str
+    n_columns: int
+
+    def params(self) -> dict:
+        return {
+            "path": self.csv_path,
+            "delim": self.delimiter,
+            "columns": {f"c{i}": "varchar" for i in range(self.n_columns)},
+        }
+
+
+READ_CSV = (
+    "read_csv($path, header = true, auto_detect = false, columns = $columns, delim = $delim,"
+    " quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'sd_csv_rejects',"
+    " rejects_scan = 'sd_csv_scans', max_line_size = 10000000)"
+)
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    execute_sql(con, "ingest/macros")
+
+
+def source_names(header: list[str], mapping: dict[str, str | None]) -> dict[str, str]:
+    """canonical column → the generated name (``c3``) of its source column in the read."""
+    index = {}
+    for i, name in enumerate(header):
+        index.setdefault(name, f"c{i}")
+    return {col: index[src] for col, src in mapping.items() if src}
+
+
+def date_order(
+    con: duckdb.DuckDBPyConnection,
+    opts: ReadOptions,
+    date_sources: dict[str, str],
+    sample: list[list[str]],
+    header: list[str],
+    day_first: bool | None,
+) -> bool:
+    """Whether d/m/y-shaped dates are day-first, decided from the whole column.
+
+    Only scans the file when the first rows hold such dates (ISO files pay nothing).
+
+    Raises:
+        InputError: the dates are ambiguous (no value has a part above 12) and ``day_first`` was
+            not given, or one column holds both orders.
+    """
+    if day_first is not None or not date_sources:
+        return bool(day_first)
+    positions = {src: int(src[1:]) for src in date_sources.values()}
+    shaped = any(_dmy_shaped(row[i]) for row in sample for i in positions.values() if i < len(row))
+    if not shaped:
+        return False
+    flags = ", ".join(
+        f"list_distinct(list(sd_dm_order({src})) filter (where sd_dm_order({src}) is not null))"
+        f" as {col}"
+        for col, src in date_sources.items()
+    )
+    rows = con.execute(f"select {flags} from {READ_CSV}", opts.params()).fetchall()  # noqa: S608
+    seen = {col: set(v or []) for col, v in zip(date_sources, rows[0], strict=True)}
+    con.execute("drop table if exists sd_csv_rejects")
+    con.execute("drop table if exists sd_csv_scans")
+    orders = set()
+    for col, found in seen.items():
+        if {1, 2} <= found:
+            raise InputError(
+                f"column {col} mixes day-first (e.g. 13/2/2025) and month-first (2/13/2025) dates"
+            )
+        if 1 in found:
+            orders.add(True)
+        elif 2 in found:
+            orders.add(False)
+        elif 3 in found:
+            raise InputError(
+                f"dates like 3/4/2025 in column {col} are ambiguous: say whether the day comes "
+                "first (--day-first) or the month (--month-first)"
+            )
+    if len(orders) > 1:
+        raise InputError("date columns disagree on day/month order; load them separately")
+    return orders.pop() if orders else False
+
+
+def _dmy_shaped(text: str) -> bool:
+    head = text.strip().split(" ")[0]
+    parts = head.replace(".", "/").replace("-", "/").split("/")
+    return len(parts) == 3 and len(parts[2]) == 4 and len(parts[0]) <= 2
+
+
+def stage_select(
+    kind: str, types: dict[str, str], sources: dict[str, str], *, day_first: bool, n_columns: int
+) -> StageQuery:
+    """The query that types one file row into canonical columns plus its first problem.
+
+    ``types`` is canonical column → SQL type (from the table); ``sources`` canonical column →
+    generated source name. Columns without a source are null.
+    """
+    typed: dict[str, str] = {}
+    checks: list[tuple[str, str, str]] = []  # (column, raw expr, reason) for unreadable values
+    for col, sql_type in types.items():
+        src = sources.get(col)
+        if src is None:
+            typed[col] = f"cast(null as {sql_type})"
+            continue
+        raw = f"nullif(trim({src}), '')"
+        if col in _STAGE_COLUMNS:
+            typed[col] = f"sd_stage({src})"
+            checks.append((col, src, "unknown stage (accepted: " + ", ".join(STAGES) + ")"))
+        elif col == "channel":
+            typed[col] = f"sd_channel({src})"
+        elif col == "scope" and kind == "targets":
+            checks.append((col, src, "unknown scope (accepted: " + ", ".join(SCOPES) + ")"))
+            typed[col] = (
+                f"case when lower(trim({src})) in ({_quoted(SCOPES)}) then lower(trim({src})) end"
+            )
+        elif col == "metric":
+            typed[col] = f"lower({raw})"
+        elif sql_type == "DATE":
+            typed[col] = f"sd_date({src}, {'true' if day_first else 'false'})"
+            checks.append((col, src, "not a date"))
+        elif sql_type == "DOUBLE":
+            typed[col] = f"sd_number({src})"
+            checks.append((col, src, "not a number"))
+        elif sql_type == "INTEGER":
+            typed[col] = f"sd_integer({src})"
+            checks.append((col, src, "not a whole number"))
+        else:
+            typed[col] = raw
+    if kind == "orders" and {"quantity", "unit_price"} <= set(sources):
+        # revenue derived only where the file has none; a revenue that is there but unreadable
+        # is a bad value, not a reason to fall back
+        derived = f"{typed['quantity']} * {typed['unit_price']}"
+        if "revenue" in sources:
+            src = sources["revenue"]
+            derived = f"case when trim({src}) <> '' then {typed['revenue']} else {derived} end"
+        typed["revenue"] = derived
+    if kind == "orders" and "order_id" not in sources:
+        # each row is its own order, named by its content so that reloading it is a duplicate
+        raw_row = ", ".join(f"c{i}" for i in range(n_columns))
+        typed["order_id"] = f"'row-' || left(md5(concat_ws(chr(31), {raw_row})), 16)"
+    if kind == "targets" and "period" in sources:
+        label = sources["period"]
+        typed["period_start"] = f"coalesce({typed['period_start']}, sd_period_start({label}))"
+        typed["period_end"] = f"coalesce({typed['period_end']}, sd_period_end({label}))"
+        checks.append(("period", label, "not a period label"))
+        typed["period"] = f"sd_period_start({label})"
+    required = _required_after_parsing(kind, sources)
+    # Two levels, so each conversion runs once: the inner select converts (and passes on the text
+    # of checked columns), the outer one only compares its results.
+    inner = [f"{expr} as {col}" for col, expr in typed.items()]
+    inner += sorted({src for _, src, _ in checks})
+    # a value that is there (not blank) but did not convert; the cheap test first
+    problems = [
+        (col, src, why, f"{col} is null and {src} is not null and trim({src}) <> ''")
+        for col, src, why in checks
+    ]
+    problems += [(col, "null", "missing (required)", f"{col} is null") for col in required]
+    problem_col = _first_case([(cond, _literal(col)) for col, _, _, cond in problems])
+    problem_val = _first_case([(cond, raw) for _, raw, _, cond in problems])
+    problem_why = _first_case([(cond, _literal(why)) for _, _, why, cond in problems])
+    outer = [col for col in typed if col in types]
+    outer += [
+        f"{problem_col} as reject_column",
+        f"{problem_val} as reject_value",
+        f"{problem_why} as reject_reason",
+    ]
+    return StageQuery(",\n    ".join(outer), ",\n        ".join(inner))
+
+
+@dataclass(frozen=True)
+class StageQuery:
+    """``select {outer} from (select {inner} from <file>)``: typed rows and their first problem."""
+
+    outer: str
+    inner: str
+
+    def sql(self, source: str) -> str:
+        inner = f"select\n        {self.inner}\n    from {source}"
+        return f"select\n    {self.outer}\nfrom (\n    {inner}\n)"
+
+
+def _required_after_parsing(kind: str, sources: dict[str, str]) -> list[str]:
+    required = {
+        "orders": ["order_date", "revenue"] + (["order_id"] if "order_id" in sources else []),
+        "customers": ["customer_id"],
+        "opportunities": ["opportunity_id", "stage"],
+        "targets": ["period_start", "period_end", "scope", "metric", "target"],
+        "teams": ["sales_rep"],
+        "products": ["product"],
+    }[kind]
+    return required
+
+
+def _first_case(branches: list[tuple[str, str]]) -> str:
+    if not branches:
+        return "cast(null as varchar)"
+    whens = " ".join(f"when {cond} then {value}" for cond, value in branches)
+    return f"case {whens} end"
+
+
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(_literal(n) for n in names)
+
+
+def _literal(text: str) -> str:
+    """A constant of this module as an SQL string literal (never data from a file)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def csv_reject_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    """Lines DuckDB could not split into the header's columns: (line, error type, message)."""
+    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'sd_csv_rejects'"):
+        return []
+    return con.execute(
+        "select line, error_type::varchar, error_message from sd_csv_rejects order by line"
+    ).fetchall()

@@ -1,0 +1,275 @@
+"""Reading export files: Excel or CSV in any common encoding, handed to DuckDB as UTF-8 CSV.
+
+Everything that reaches DuckDB is a UTF-8 CSV file: UTF-8 files (with or without BOM) are read in
+place; GBK/GB18030/UTF-16 files are transcoded by streaming into a temporary UTF-8 file; .xlsx
+sheets are written out by python-calamine the same way. DuckDB then reads every column as text
+(explicit columns, no type detection) and the parsing happens in SQL.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from charset_normalizer import from_bytes
+
+from salesdash.errors import InputError
+
+# Bytes looked at to decide the encoding and the dialect: enough for many rows of a wide export.
+SNIFF_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 24
+DELIMITERS = ",;\t|"
+XLSX_MAGIC = b"PK\x03\x04"
+OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+# Names charset-normalizer gives that we read with Python's own codecs (the GB family: GB18030 is a
+# superset of GBK and GB2312, so it reads them all).
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
+
+
+@dataclass
+class SourceFile:
+    """A file ready for DuckDB: ``csv_path`` is UTF-8; ``header`` the source column names."""
+
+    path: Path
+    encoding: str
+    csv_path: Path
+    delimiter: str
+    header: list[str]
+    sample: list[list[str]]
+    _temp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._temp is not None:
+            self._temp.cleanup()
+            self._temp = None
+
+    def __enter__(self) -> SourceFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_source(path: Path, *, n_sample: int = 20, full: bool = True) -> SourceFile:
+    """Detect the format and encoding of ``path``; transcode to UTF-8 when needed.
+
+    With ``full=False`` (a preview) only the header and first rows are read: nothing is
+    transcoded and ``csv_path`` is the original file.
+
+    Raises:
+        InputError: missing, empty, binary or unreadable file.
+    """
+    if not path.is_file():
+        raise InputError(f"{path.name}: no such file")
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
+        raise InputError(f"{path.name}: the file is empty")
+    if head.startswith(XLSX_MAGIC):
+        return _from_xlsx(path, n_sample, full)
+    if head.startswith(OLD_XLS_MAGIC):
+        raise InputError(f"{path.name}: old .xls format; save it as .xlsx or CSV")
+    encoding = detect_encoding(head, path.name)
+    temp = None
+    csv_path = path
+    if encoding != "utf-8" and full:
+        temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
+        csv_path = Path(temp.name) / "utf8.csv"
+        try:
+            transcode(path, csv_path, encoding)
+        except UnicodeDecodeError as exc:
+            temp.cleanup()
+            raise InputError(
+                f"{path.name}: not readable as {encoding} (byte {exc.start} of a chunk); "
+                "the file may be truncated or in another encoding"
+            ) from None
+    text = _decode_head(head, encoding)
+    delimiter = sniff_delimiter(text)
+    rows = list(csv.reader(io.StringIO(_cut_at_line_end(text)), delimiter=delimiter))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    header = [h.strip() for h in rows[0]] if rows else []
+    if not header or not any(header):
+        raise InputError(f"{path.name}: no header line")
+    return SourceFile(path, encoding, csv_path, delimiter, header, rows[1 : n_sample + 1], temp)
+
+
+def detect_encoding(head: bytes, name: str) -> str:
+    """The Python codec name of a file's encoding, judged on its first bytes cut at a line end."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head[:4096]:
+        # NUL bytes without a UTF-16 BOM: UTF-16 without BOM, or not text at all.
+        if _looks_utf16(head):
+            return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        raise InputError(f"{name}: binary file (not CSV or .xlsx)")
+    # judged on whole lines: a multi-byte character cut by the buffer (or by a truncated file)
+    # must not make a good encoding look wrong
+    cut = head[: head.rfind(b"\n") + 1] or head
+    try:
+        cut.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    results = from_bytes(cut)
+    best = results.best()
+    if best is None:
+        raise InputError(f"{name}: binary file or unknown encoding (not CSV or .xlsx)")
+    # Short samples of Chinese text fit several East Asian codecs about equally well; exports
+    # here are Chinese, so GB18030 wins whenever it reads the sample and is among the candidates.
+    candidates = {m.encoding.lower().replace("_", "") for m in results}
+    if candidates & _GB_FAMILY and _decodes(cut, "gb18030"):
+        return "gb18030"
+    return codecs.lookup(best.encoding).name
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _looks_utf16(head: bytes) -> bool:
+    sample = head[:4096]
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def _cut_at_line_end(text: str) -> str:
+    if len(text) < SNIFF_BYTES // 4:
+        return text
+    end = text.rfind("\n")
+    return text[: end + 1] if end > 0 else text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the first lines: the candidate giving the same count > 0 on most lines."""
+    lines = [ln for ln in _cut_at_line_end(text).splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in DELIMITERS}
+        return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def transcode(src: Path, dst: Path, encoding: str) -> None:
+    """Stream ``src`` in ``encoding`` into ``dst`` as UTF-8 (no BOM), newlines untouched."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        first = True
+        for chunk in iter(lambda: fin.read(CHUNK_BYTES), b""):
+            text = decoder.decode(chunk)
+            if first:
+                text = text.lstrip("\ufeff")
+                first = False
+            fout.write(text.encode("utf-8"))
+        fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+
+
+def _from_xlsx(path: Path, n_sample: int, full: bool) -> SourceFile:
+    """The first sheet, streamed row by row into a UTF-8 CSV (only its first rows for a preview)."""
+    from python_calamine import CalamineWorkbook
+
+    temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
+    csv_path = Path(temp.name) / "sheet.csv"
+    head: list[list[str]] = []
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        with csv_path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            for raw in sheet.iter_rows():
+                row = [_cell(c) for c in raw]
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(head) <= n_sample:
+                    head.append(row)
+                elif not full:
+                    break
+                writer.writerow(row)
+    except Exception as exc:  # calamine raises its own types for broken zips and sheets
+        temp.cleanup()
+        raise InputError(f"{path.name}: not a readable .xlsx file ({exc})") from None
+    if not head:
+        temp.cleanup()
+        raise InputError(f"{path.name}: the first sheet is empty")
+    header = [cell.strip() for cell in head[0]]
+    return SourceFile(path, "xlsx", csv_path, ",", header, head[1:], temp)
+
+
+def _cell(value: object) -> str:
+    """Excel cells as the text a CSV export would hold: whole floats without '.0', ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def count_records(path: Path) -> int:
+    """Data records in a UTF-8 CSV: line ends outside quotes, minus blank lines and the header.
+
+    Independent of DuckDB's parser on purpose: it is the other side of the row-count invariant
+    (loaded + rejected + duplicate = data records). Quoted fields may hold line breaks; a doubled
+    quote inside a quoted field flips the quote state twice, so counting parity is enough. Runs
+    on numpy over 16 MB chunks (about 1 s per GB).
+    """
+    total = 0
+    in_quotes = False
+    last = b"\n"
+    started = False
+    with path.open("rb") as fh:
+        for data in iter(lambda: fh.read(CHUNK_BYTES), b""):
+            if not started:
+                data = data.lstrip(b"\n\r")
+                started = bool(data)
+            n, in_quotes = _count_chunk(data, in_quotes, last)
+            total += n
+            last = data[-1:] or last
+    if last not in (b"\n", b"\r"):
+        total += 1  # the last line has no line end
+    return max(total - 1, 0)
+
+
+def _count_chunk(data: bytes, in_quotes: bool, before: bytes) -> tuple[int, bool]:
+    """Line ends outside quotes that end a non-blank line; and the quote state after the chunk."""
+    arr = np.frombuffer(before + data, dtype=np.uint8)
+    ends = np.flatnonzero(arr == ord("\n"))
+    if in_quotes or b'"' in data:
+        quotes = arr == ord('"')
+        quotes[0] = False  # the byte carried over from the chunk before was counted there
+        parity = np.cumsum(quotes, dtype=np.int32) & 1
+        if in_quotes:
+            parity ^= 1
+        ends = ends[parity[ends] == 0]
+        in_quotes = bool(parity[-1])
+    # a line end right after a line end (optionally with \r between) closes a blank line; the
+    # byte before the chunk is included so a blank line across chunks is seen too
+    gaps = np.diff(ends)
+    blank = int((gaps == 1).sum()) + int(((gaps == 2) & (arr[ends[1:] - 1] == ord("\r"))).sum())
+    count = len(ends) - (1 if ends.size and ends[0] == 0 else 0)
+    return count - blank, in_quotes
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,125 @@
+"""Team scorecards: one row per sales rep (performance evaluation), and the manager roll-up.
+
+Orders without a rep (the online shop) are not part of any rep's card. A rep's region and
+manager come from the teams table, else the region the rep sold in.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash.db import run_sql
+from salesdash.kpis import change, opportunity_stats
+from salesdash.scope import Scope
+
+
+def _team_frame(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> pd.DataFrame:
+    frame = run_sql(con, "sales/team", by=by, **scope.params())
+    for col in ("n_reps", "n_orders", "n_customers", "n_new_customers"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def _with_previous(
+    con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame, by: str
+) -> pd.DataFrame:
+    if scope.start_date is None or scope.end_date is None:
+        return frame.assign(revenue_previous=np.nan, revenue_change=np.nan)
+    before = run_sql(con, "sales/team_revenue", by=by, **scope.previous_period().params())
+    out = frame.merge(
+        before.rename(columns={"revenue": "revenue_previous"}), on="member", how="left"
+    )
+    out["revenue_change"] = [
+        change(c, p) if pd.notna(p) else np.nan
+        for c, p in zip(out["revenue"], out["revenue_previous"], strict=True)
+    ]
+    out["revenue_change"] = out["revenue_change"].astype(float)
+    return out
+
+
+def rep_attainment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame | None:
+    """The attainment hook: ``salesdash.targets.rep_attainment(con, scope)`` once it exists.
+
+    The targets module (issue 8) owns what a rep's target is; it returns a frame with columns
+    sales_rep, attainment (actual / target, 1.0 = on target), or None when no target applies.
+    """
+    try:
+        targets = importlib.import_module("salesdash.targets")
+    except ModuleNotFoundError:
+        return None
+    provider = getattr(targets, "rep_attainment", None)
+    return provider(con, scope) if provider is not None else None
+
+
+def rep_scorecards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """One row per sales rep with sales in the scope, best first.
+
+    Returns:
+        sales_rep, region, manager, revenue, n_orders, aov, n_customers, n_new_customers,
+        win_rate (NaN without closed deals), median_cycle_days, attainment (NaN without targets),
+        rank_in_region (1 = highest revenue in the rep's region), revenue_previous,
+        revenue_change (vs the previous period, 0-based ratio).
+    """
+    frame = _with_previous(con, scope, _team_frame(con, scope, "sales_rep"), "sales_rep")
+    frame = frame.rename(columns={"member": "sales_rep"})
+    opps = opportunity_stats(con, scope)[["sales_rep", "win_rate", "median_cycle_days"]]
+    frame = frame.merge(opps, on="sales_rep", how="left")
+    attainment = rep_attainment(con, scope)
+    if attainment is not None and not attainment.empty:
+        frame = frame.merge(attainment[["sales_rep", "attainment"]], on="sales_rep", how="left")
+    else:
+        frame["attainment"] = np.nan
+    frame["aov"] = frame["revenue"] / frame["n_orders"].where(frame["n_orders"] != 0)
+    frame["rank_in_region"] = (
+        frame.groupby(frame["region"].fillna(""))["revenue"]
+        .rank(ascending=False, method="min")
+        .astype("int64")
+    )
+    cols = [
+        "sales_rep",
+        "region",
+        "manager",
+        "revenue",
+        "n_orders",
+        "aov",
+        "n_customers",
+        "n_new_customers",
+        "win_rate",
+        "median_cycle_days",
+        "attainment",
+        "rank_in_region",
+        "revenue_previous",
+        "revenue_change",
+    ]
+    for col in ("win_rate", "median_cycle_days", "attainment"):
+        frame[col] = frame[col].astype(float)
+    return frame[cols].sort_values("revenue", ascending=False).reset_index(drop=True)
+
+
+def manager_rollup(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """One row per manager (teams table): the team's sales, customers counted once per team.
+
+    Returns:
+        manager (None: reps not in the teams table), region, n_reps, revenue, n_orders, aov,
+        n_customers, n_new_customers, revenue_previous, revenue_change.
+    """
+    frame = _with_previous(con, scope, _team_frame(con, scope, "manager"), "manager")
+    frame = frame.drop(columns="manager").rename(columns={"member": "manager"})
+    frame["aov"] = frame["revenue"] / frame["n_orders"].where(frame["n_orders"] != 0)
+    cols = [
+        "manager",
+        "region",
+        "n_reps",
+        "revenue",
+        "n_orders",
+        "aov",
+        "n_customers",
+        "n_new_customers",
+        "revenue_previous",
+        "revenue_change",
+    ]
+    return frame[cols].sort_values("revenue", ascending=False).reset_index(drop=True)

@@ -1,0 +1,8 @@
+-- grain: orders rows without a region take their rep's region from the teams batch just loaded.
+update orders
+set region = t.region, region_from_batch = t.batch_id
+from teams as t
+where orders.region is null
+    and orders.sales_rep = t.sales_rep
+    and t.batch_id = $batch_id
+    and t.region is not null;

@@ -1,0 +1,4 @@
+-- grain: orders rows whose region was lent by the teams batch being undone get it back to null.
+update orders
+set region = null, region_from_batch = null
+where region_from_batch = $batch_id;

@@ -1,0 +1,28 @@
+-- grain: one row per (customer_id, month, region, channel) with an order: the customer × month rollup.
+-- Orders without a customer are left out (nobody to attribute them to). An order is counted in the
+-- (region, channel) of its lines; exports give an order one region and one channel, so summing
+-- n_orders over regions and channels counts each order once. Sorted by month so a query that
+-- reads months before an as-of date skips the rest (DuckDB zone maps).
+create or replace table rollup_customer_month as
+with source as (
+    select customer_id, order_id, order_date, region, channel, revenue
+    from orders
+    where customer_id is not null
+),
+
+final as (
+    select
+        customer_id,
+        date_trunc('month', order_date)::date as month,
+        region,
+        channel,
+        count(distinct order_id) as n_orders,
+        sum(revenue) as revenue,
+        min(order_date) as first_order_date,
+        max(order_date) as last_order_date
+    from source
+    group by customer_id, month, region, channel
+)
+
+select * from final
+order by month, customer_id;

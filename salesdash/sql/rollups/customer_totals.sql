@@ -1,0 +1,24 @@
+-- grain: one row per (customer_id, region, channel) with an order: all-time totals per customer.
+-- RFM as of a recent day reads these and takes off the few months after it (from
+-- rollup_customer_month) instead of adding up every month; see sql/customers/rfm.sql.
+create or replace table rollup_customer_totals as
+with source as (
+    select customer_id, month, region, channel, n_orders, revenue, first_order_date, last_order_date
+    from rollup_customer_month
+),
+
+final as (
+    select
+        customer_id,
+        region,
+        channel,
+        sum(n_orders)::bigint as n_orders,
+        sum(revenue) as revenue,
+        min(first_order_date) as first_order_date,
+        max(last_order_date) as last_order_date
+    from source
+    group by customer_id, region, channel
+)
+
+select * from final
+order by customer_id;

@@ -1,0 +1,29 @@
+-- grain: one row per (row_value, col_value) of two dimensions $rows × $cols
+-- (region|channel|sales_rep|category|product): revenue and order lines.
+select
+    case $rows
+        when 'region' then region
+        when 'channel' then channel
+        when 'sales_rep' then sales_rep
+        when 'category' then category
+        when 'product' then product
+    end as row_value,
+    case $cols
+        when 'region' then region
+        when 'channel' then channel
+        when 'sales_rep' then sales_rep
+        when 'category' then category
+        when 'product' then product
+    end as col_value,
+    sum(revenue) as revenue,
+    sum(n_lines) as n_lines
+from rollup_sales_product_day
+where
+    order_date between $start_date and $end_date
+    and in_list($regions, region)
+    and in_list($channels, channel)
+    and in_list($sales_reps, sales_rep)
+    and in_list($categories, category)
+    and in_list($products, product)
+group by 1, 2
+order by 1, 2

@@ -1,0 +1,57 @@
+-- grain: one row per value of $by (any dimension, customer too) under any filter, including a
+-- set of customers ($customer_keys, with $key_min..$key_max so a drill reads few row groups).
+-- Slower than cube_breakdown/customer_breakdown: for drills into customers and item filters.
+with scoped as (
+    select *
+    from rollup_sales_customer_cube
+    where
+        (
+            $all_customers
+            or (
+                customer_key between $key_min and $key_max
+                and list_contains($customer_keys, customer_key)
+            )
+        )
+        and order_date between $start_date and $end_date
+        and in_list($regions, region)
+        and in_list($channels, channel)
+        and in_list($sales_reps, sales_rep)
+        and in_list($categories, category)
+        and in_list($products, product)
+),
+
+grouped as (
+    select
+        case $by
+            when 'region' then region
+            when 'channel' then channel
+            when 'sales_rep' then sales_rep
+            when 'category' then category
+            when 'product' then product
+        end as dim_value,
+        case when $by = 'customer' then customer_key end as by_customer,
+        customer_key,
+        sum(revenue) as revenue,
+        sum(
+            case $order_count
+                when 'product' then n_orders
+                when 'category' then n_category_orders
+                else n_orders_total
+            end
+        ) as n_orders,
+        sum(n_lines) as n_lines
+    from scoped
+    group by 1, 2, 3
+)
+
+select
+    coalesce(g.dim_value, bc.customer_id) as value,
+    sum(g.revenue) as revenue,
+    sum(g.n_orders) as n_orders,
+    sum(g.n_lines) as n_lines,
+    count(g.customer_key) as n_customers,
+    count(g.customer_key) filter (where c.first_order_date >= $start_date) as n_new_customers
+from grouped as g
+left join rollup_sales_customer as c on c.customer_key = g.customer_key
+left join rollup_sales_customer as bc on bc.customer_key = g.by_customer
+group by g.dim_value, g.by_customer, bc.customer_id

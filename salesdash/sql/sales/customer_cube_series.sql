@@ -1,0 +1,49 @@
+-- grain: one row per period (ds, truncated to $grain) × value of $by, under any filter
+-- including a set of customers (see customer_cube_breakdown.sql).
+with grouped as (
+    select
+        date_trunc($grain, order_date + to_years(cast($shift_years as integer)))::date as ds,
+        case $by
+            when 'region' then region
+            when 'channel' then channel
+            when 'sales_rep' then sales_rep
+            when 'category' then category
+            when 'product' then product
+            when 'customer' then null
+            else 'total'
+        end as dim_value,
+        case when $by = 'customer' then customer_key end as by_customer,
+        sum(revenue) as revenue,
+        sum(
+            case $order_count
+                when 'product' then n_orders
+                when 'category' then n_category_orders
+                else n_orders_total
+            end
+        ) as n_orders
+    from rollup_sales_customer_cube
+    where
+        (
+            $all_customers
+            or (
+                customer_key between $key_min and $key_max
+                and list_contains($customer_keys, customer_key)
+            )
+        )
+        and order_date between $start_date and $end_date
+        and in_list($regions, region)
+        and in_list($channels, channel)
+        and in_list($sales_reps, sales_rep)
+        and in_list($categories, category)
+        and in_list($products, product)
+    group by 1, 2, 3
+)
+
+select
+    g.ds,
+    coalesce(g.dim_value, bc.customer_id) as value,
+    g.revenue,
+    g.n_orders
+from grouped as g
+left join rollup_sales_customer as bc on bc.customer_key = g.by_customer
+order by 1, 2

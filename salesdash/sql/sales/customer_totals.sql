@@ -1,0 +1,38 @@
+-- grain: one row per customer with orders in the scope (no category/product filter), the
+-- $limit largest by revenue (smallest when $bottom): revenue, orders, whether new (first order
+-- ever in the period), and share of the scope's revenue. Sorted and cut here, not in pandas:
+-- at scale there are hundreds of thousands of customers.
+with per_customer as (
+    select
+        customer_key,
+        any_value(first_order_date) >= $start_date as is_new,
+        sum(revenue) as revenue,
+        sum(n_orders) as n_orders,
+        sum(n_lines) as n_lines
+    from rollup_sales_customer_day
+    where
+        order_date between $start_date and $end_date
+        and in_list($regions, region)
+        and in_list($channels, channel)
+        and in_list($sales_reps, sales_rep)
+    group by customer_key
+),
+
+picked as (
+    select *, sum(revenue) over () as total_revenue
+    from per_customer
+    order by case when $bottom then revenue else -revenue end, customer_key
+    limit $limit
+)
+
+select
+    c.customer_id as value,
+    p.revenue,
+    p.n_orders,
+    p.n_lines,
+    (p.customer_key is not null)::integer as n_customers,
+    coalesce(p.is_new, false)::integer as n_new_customers,
+    p.total_revenue
+from picked as p
+left join rollup_sales_customer as c on c.customer_key = p.customer_key
+order by case when $bottom then p.revenue else -p.revenue end, c.customer_id

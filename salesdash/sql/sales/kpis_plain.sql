@@ -1,0 +1,33 @@
+-- grain: one row: the sales KPIs of a scope, straight from the order lines (any filter).
+-- The reference the rollup path is tested against, and the path for category/product filters.
+with firsts as (
+    select customer_id, min(order_date) as first_order_date
+    from orders
+    where customer_id is not null
+    group by customer_id
+),
+
+scoped as (
+    select order_id, customer_id, revenue
+    from orders
+    where
+        order_date between $start_date and $end_date
+        and in_list($regions, region)
+        and in_list($channels, channel)
+        and in_list($sales_reps, sales_rep)
+        and in_list($categories, category)
+        and in_list($products, product)
+),
+
+active as (
+    select distinct customer_id from scoped where customer_id is not null
+)
+
+select
+    coalesce((select sum(revenue) from scoped), 0) as revenue,
+    (select count(distinct order_id) from scoped) as n_orders,
+    count(*) as active_customers,
+    count(*) filter (where f.first_order_date >= $start_date) as new_customers,
+    count(*) filter (where f.first_order_date < $start_date) as returning_customers
+from active as a
+inner join firsts as f on f.customer_id = a.customer_id

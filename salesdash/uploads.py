@@ -1,0 +1,147 @@
+"""The Data page's path from uploaded bytes to a loaded batch, without Streamlit.
+
+A browser upload arrives as a name and bytes; the import reads files from disk. These helpers check
+an upload (format, size), keep it as a file under its original name, propose its kind, and call the
+import with the analyst's mapping. Every failure a person can act on becomes an ``InputError`` with
+one line of text, so the page never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from salesdash import config, ingest
+from salesdash.errors import InputError
+
+# The formats the import reads; anything else is refused before it reaches the import.
+ACCEPTED_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class UploadProblem:
+    """Why an upload is refused before reading it: a catalogue key and its placeholder values."""
+
+    key: str
+    values: dict
+
+
+def check_upload(file_name: str, size_bytes: int, max_bytes: int) -> UploadProblem | None:
+    """None when the upload may be read, else why not (unknown format, empty, too big)."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        return UploadProblem(
+            "data.error.format",
+            {"name": file_name, "formats": ", ".join(ACCEPTED_SUFFIXES)},
+        )
+    if size_bytes == 0:
+        return UploadProblem("data.error.empty", {"name": file_name})
+    if size_bytes > max_bytes:
+        return UploadProblem(
+            "data.error.size",
+            {"name": file_name, "size_mb": size_bytes / 2**20, "max_mb": max_bytes / 2**20},
+        )
+    return None
+
+
+def save_upload(data: bytes, file_name: str, directory: Path) -> Path:
+    """Write an upload as ``directory/<original name>`` (the import reads the suffix and name)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / Path(file_name).name
+    path.write_bytes(data)
+    return path
+
+
+def default_kind(file_name: str, header: list[str]) -> str:
+    """The kind to propose for a file: the import's guess from the header, else from the name
+    (``export_opportunities_q3.csv`` → opportunities), else orders."""
+    kind = ingest.guess_kind(header)
+    if kind in ingest.KINDS:
+        return kind
+    stem = Path(file_name).stem.lower()
+    return next((kind for kind in ingest.KINDS if kind in stem), ingest.KINDS[0])
+
+
+def _one_line(error: Exception, file_name: str) -> InputError:
+    if isinstance(error, InputError):
+        return error
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return InputError(f"{file_name}: {first}")
+
+
+# What reading a file that is not what it claims to be raises, besides InputError.
+_READ_ERRORS = (
+    InputError,
+    ValueError,
+    UnicodeError,
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+    duckdb.Error,
+    OSError,
+)
+
+
+def preview(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str, file_name: str
+) -> ingest.FilePreview:
+    """``ingest.preview_file`` with any reading failure turned into a one-line InputError."""
+    try:
+        return ingest.preview_file(con, path, kind)
+    except _READ_ERRORS as error:
+        raise _one_line(error, file_name) from error
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    *,
+    mapping: dict[str, str | None],
+    file_name: str,
+    user_name: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> ingest.BatchResult:
+    """Load one file as one batch with the analyst's mapping; nothing changes when it fails.
+
+    Args:
+        mapping: canonical column → source column (None: not in the file), as confirmed on the
+            page.
+        progress: called with (fraction done, step name) while loading.
+
+    Raises:
+        InputError: the file cannot be loaded (one line); the database is unchanged.
+    """
+    try:
+        return ingest.ingest_file(
+            con,
+            path,
+            kind,
+            mapping=mapping,
+            user_name=user_name,
+            file_name=file_name,
+            progress=progress,
+        )
+    except _READ_ERRORS as error:
+        raise _one_line(error, file_name) from error
+
+
+def template_path(kind: str) -> Path | None:
+    """The bundled demo file of a kind (its columns are the canonical template), if there is one."""
+    if kind not in ingest.KINDS:
+        raise InputError(f"unknown kind '{kind}' (expected one of: {', '.join(ingest.KINDS)})")
+    path = config.DEMO_DIR / f"{kind}.csv"
+    return path if path.exists() else None
+
+
+def active_batches(batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches that can still be undone (not undone yet), newest first."""
+    return batches[batches["undone_at"].isna()]
+
+
+def unmapped_required(preview: ingest.FilePreview, mapping: dict[str, str | None]) -> list[str]:
+    """The required columns the import found no source for and the analyst has not mapped yet."""
+    return [column for column in preview.missing_required if not mapping.get(column)]

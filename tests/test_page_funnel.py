@@ -1,0 +1,86 @@
+"""The Funnel page under AppTest, on the demo database, in English and Chinese."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from salesdash import db, funnel
+from salesdash.scope import Scope
+
+
+def _expected(demo_db, start, end):
+    """The module's answer, read before the app opens the file (one process, one configuration)."""
+    con = db.connect(demo_db)
+    try:
+        return funnel.funnel_summary(con, Scope(start_date=start, end_date=end))
+    finally:
+        con.close()
+
+
+def test_the_funnel_page_shows_the_period_funnel_in_english(app, demo_db):
+    expected = _expected(demo_db, date(2025, 1, 1), date(2025, 12, 31))
+    app.query_params.update({"period": "custom", "from": "2025-01-01", "to": "2025-12-31"})
+    at = app.switch_page("app_pages/funnel.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Sales funnel"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Opportunities created"] == f"{expected.n_created:,}"
+    assert metrics["Win rate"] == f"{expected.win_rate * 100:.1f}%"
+    stages = at.dataframe[0].value
+    assert stages["stage"].tolist() == ["Lead", "Qualified", "Demo", "Proposal", "Won"]
+    assert stages["reached"].tolist() == expected.stages["reached"].tolist()
+    assert len(at.get("plotly_chart")) == 2
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count(labels[0]) == 5
+
+
+def test_the_breakdown_switches_to_reps_and_flags_are_listed(app):
+    at = app.switch_page("app_pages/funnel.py").run()
+    at.segmented_control(key="funnel_by").set_value("sales_rep").run()
+    assert not at.exception
+    reps = at.dataframe[2].value
+    assert {"sales_rep", "region", "win_rate", "lead_to_qualified_rate"} <= set(reps.columns)
+    assert reps["n_created"].is_monotonic_decreasing
+    flags = at.dataframe[3].value
+    assert set(flags["verdict"]) <= {"⚠ far below", "within range", "small sample", "too few peers"}
+
+
+def test_the_funnel_page_renders_in_chinese(app):
+    app.query_params["lang"] = "zh"
+    at = app.switch_page("app_pages/funnel.py").run()
+    assert not at.exception
+    assert at.title[0].value == "销售漏斗"
+    assert "赢单率" in [m.label for m in at.metric]
+    assert at.dataframe[0].value["stage"].tolist()[-1] == "合同签订"
+
+
+def test_a_channel_filter_explains_that_it_does_not_apply(app):
+    app.query_params["channel"] = "store"
+    at = app.switch_page("app_pages/funnel.py").run()
+    assert not at.exception
+    assert any("lead source" in i.value for i in at.info)
+
+
+def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypatch, maven):
+    from streamlit.testing.v1 import AppTest
+
+    from salesdash import ingest
+    from tests.conftest import APP
+
+    path = tmp_path / "maven.duckdb"
+    con = db.connect(path)
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    con.close()
+    monkeypatch.setenv("SALESDASH_DB", str(path))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["period"] = "all"
+    at.switch_page("app_pages/funnel.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "500 opportunities have no created date (Lead: 500)" in captions
+    assert "2,473 lost deals have no lost stage" in captions
+    assert "1,589 open deals have no amount" in captions
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Win rate"] == "63.2%"
+    assert at.dataframe[0].value["stage"].tolist() == ["Lead", "Qualified", "Won"]
