@@ -782,6 +782,24 @@ def attainment_by(
     return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
 
 
+def rep_attainment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame | None:
+    """The Team page's hook (``scorecards.rep_attainment``): each rep's attainment of the
+    shortest revenue target containing the scope's last day (or the data's, if earlier).
+
+    Returns:
+        sales_rep, attainment, target, actual, period_start, period_end; None without targets.
+    """
+    last = default_as_of(con)
+    if last is None:
+        return None
+    as_of = min(scope.end_date or last, last)
+    frame = attainment_by(con, scope, scope_kind="sales_rep", as_of=as_of)
+    if frame.empty:
+        return None
+    frame = frame.rename(columns={"scope_value": "sales_rep"})
+    return frame[["sales_rep", "attainment", "target", "actual", "period_start", "period_end"]]
+
+
 EDIT_FILE_NAME = "edited on the Targets page"
 EDIT_COLUMNS = (
     "period_start",

@@ -322,3 +322,15 @@ def test_targets_given_a_30_percent_chance_are_hit_about_30_percent_of_the_time(
         hits += per_day[pd.Timestamp(quarter_start) :].sum() >= quantile_70
     assert np.mean(p_values) == pytest.approx(0.3, abs=0.01)
     assert hits / TRIALS == pytest.approx(0.3, abs=TOLERANCE)
+
+
+def test_the_team_page_hook_gives_rep_attainment_on_the_scopes_last_day(con, insert):
+    insert(con, "orders", _orders([("2025-03-02", 30.0), ("2025-03-20", 50.0)]))
+    insert(con, "teams", [{"sales_rep": "Ann", "region": "North"}])
+    rep = {**MARCH_2025, "scope": "sales_rep", "scope_value": "Ann", "target": 200.0}
+    insert(con, "targets", [rep])
+    frame = targets.rep_attainment(con, Scope(end_date=date(2025, 3, 10)))
+    assert frame[["sales_rep", "attainment"]].to_dict("records") == [
+        {"sales_rep": "Ann", "attainment": 0.15}
+    ]
+    assert targets.rep_attainment(con, Scope(end_date=date(2025, 2, 10))) is None
