@@ -97,6 +97,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
         print(f"no targets (as of {as_of})")
         return 0
     print(f"as of {as_of}: {len(records)} targets")
+    print(" | ".join(_TEXT_COLUMNS) + " (S M A R T: + pass, - fail, ? cannot judge)")
     for r in records:
         print(_text_line(r))
     return 0
