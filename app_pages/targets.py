@@ -1,0 +1,185 @@
+"""Targets: every target's progress, projection and odds, its SMART check, roll-ups, editing."""
+
+import pandas as pd
+import streamlit as st
+
+from salesdash import executive, smart, targets, ui
+
+st.title(ui.t("targets.title"))
+st.caption(ui.t("targets.intro"))
+
+last_day = ui.query(targets.default_as_of)
+if last_day is None:
+    st.info(ui.t("targets.no_data"))
+    st.stop()
+
+left, middle, right = st.columns(3)
+as_of = left.date_input(
+    ui.t("targets.as_of"),
+    value=last_day,
+    max_value=last_day,
+    key="targets_as_of",
+    help=ui.t("targets.as_of_help"),
+)
+kind = middle.segmented_control(
+    ui.t("targets.period_kind"),
+    ("all", "month", "quarter", "year"),
+    default="all",
+    format_func=lambda k: ui.t(f"targets.kind.{k}"),
+    key="targets_kind",
+)
+status = right.segmented_control(
+    ui.t("targets.status_filter"),
+    ("all", "running", "upcoming", "closed"),
+    default="running",
+    format_func=lambda k: ui.t(f"targets.status.{k}"),
+    key="targets_status",
+)
+regions = ui.scope().effective_regions()
+report = ui.query(smart.assess_targets, as_of=as_of, regions=regions)
+
+st.subheader(ui.t("targets.tracking"))
+st.caption(ui.t("targets.tracking_caption"))
+if report.empty:
+    st.info(ui.t("targets.empty"))
+shown = report
+if not report.empty and kind not in (None, "all"):
+    shown = shown[shown["period_kind"] == kind]
+if not report.empty and status not in (None, "all"):
+    shown = shown[shown["status"] == status]
+
+if not shown.empty:
+    table = {
+        ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in shown["scope"]],
+        ui.t("targets.col.scope_value"): shown["scope_value"],
+        ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in shown["metric"]],
+        ui.t("targets.col.period_start"): shown["period_start"],
+        ui.t("targets.col.period_end"): shown["period_end"],
+        ui.t("targets.col.target"): [ui.number(x) for x in shown["target"]],
+        ui.t("targets.col.actual"): [ui.number(x) for x in shown["actual"]],
+        ui.t("targets.col.attainment"): shown["attainment"],
+        ui.t("targets.col.projection"): [ui.number(x) for x in shown["projection"]],
+        ui.t("targets.col.interval"): [
+            f"{ui.number(lo)} – {ui.number(hi)}"
+            for lo, hi in zip(shown["projection_lo80"], shown["projection_hi80"], strict=True)
+        ],
+        ui.t("targets.col.p_hit"): shown["p_hit"],
+        ui.t("targets.col.expected"): [ui.number(x) for x in shown["expected_to_date"]],
+        ui.t("targets.col.ahead"): [ui.number(x) for x in shown["ahead_amount"]],
+        ui.t("targets.col.ahead_days"): shown["ahead_days"],
+        ui.t("targets.col.run_rate"): [ui.number(x) for x in shown["required_daily_rate"]],
+        ui.t("targets.col.smart"): [f"{n}/5" for n in shown["smart_passed"]],
+    }
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            ui.t("targets.col.attainment"): st.column_config.NumberColumn(format="percent"),
+            ui.t("targets.col.p_hit"): st.column_config.ProgressColumn(
+                format="percent", min_value=0.0, max_value=1.0
+            ),
+        },
+    )
+    ui.download_buttons(
+        shown.drop(columns=["smart"]).assign(
+            smart=[
+                "; ".join(f"{c.rule}: {c.reason(ui.lang())}" for c in checks)
+                for checks in shown["smart"]
+            ]
+        ),
+        ui.t("targets.download_name"),
+    )
+
+    st.subheader(ui.t("targets.smart_title"))
+    labels = [
+        f"{ui.t(f'targets.scope.{r.scope}')} {r.scope_value} · "
+        f"{ui.t(f'targets.metric.{r.metric}')} · {r.period_start} – {r.period_end}"
+        for r in shown.itertuples()
+    ]
+    picked = st.selectbox(
+        ui.t("targets.smart_pick"), range(len(labels)), format_func=labels.__getitem__
+    )
+    checks = shown.iloc[picked]["smart"]
+    verdict = {True: "pass", False: "fail", None: "na"}
+    verdict_column = ui.t("targets.col.verdict")
+    checks_table = pd.DataFrame(
+        {
+            "SMART": [ui.t(f"targets.rule.{c.rule}") for c in checks],
+            verdict_column: [ui.t(f"targets.verdict.{verdict[c.passed]}") for c in checks],
+            ui.t("targets.col.reason"): [c.reason(ui.lang()) for c in checks],
+        }
+    )
+    css = pd.Series([executive.light_style(smart.VERDICT_LIGHTS[c.passed]) for c in checks])
+    st.dataframe(
+        checks_table.style.apply(lambda _, css=css: css.to_list(), subset=[verdict_column]),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader(ui.t("targets.rollups"))
+st.caption(ui.t("targets.rollups_caption"))
+gaps = ui.query(targets.rollup_gaps)
+if gaps.empty:
+    st.info(ui.t("targets.rollups_empty"))
+else:
+    st.dataframe(
+        {
+            ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in gaps["scope"]],
+            ui.t("targets.col.scope_value"): gaps["scope_value"],
+            ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in gaps["metric"]],
+            ui.t("targets.col.period_start"): gaps["period_start"],
+            ui.t("targets.col.period_end"): gaps["period_end"],
+            ui.t("targets.col.target"): [ui.number(x) for x in gaps["parent_target"]],
+            ui.t("targets.col.child_scope"): [
+                ui.t(f"targets.scope.{s}") for s in gaps["child_scope"]
+            ],
+            ui.t("targets.col.n_children"): gaps["n_children"],
+            ui.t("targets.col.children"): [ui.number(x) for x in gaps["children_target"]],
+            ui.t("targets.col.gap"): [ui.number(x) for x in gaps["gap"]],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader(ui.t("targets.edit_title"))
+st.caption(ui.t("targets.edit_caption"))
+if "targets_saved" in st.session_state:
+    st.success(st.session_state.pop("targets_saved"))
+current = ui.query(targets.current_targets)[list(targets.EDIT_COLUMNS)]
+edited = st.data_editor(
+    current,
+    num_rows="add",
+    hide_index=True,
+    width="stretch",
+    key="targets_editor",
+    column_config={
+        "period_start": st.column_config.DateColumn(
+            ui.t("targets.col.period_start"), required=True
+        ),
+        "period_end": st.column_config.DateColumn(ui.t("targets.col.period_end"), required=True),
+        "scope": st.column_config.SelectboxColumn(
+            ui.t("targets.col.scope"), options=targets.SCOPES, required=True
+        ),
+        "scope_value": st.column_config.TextColumn(ui.t("targets.col.scope_value")),
+        "metric": st.column_config.SelectboxColumn(
+            ui.t("targets.col.metric"), options=targets.METRICS, required=True
+        ),
+        "target": st.column_config.NumberColumn(ui.t("targets.col.target"), required=True),
+        "owner": st.column_config.TextColumn(ui.t("targets.col.owner")),
+        "note": st.column_config.TextColumn(ui.t("targets.col.note")),
+    },
+)
+if st.button(ui.t("targets.save"), key="targets_save", type="primary"):
+    try:
+        changes = targets.changed_targets(current, edited)
+        batch = targets.save_edits(ui.connection(), changes)
+    except ValueError as exc:
+        st.error(ui.t("targets.save_error", error=str(exc)))
+    else:
+        if batch is None:
+            st.info(ui.t("targets.nothing_changed"))
+        else:
+            st.session_state["targets_saved"] = ui.t("targets.saved", n=len(changes), batch=batch)
+            del st.session_state["targets_editor"]
+            st.rerun()

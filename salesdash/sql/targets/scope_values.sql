@@ -1,0 +1,45 @@
+-- grain: one row per (scope, scope_value) present in the data, with its first and last activity
+-- (orders, and for win rate closed deals) and whether deals can be counted for it.
+with order_values as (
+    unpivot (
+        select order_date, region, channel, sales_rep, category, product from orders
+    ) on region, channel, sales_rep, category, product into name scope value scope_value
+),
+
+deal_values as (
+    unpivot (
+        select close_date, region, source as channel, sales_rep, product
+        from opportunities
+        where stage in ('won', 'lost') and close_date is not null
+    ) on region, channel, sales_rep, product into name scope value scope_value
+),
+
+orders_by_value as (
+    select scope, scope_value, min(order_date) as first_date, max(order_date) as last_date
+    from order_values
+    group by scope, scope_value
+    union all
+    select 'company', '', min(order_date), max(order_date) from orders having count(*) > 0
+),
+
+deals_by_value as (
+    select scope, scope_value, min(close_date) as first_deal_date, max(close_date) as last_deal_date
+    from deal_values
+    group by scope, scope_value
+    union all
+    select 'company', '', min(close_date), max(close_date)
+    from opportunities
+    where stage in ('won', 'lost') and close_date is not null
+    having count(*) > 0
+)
+
+select
+    coalesce(o.scope, d.scope) as scope,
+    coalesce(o.scope_value, d.scope_value) as scope_value,
+    o.first_date,
+    o.last_date,
+    d.first_deal_date,
+    d.last_deal_date
+from orders_by_value as o
+full outer join deals_by_value as d on o.scope = d.scope and o.scope_value = d.scope_value
+order by scope, scope_value

@@ -1,0 +1,143 @@
+"""The Targets and Executive pages under AppTest, on the demo data, in English and Chinese.
+
+The forecast is replaced by a fast simulator with known noise: these tests are about what the
+pages show and store, the forecast has its own tests.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from salesdash import db, targets
+
+
+def seasonal_naive_paths(y, horizon, *, freq, n_paths=1000, seed=0):
+    """Last year's months again, ±10% noise."""
+    rng = np.random.default_rng(seed)
+    base = np.resize(y.to_numpy()[-12:], horizon)
+    return base * (1 + rng.normal(0, 0.1, (n_paths, horizon)))
+
+
+@pytest.fixture(autouse=True)
+def fast_forecast(monkeypatch):
+    monkeypatch.setattr(targets, "default_simulator", lambda: seasonal_naive_paths)
+
+
+def _texts(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.value for e in at.subheader] + [e.value for e in at.title]
+    parts += [m.label for m in at.metric] + [m.value for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_targets_page_lists_running_targets_with_their_smart_check(app):
+    at = app.switch_page("app_pages/targets.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    # demo data on 15 Nov 2026: 7 region months + 7 region quarters + company year + orders quarter
+    assert len(table) == 16
+    central_q4 = table[
+        (table["Who / what"] == "Central") & (table["End"].astype(str) == "2026-12-31")
+    ]
+    # Central's Q4 revenue to 15 Nov: 505,849.71 against 1,049,000
+    assert central_q4["Attainment"].iloc[0] == pytest.approx(505849.71 / 1049000)
+    smart_table = at.dataframe[1].value
+    assert list(smart_table["SMART"]) == [
+        "Specific",
+        "Measurable",
+        "Achievable",
+        "Relevant",
+        "Time-bound",
+    ]
+    assert "Targets" in _texts(at)
+
+
+def test_targets_page_renders_in_chinese(app):
+    app.query_params["lang"] = "zh"
+    at = app.switch_page("app_pages/targets.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "销售目标" in text and "SMART 检查" in text
+    assert "明确 (Specific)" in list(at.dataframe[1].value["SMART"])
+
+
+def test_the_as_of_date_replays_an_earlier_day(app):
+    at = app.switch_page("app_pages/targets.py").run()
+    at.date_input(key="targets_as_of").set_value(date(2026, 5, 15)).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert str(table["Start"].min()) >= "2026-01-01"
+    assert "2026-05-01" in {str(d) for d in table["Start"]}
+
+
+def test_editing_a_target_in_the_data_editor_persists_it(app, demo_db):
+    at = app.switch_page("app_pages/targets.py").run()
+    at.session_state["targets_editor"] = {
+        "edited_rows": {0: {"target": 123456.0, "note": "raised after the spring fair"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="targets_save").click().run()
+    assert not at.exception
+    assert any("batch" in s.value for s in at.success)
+    con = db.connect(demo_db)
+    try:
+        current = targets.current_targets(con)
+        row = current.iloc[0]
+        assert (row["target"], row["note"]) == (123456.0, "raised after the spring fair")
+        log = con.execute(
+            "select kind, file_name, rows_loaded from ingest_log order by batch_id desc limit 1"
+        ).fetchall()
+        assert log == [("targets", targets.EDIT_FILE_NAME, 1)]
+    finally:
+        con.close()
+
+
+def test_executive_page_shows_quarter_and_year_with_odds(app):
+    at = app.switch_page("app_pages/executive.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "This quarter (1 Oct 2026 – 31 Dec 2026)" in text
+    assert "This year (1 Jan 2026 – 31 Dec 2026)" in text
+    assert "Chance of hitting" in text
+    regions = at.dataframe[0].value
+    assert len(regions) == 7
+    assert "The three biggest gaps" in text
+
+
+def test_executive_page_renders_in_chinese(app):
+    app.query_params["lang"] = "zh"
+    at = app.switch_page("app_pages/executive.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "管理层摘要" in text and "本季度" in text and "达成概率" in text
+
+
+def test_the_one_page_export_renders_as_pdf_and_png(demo_db):
+    from salesdash import executive
+
+    con = db.connect(demo_db)
+    try:
+        as_of = date(2026, 11, 15)
+        summary = targets.executive_summary(con, as_of=as_of)
+        outlook, year_target = targets.year_outlook(con, as_of=as_of)
+    finally:
+        con.close()
+    # both years and quarters, the company and seven regions (region years: sums of quarters)
+    assert len(summary) == 16
+    assert year_target == 37_180_000.0
+    page = executive.one_page_figure(
+        summary,
+        outlook,
+        year_target,
+        targets.biggest_gaps(summary),
+        as_of=as_of,
+        metric="revenue",
+        lang="zh",
+    )
+    assert executive.export_bytes(page, "pdf").startswith(b"%PDF")
+    assert executive.export_bytes(page, "png").startswith(b"\x89PNG")
