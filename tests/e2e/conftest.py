@@ -111,10 +111,12 @@ def page(browser, server):
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script and drawn every element.
 
-    'Running…' (stStatusWidget) shows while the script runs; grey placeholders (stSkeleton) show
-    until lazily loaded widgets such as tables and the file uploader are drawn.
+    The freshness caption is drawn by app.py on every page once the script has started (before
+    it, the page is an empty shell and the checks below pass too early); 'Running…'
+    (stStatusWidget) shows while the script runs; grey placeholders (stSkeleton) show until lazily
+    loaded widgets such as tables and the file uploader are drawn.
     """
-    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
     page.wait_for_function(
         "() => !document.querySelector("
         '\'[data-testid="stStatusWidget"], [data-testid="stSkeleton"]\')',

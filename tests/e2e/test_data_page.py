@@ -23,17 +23,11 @@ def _metric(page, label: str) -> str:
 
 
 def _open_data_page(page) -> None:
-    """Open the Data page through the sidebar navigation, as a user does.
-
-    While the Data page is the app's only page it is the default page, served at the root (its
-    own path then answers "page not found"), and Streamlit draws no navigation.
-    """
+    """Open the Data page through the sidebar navigation, as a user does."""
     page.goto(page.base)
     wait_for_app(page)
-    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data")
-    if link.count():
-        link.click()
-        wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data").click()
+    wait_for_app(page)
 
 
 def test_an_analyst_uploads_a_csv_sees_the_counts_reads_them_in_chinese_and_undoes(page):
