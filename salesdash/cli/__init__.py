@@ -26,13 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m salesdash", description=__doc__.splitlines()[0]
     )
-    parser.add_argument(
-        "--db", help="database file (default: $SALESDASH_DB or data/salesdash.duckdb)"
-    )
+    db_help = "database file (default: $SALESDASH_DB or data/salesdash.duckdb)"
+    parser.add_argument("--db", help=db_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    # --db is accepted after the command too ("ingest f.csv --kind orders --db x.duckdb");
+    # SUPPRESS keeps a --db given before the command when none follows it.
+    for command in sub.choices.values():
+        command.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
     return parser
 
 
