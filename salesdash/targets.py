@@ -36,7 +36,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import rollups
 from salesdash.db import execute_sql, run_sql, scalar
 from salesdash.errors import InputError
 from salesdash.periods import add_months, month_start, quarter_start
@@ -876,7 +875,6 @@ def save_edits(
             loaded_at=datetime.now(),
         )
         con.unregister("edited_targets")
-        rollups.refresh(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

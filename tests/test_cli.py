@@ -6,7 +6,20 @@ from salesdash.cli import main
 
 def test_db_may_follow_the_command(tmp_path, capsys):
     path = tmp_path / "after.duckdb"
-    assert main(["ingest", str(config.DEMO_DIR / "teams.csv"), "--kind", "teams", "--db", str(path), "--json"]) == 0
+    assert (
+        main(
+            [
+                "ingest",
+                str(config.DEMO_DIR / "teams.csv"),
+                "--kind",
+                "teams",
+                "--db",
+                str(path),
+                "--json",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["--db", str(path), "batches", "--json"]) == 0
     assert [b["kind"] for b in json.loads(capsys.readouterr().out)] == ["teams"]

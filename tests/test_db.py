@@ -85,3 +85,25 @@ def test_is_empty_until_a_row_arrives(con, insert):
     insert(con, "teams", [{"sales_rep": "Li Na", "region": "East"}])
     assert not db.is_empty(con)
     assert isinstance(con, duckdb.DuckDBPyConnection)
+
+
+def test_rollups_rebuild_only_after_batches_they_are_built_from(con, insert):
+    from salesdash import rollups
+
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": "A",
+                "line_no": 1,
+                "order_date": date(2025, 1, 5),
+                "revenue": 10.0,
+                "customer_id": "C1",
+            }
+        ],
+    )
+    rollups.refresh(con, "opportunities")
+    assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 0
+    rollups.refresh(con, "orders")
+    assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 1

@@ -278,7 +278,7 @@ def _load(
     )
     mapping_mod.remember_mapping(con, kind, header, used)
     report(0.9, "refreshing rollups")
-    rollups.refresh(con)
+    rollups.refresh(con, kind)
     return BatchResult(
         batch_id=batch_id,
         kind=kind,
@@ -442,7 +442,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         con.execute(
             "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
         )
-        rollups.refresh(con)
+        rollups.refresh(con, kind)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
