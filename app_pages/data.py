@@ -173,16 +173,7 @@ batches = ingest.list_batches(con)
 if batches.empty:
     st.info(ui.t("data.history.empty"))
 else:
-    columns = (
-        "batch_id",
-        "kind",
-        "file_name",
-        "rows_loaded",
-        "rows_rejected",
-        "rows_duplicate",
-        "loaded_at",
-        "undone_at",
-    )
+    columns = ingest.BATCH_COLUMNS
     st.dataframe(
         batches[list(columns)].assign(kind=batches["kind"].map(kind_label)),
         hide_index=True,

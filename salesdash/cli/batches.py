@@ -26,17 +26,7 @@ def run_batches(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int
     elif frame.empty:
         print("no batches loaded")
     else:
-        cols = [
-            "batch_id",
-            "kind",
-            "file_name",
-            "rows_loaded",
-            "rows_rejected",
-            "rows_duplicate",
-            "loaded_at",
-            "undone_at",
-        ]
-        print(frame[cols].to_string(index=False))
+        print(frame[list(ingest.BATCH_COLUMNS)].to_string(index=False))
     return 0
 
 

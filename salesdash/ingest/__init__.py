@@ -14,6 +14,7 @@ mappings), ``parsing`` (the SQL that types rows; macros in sql/ingest/macros.sql
 """
 
 from salesdash.ingest.batches import (
+    BATCH_COLUMNS,
     KINDS,
     ingest_file,
     list_batches,
@@ -25,6 +26,7 @@ from salesdash.ingest.mapping import guess_kind
 from salesdash.ingest.results import BatchResult, FilePreview
 
 __all__ = [
+    "BATCH_COLUMNS",
     "KINDS",
     "BatchResult",
     "FilePreview",

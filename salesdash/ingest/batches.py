@@ -412,6 +412,19 @@ def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -
     return out
 
 
+# The columns of the ingest log a person reads (the page's history table, the CLI's listing).
+BATCH_COLUMNS = (
+    "batch_id",
+    "kind",
+    "file_name",
+    "rows_loaded",
+    "rows_rejected",
+    "rows_duplicate",
+    "loaded_at",
+    "undone_at",
+)
+
+
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per batch, newest first: the ingest log."""
     return con.execute("select * from ingest_log order by batch_id desc").df()
