@@ -38,7 +38,7 @@ END = date(2026, 11, 15)
 
 # Deterministic pseudo-random numbers from hash(): DuckDB's random() differs between threads.
 GENERATE_ORDERS = """
-insert into orders
+insert into orders by name
 with params as (
     select $n_orders::bigint as n_orders, $n_customers::bigint as n_customers,
            $start::date as start_day, ($end::date - $start::date) as span
@@ -94,7 +94,7 @@ order by order_date, order_id, line_no
 """
 
 GENERATE_CUSTOMERS = """
-insert into customers
+insert into customers by name
 select
     0 as batch_id,
     'C' || lpad(c::varchar, 7, '0') as customer_id,
