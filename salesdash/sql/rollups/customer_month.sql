@@ -10,17 +10,33 @@ with source as (
     where customer_id is not null
 ),
 
-final as (
+-- One row per order first, then plain counts: a count(distinct) over millions of groups cannot
+-- spill to disk and runs out of memory under the ingest command's memory cap; this form can.
+order_level as (
     select
         customer_id,
+        order_id,
         date_trunc('month', order_date)::date as month,
         region,
         channel,
-        count(distinct order_id) as n_orders,
         sum(revenue) as revenue,
         min(order_date) as first_order_date,
         max(order_date) as last_order_date
     from source
+    group by customer_id, order_id, month, region, channel
+),
+
+final as (
+    select
+        customer_id,
+        month,
+        region,
+        channel,
+        count(*) as n_orders,
+        sum(revenue) as revenue,
+        min(first_order_date) as first_order_date,
+        max(last_order_date) as last_order_date
+    from order_level
     group by customer_id, month, region, channel
 )
 
