@@ -8,8 +8,8 @@ from salesdash import ui
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
-# Sections of the navigation and their pages, in order. Each page is app_pages/<name>.py; a page
-# appears once its file exists, so work on one page never breaks the others.
+# Sections of the navigation and their pages, in order; each page is app_pages/<name>.py. The first
+# page is the landing page (served at the site's root).
 SECTIONS = {
     "nav.section.sales": ("overview", "explore", "team"),
     "nav.section.pipeline": ("funnel", "customers"),
@@ -37,10 +37,8 @@ navigation = st.navigation(
                 PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
             )
             for name in names
-            if (PAGES_DIR / f"{name}.py").exists()
         ]
         for section, names in SECTIONS.items()
-        if any((PAGES_DIR / f"{name}.py").exists() for name in names)
     }
 )
 ui.filter_bar()
