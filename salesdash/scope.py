@@ -1,11 +1,13 @@
 """Scope: the date range, filters and the regions the user may see — applied in SQL, in one place.
 
-Every scoped query takes ``**scope.params()`` and filters with the same predicates::
+Every scoped query takes ``**scope.params()`` and filters sales rows with one macro of the schema
+(sql/schema/020_sales_scope.sql)::
 
-    where order_date between $start_date and $end_date
-      and in_list($regions, region) and in_list($channels, channel)
-      and in_list($sales_reps, sales_rep) and in_list($categories, category)
-      and in_list($products, product)
+    where in_sales_scope(order_date, region, channel, sales_rep, category, product,
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products)
+
+Tables without some of those columns (opportunities, per-customer rollups) use the same
+``in_list($regions, region)`` predicates it is made of.
 
 ``in_list`` (a macro of the schema) is true for every row when the list is empty. The regions a
 signed-in user may see are folded into ``$regions`` here, so no query can forget them.

@@ -8,12 +8,10 @@ with scoped as (
         coalesce(category, '(none)') as category,
         revenue
     from orders
-    where order_date between $start_date and $end_date
-      and in_list($regions, region)
-      and in_list($channels, channel)
-      and in_list($sales_reps, sales_rep)
-      and in_list($categories, category)
-      and in_list($products, product)
+    where in_sales_scope(
+        order_date, region, channel, sales_rep, category, product,
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 ),
 
 aggregated as (

@@ -10,21 +10,13 @@ select
         when 'product' then product
     end as value,
     sum(revenue) as revenue,
-    sum(
-        case $order_count
-            when 'product' then n_orders
-            when 'category' then n_category_orders
-            else n_orders_total
-        end
-    ) as n_orders,
+    sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders,
     sum(n_lines) as n_lines,
     sum(quantity) as quantity
 from rollup_sales_product_day
 where
-    order_date between $start_date and $end_date
-    and in_list($regions, region)
-    and in_list($channels, channel)
-    and in_list($sales_reps, sales_rep)
-    and in_list($categories, category)
-    and in_list($products, product)
+    in_sales_scope(
+        order_date, region, channel, sales_rep, category, product,
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 group by 1

@@ -19,11 +19,9 @@ select
     sum(n_lines) as n_lines
 from rollup_sales_product_day
 where
-    order_date between $start_date and $end_date
-    and in_list($regions, region)
-    and in_list($channels, channel)
-    and in_list($sales_reps, sales_rep)
-    and in_list($categories, category)
-    and in_list($products, product)
+    in_sales_scope(
+        order_date, region, channel, sales_rep, category, product,
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 group by 1, 2
 order by 1, 2

@@ -12,12 +12,10 @@ with scoped as (
                 and list_contains($customer_keys, customer_key)
             )
         )
-        and order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-        and in_list($categories, category)
-        and in_list($products, product)
+        and in_sales_scope(
+            order_date, region, channel, sales_rep, category, product,
+            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+        )
 ),
 
 grouped as (
@@ -32,13 +30,7 @@ grouped as (
         case when $by = 'customer' then customer_key end as by_customer,
         customer_key,
         sum(revenue) as revenue,
-        sum(
-            case $order_count
-                when 'product' then n_orders
-                when 'category' then n_category_orders
-                else n_orders_total
-            end
-        ) as n_orders,
+        sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders,
         sum(n_lines) as n_lines
     from scoped
     group by 1, 2, 3

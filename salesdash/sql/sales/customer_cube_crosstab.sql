@@ -28,12 +28,10 @@ with grouped as (
                 and list_contains($customer_keys, customer_key)
             )
         )
-        and order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-        and in_list($categories, category)
-        and in_list($products, product)
+        and in_sales_scope(
+            order_date, region, channel, sales_rep, category, product,
+            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+        )
     group by 1, 2, 3
 )
 

@@ -14,13 +14,7 @@ with grouped as (
         end as dim_value,
         case when $by = 'customer' then customer_key end as by_customer,
         sum(revenue) as revenue,
-        sum(
-            case $order_count
-                when 'product' then n_orders
-                when 'category' then n_category_orders
-                else n_orders_total
-            end
-        ) as n_orders
+        sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders
     from rollup_sales_customer_cube
     where
         (
@@ -30,12 +24,10 @@ with grouped as (
                 and list_contains($customer_keys, customer_key)
             )
         )
-        and order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-        and in_list($categories, category)
-        and in_list($products, product)
+        and in_sales_scope(
+            order_date, region, channel, sales_rep, category, product,
+            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+        )
     group by 1, 2, 3
 )
 

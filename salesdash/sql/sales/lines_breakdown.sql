@@ -20,12 +20,10 @@ scoped as (
         *
     from orders
     where
-        order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-        and in_list($categories, category)
-        and in_list($products, product)
+        in_sales_scope(
+            order_date, region, channel, sales_rep, category, product,
+            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+        )
         and in_list($customers, customer_id)
 )
 
