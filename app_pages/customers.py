@@ -140,16 +140,15 @@ tab_seg, tab_tier, tab_cohort, tab_care, tab_move = st.tabs(
 )
 
 with tab_seg:
+    headline = segments.rfm_summary(rfm, as_of)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(ui.t("customers.metric.customers"), ui.number(len(rfm)))
-    c2.metric(ui.t("customers.metric.revenue"), ui.money(rfm["monetary"].sum()))
+    c1.metric(ui.t("customers.metric.customers"), ui.number(headline.n_customers))
+    c2.metric(ui.t("customers.metric.revenue"), ui.money(headline.revenue))
     c3.metric(
-        ui.t("customers.metric.champions_share"), pct(summary.loc["champions", "revenue_share"])
+        ui.t("customers.metric.champions_share"),
+        pct(headline.segments["champions"]["revenue_share"]),
     )
-    c4.metric(
-        ui.t("customers.metric.at_risk"),
-        ui.number(summary.loc[["at_risk", "cant_lose"], "n_customers"].sum()),
-    )
+    c4.metric(ui.t("customers.metric.at_risk"), ui.number(headline.n_slipping))
     st.subheader(ui.t("customers.map.title"))
     ui.chart(segment_map_figure(segments.segment_map(rfm)), key="segment_map")
     st.caption(ui.t("customers.map.caption"))

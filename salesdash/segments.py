@@ -264,6 +264,11 @@ class RfmSummary:
     segments: dict[str, dict[str, float]]
     value_tiers: dict[str, dict[str, float]]
 
+    @property
+    def n_slipping(self) -> int:
+        """Customers who were valuable and are drifting away: At risk plus Can't lose them."""
+        return sum(int(self.segments[s]["n_customers"]) for s in ("at_risk", "cant_lose"))
+
 
 def rfm_summary(rfm: pd.DataFrame, as_of: date) -> RfmSummary:
     """Counts and revenue per segment and per value tier."""

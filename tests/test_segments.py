@@ -332,3 +332,10 @@ def test_the_segments_command_refuses_an_empty_database_in_one_line(tmp_path, ca
 
     assert main(["--db", str(tmp_path / "empty.duckdb"), "segments"]) == 2
     assert capsys.readouterr().err.startswith("error: no orders loaded")
+
+
+def test_slipping_customers_are_the_at_risk_and_cant_lose_segments_together(demo_con):
+    rfm = segments.rfm_table(demo_con, Scope(), as_of=date(2026, 11, 15))
+    expected = int(rfm["segment"].isin(["at_risk", "cant_lose"]).sum())
+    assert expected > 0
+    assert segments.rfm_summary(rfm, date(2026, 11, 15)).n_slipping == expected
