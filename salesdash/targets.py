@@ -29,15 +29,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash.db import execute_sql, run_sql, scalar
+from salesdash.db import execute_sql, run_sql
 from salesdash.errors import InputError
+from salesdash.ingest.batches import log_batch, next_batch_id
 from salesdash.periods import add_months, month_start, quarter_start
 from salesdash.scope import Scope
 
@@ -862,17 +863,17 @@ def save_edits(
     digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
     con.execute("begin transaction")
     try:
-        batch_id = scalar(con, "select nextval('batch_id_seq')")
+        batch_id = next_batch_id(con)
         con.register("edited_targets", frame)
         execute_sql(con, "targets/insert_edited", batch_id=batch_id)
-        execute_sql(
+        log_batch(
             con,
-            "targets/log_edit",
             batch_id=batch_id,
+            kind="targets",
             file_name=EDIT_FILE_NAME,
             file_sha256=digest,
+            rows_loaded=len(frame),
             user_name=user_name,
-            loaded_at=datetime.now(),
         )
         con.unregister("edited_targets")
         con.execute("commit")

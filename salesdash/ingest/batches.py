@@ -225,7 +225,7 @@ def _load(
     ``create table as`` does); scan 2, only when scan 1 did not account for every record, finds
     the rejected ones with their record numbers."""
     name = file_name or path.name
-    batch_id = int(scalar(con, "select nextval('batch_id_seq')"))
+    batch_id = next_batch_id(con)
     loaded = _insert(con, kind, select, opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
@@ -260,21 +260,18 @@ def _load(
         for target in _INHERITS_REGION:
             execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
     warnings = product_warnings(con, kind, batch_id)
-    con.execute(
-        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
-        [
-            batch_id,
-            kind,
-            name,
-            sha,
-            encoding,
-            json.dumps(used, ensure_ascii=False),
-            loaded,
-            n_rejected,
-            duplicate,
-            user_name,
-            datetime.now(),
-        ],
+    log_batch(
+        con,
+        batch_id=batch_id,
+        kind=kind,
+        file_name=name,
+        file_sha256=sha,
+        encoding=encoding,
+        mapping=used,
+        rows_loaded=loaded,
+        rows_rejected=n_rejected,
+        rows_duplicate=duplicate,
+        user_name=user_name,
     )
     mapping_mod.remember_mapping(con, kind, header, used)
     report(0.9, "refreshing rollups")
@@ -410,6 +407,43 @@ def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -
             f"{row.n_rows} {row.table_name} rows"
         )
     return out
+
+
+def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A new batch id (call inside the batch's transaction)."""
+    return int(scalar(con, "select nextval('batch_id_seq')"))
+
+
+def log_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    batch_id: int,
+    kind: str,
+    file_name: str,
+    file_sha256: str,
+    rows_loaded: int,
+    rows_rejected: int = 0,
+    rows_duplicate: int = 0,
+    encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
+    user_name: str | None = None,
+) -> None:
+    """Write a batch's line in the ingest log (inside the batch's transaction)."""
+    execute_sql(
+        con,
+        "ingest/log_batch",
+        batch_id=batch_id,
+        kind=kind,
+        file_name=file_name,
+        file_sha256=file_sha256,
+        encoding=encoding,
+        mapping_json=json.dumps(mapping, ensure_ascii=False) if mapping is not None else None,
+        rows_loaded=rows_loaded,
+        rows_rejected=rows_rejected,
+        rows_duplicate=rows_duplicate,
+        user_name=user_name,
+        loaded_at=datetime.now(),
+    )
 
 
 # The columns of the ingest log a person reads (the page's history table, the CLI's listing).
