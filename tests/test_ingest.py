@@ -187,6 +187,77 @@ def test_bad_values_are_rejected_with_line_column_and_reason(con, tmp_path):
     ]
 
 
+def _mixed_forms_file(tmp_path: Path) -> Path:
+    """30 plain rows (the sample sees only these), then forms DuckDB's reader cannot type."""
+    rows = [f"A{i},1,2025-07-{i % 28 + 1:02d},C{i},2,10.5," for i in range(30)]
+    rows += [
+        'B1,1,2025年7月3日,"C 1\nsecond line",2,10,',  # Chinese date; a line break in a field
+        'B2,1,2025-07-04,C2,3,"1,234.50",',  # thousands separator
+        "B3,1,2025-07-05,C3,1,￥12,99",  # currency sign; revenue given
+        "B4,1,2025-07-06,C4,1,(5),",  # accounting negative
+        "B5,1,not a date,C5,1,1,",  # bad
+        "B6,1,2025-07-07,C6,1,1,n/a",  # bad revenue
+        "B7,1,2025-07-08,C7,1",  # fewer fields
+        "A3,1,2025-07-09,C8,1,1,",  # key seen before in this file
+    ]
+    text = "order_id,line_no,order_date,customer_id,quantity,unit_price,revenue\n"
+    return write(tmp_path, "o.csv", text + "\n".join(rows) + "\n")
+
+
+def test_rows_the_reader_cannot_type_are_read_as_text_like_the_rest(con, tmp_path, monkeypatch):
+    reread = []
+    as_text = ingest.batches._insert_as_text
+    monkeypatch.setattr(
+        ingest.batches,
+        "_insert_as_text",
+        lambda con, kind, plan, records, *a: (
+            reread.append(len(records)) or as_text(con, kind, plan, records, *a)
+        ),
+    )
+    path = _mixed_forms_file(tmp_path)
+    result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2)
+    # four other forms and the bad date; revenue is read as text (blank in every sample row)
+    assert reread == [5]
+    assert (result.rows_loaded, result.rows_rejected, result.rows_duplicate) == (34, 3, 1)
+    assert result.rejects[["line", "column", "reason"]].to_dict(orient="records") == [
+        {"line": 36, "column": "order_date", "reason": "not a date"},
+        {"line": 37, "column": "revenue", "reason": "not a number"},
+        {"line": 38, "column": None, "reason": "fewer fields than the header"},
+    ]
+    rows = con.execute(
+        "select order_id, order_date, customer_id, revenue from orders "
+        "where order_id like 'B%' order by order_id"
+    ).fetchall()
+    assert rows == [
+        ("B1", date(2025, 7, 3), "C 1\nsecond line", 20.0),
+        ("B2", date(2025, 7, 4), "C2", 3703.5),
+        ("B3", date(2025, 7, 5), "C3", 99.0),
+        ("B4", date(2025, 7, 6), "C4", -5.0),
+    ]
+
+
+def test_reading_typed_columns_natively_gives_what_reading_all_text_gives(tmp_path, monkeypatch):
+    path = _mixed_forms_file(tmp_path)
+    loads = []
+    for native in (True, False):
+        if not native:
+            monkeypatch.setattr(ingest.batches.parsing, "native_sources", lambda *a: {})
+        with db.connect(":memory:") as con:
+            result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2)
+            loads.append((snapshot(con)["orders"], result.rejects.to_dict(orient="records")))
+    assert loads[0] == loads[1]
+
+
+def test_a_sample_that_misleads_the_typed_read_still_loads_every_row(con, tmp_path):
+    # the first 20 rows are ISO; the other 25 (more than the bad-row limit) are Chinese dates
+    rows = [f"A{i},1,2025-07-01,1" for i in range(20)]
+    rows += [f"B{i},1,2025年7月{i + 1}日,1" for i in range(25)]
+    text = "order_id,line_no,order_date,revenue\n" + "\n".join(rows) + "\n"
+    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    assert (result.rows_loaded, result.rows_rejected) == (45, 0)
+    assert db.scalar(con, "select max(order_date) from orders") == date(2025, 7, 25)
+
+
 def test_lines_with_the_wrong_number_of_fields_are_rejected_and_counted(con, tmp_path):
     rows = [f"A{i},2025-07-01,{i}" for i in range(1, 41)]
     rows[2] = "A3,2025-07-01,3,extra"  # line 4

@@ -13,8 +13,10 @@ undoing that batch puts exactly those regions back to null.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -169,11 +171,18 @@ def ingest_file(
         parsing.install_macros(con)
         sources = parsing.source_names(src.header, used)
         types = table_types(con, kind)
-        opts = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
+        text = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
         date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
-        first = parsing.date_order(con, opts, date_sources, src.sample, day_first)
-        select = parsing.stage_select(
-            kind, types, sources, day_first=first, n_columns=len(src.header)
+        first = parsing.date_order(con, text, date_sources, src.sample, day_first)
+        native = parsing.native_sources(con, kind, types, sources, src.sample)
+        plan = _Plan(
+            text=parsing.stage_select(
+                kind, types, sources, day_first=first, n_columns=len(src.header)
+            ),
+            native=parsing.stage_select(
+                kind, types, sources, day_first=first, n_columns=len(src.header), native=native
+            ),
+            opts=parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header), native),
         )
         report(0.2, "loading")
         con.execute("begin transaction")
@@ -188,8 +197,7 @@ def ingest_file(
                 src.header,
                 used,
                 sources,
-                select,
-                opts,
+                plan,
                 max_bad_rate,
                 user_name,
                 report,
@@ -215,26 +223,29 @@ def _load(
     header: list[str],
     used: dict[str, str | None],
     sources: dict[str, str],
-    select: parsing.StageQuery,
-    opts: parsing.ReadOptions,
+    plan: _Plan,
     max_bad_rate: float,
     user_name: str | None,
     report: Progress,
 ) -> BatchResult:
     """Scan 1 inserts the good new rows straight from the file (one write, as a bare
-    ``create table as`` does); scan 2, only when scan 1 did not account for every record, finds
-    the rejected ones with their record numbers."""
+    ``create table as`` does), the reader typing the plain date and number columns itself; the
+    few records it could not type are read again as text. Scan 2, only when that did not account
+    for every record, finds the rejected ones with their record numbers."""
     name = file_name or path.name
     batch_id = next_batch_id(con)
-    loaded = _insert(con, kind, select, opts, batch_id, sources)
+    loaded = _insert(con, kind, plan.native, plan.opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
+    untyped = parsing.cast_reject_records(con)
     total, sha = facts.result()
+    if untyped:
+        loaded = _insert_as_text(con, kind, plan, untyped, loaded, batch_id, sources, total)
     report(0.6, "validating")
     if loaded + len(csv_lines) == total:
         n_parsed, bad = loaded, []
     else:
-        n_parsed, bad = _value_rejects(con, select, opts)
+        n_parsed, bad = _value_rejects(con, plan.text, plan.opts.as_text())
     if n_parsed + len(csv_lines) != total:
         raise InputError(
             f"{name}: {total} data lines in the file but {n_parsed + len(csv_lines)} could be "
@@ -319,6 +330,44 @@ def _insert(
         f"select $batch_id, {', '.join('s.' + c for c in columns)} from ({rows}) as s {new_only}"
     )
     return int(con.execute(sql, {**opts.params(), "batch_id": batch_id}).fetchall()[0][0])
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a file is read: ``native`` with the reader typing plain dates and numbers (``opts``),
+    ``text`` with every column read as text and converted by the macros."""
+
+    text: parsing.StageQuery
+    native: parsing.StageQuery
+    opts: parsing.ReadOptions
+
+
+def _insert_as_text(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    plan: _Plan,
+    records: list[str],
+    loaded: int,
+    batch_id: int,
+    sources: dict[str, str],
+    total: int,
+) -> int:
+    """Read again as text the records the reader could not type; return the batch's rows loaded.
+
+    A few such records are written to a file of their own; more than the bad-row limit means the
+    sample misled the choice of native columns, and the whole file is read again as text.
+    """
+    con.execute("drop table if exists sd_csv_rejects")
+    con.execute("drop table if exists sd_csv_scans")
+    if len(records) > config.MAX_BAD_ROW_RATE * total:
+        con.execute(f"delete from {kind} where batch_id = ?", [batch_id])  # noqa: S608
+        return _insert(con, kind, plan.text, plan.opts.as_text(), batch_id, sources)
+    with tempfile.TemporaryDirectory(prefix="salesdash-ingest-") as tmp:
+        part = Path(tmp) / "untyped.csv"
+        header = plan.opts.delimiter.join(f"c{i}" for i in range(plan.opts.n_columns))
+        part.write_text("\n".join([header, *records]) + "\n", encoding="utf-8")
+        again = _insert(con, kind, plan.text, plan.opts.as_text(str(part)), batch_id, sources)
+    return loaded + again
 
 
 def _value_rejects(

@@ -9,7 +9,7 @@ reason) or nulls when it is good.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -20,22 +20,28 @@ STAGES = ("lead", "qualified", "demo", "proposal", "won", "lost")
 SCOPES = ("company", "region", "channel", "sales_rep", "category", "product")
 # Columns read with a dedicated macro rather than by their SQL type.
 _STAGE_COLUMNS = {"stage", "lost_stage"}
+# Types DuckDB's CSV reader can type itself exactly as the sd_* macros' fast path (a plain cast)
+# would; whole numbers are not among them: a cast rounds 3.5 to 4, sd_integer refuses it.
+_NATIVE_TYPES = ("DATE", "DOUBLE")
 
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How DuckDB reads the UTF-8 file: every column as text, nothing auto-detected."""
+    """How DuckDB reads the UTF-8 file: nothing auto-detected; every column as text, except the
+    ``native`` ones (source name → SQL type) that DuckDB's reader types itself."""
 
     csv_path: str
     delimiter: str
     n_columns: int
+    native: dict[str, str] = field(default_factory=dict)
 
     def params(self) -> dict:
-        return {
-            "path": self.csv_path,
-            "delim": self.delimiter,
-            "columns": {f"c{i}": "varchar" for i in range(self.n_columns)},
-        }
+        columns = {f"c{i}": "varchar" for i in range(self.n_columns)}
+        return {"path": self.csv_path, "delim": self.delimiter, "columns": columns | self.native}
+
+    def as_text(self, csv_path: str | None = None) -> ReadOptions:
+        """The same read with every column as text (of another file with the same columns)."""
+        return ReadOptions(csv_path or self.csv_path, self.delimiter, self.n_columns)
 
 
 READ_CSV = (
@@ -108,6 +114,42 @@ def date_order(
     return orders.pop() if orders else False
 
 
+def native_sources(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    types: dict[str, str],
+    sources: dict[str, str],
+    sample: list[list[str]],
+) -> dict[str, str]:
+    """The date and number columns DuckDB's reader can type itself: source name → SQL type.
+
+    A column qualifies when every sample value is blank or a plain cast reads it, which is what
+    the macros try first; a later value the reader cannot cast sends its line to the reject table,
+    and ``batches`` reads those lines again as text. Typing in the reader saves a third of the CPU
+    of a 10M-row load (docs/benchmarks.md, Ingest). None qualifies when rows are keyed by their
+    text or by their position in the file (orders without order_id or line_no): re-reading some
+    lines on their own would change both.
+    """
+    if kind == "orders" and not {"order_id", "line_no"} <= set(sources):
+        return {}
+    candidates = {
+        src: types[col]
+        for col, src in sources.items()
+        if types.get(col) in _NATIVE_TYPES and col not in _STAGE_COLUMNS
+    }
+    native = {}
+    for src, sql_type in candidates.items():
+        i = int(src[1:])
+        values = [row[i].strip() for row in sample if i < len(row) and row[i].strip()]
+        if values and scalar(
+            con,
+            f"select bool_and(try_cast(v as {sql_type}) is not null) from unnest(?) as t(v)",
+            [values],
+        ):
+            native[src] = sql_type
+    return native
+
+
 def _dmy_shaped(text: str) -> bool:
     head = text.strip().split(" ")[0]
     parts = head.replace(".", "/").replace("-", "/").split("/")
@@ -115,13 +157,21 @@ def _dmy_shaped(text: str) -> bool:
 
 
 def stage_select(
-    kind: str, types: dict[str, str], sources: dict[str, str], *, day_first: bool, n_columns: int
+    kind: str,
+    types: dict[str, str],
+    sources: dict[str, str],
+    *,
+    day_first: bool,
+    n_columns: int,
+    native: dict[str, str] | None = None,
 ) -> StageQuery:
     """The query that types one file row into canonical columns plus its first problem.
 
     ``types`` is canonical column → SQL type (from the table); ``sources`` canonical column →
-    generated source name. Columns without a source are null.
+    generated source name; ``native`` the sources the reader types itself (``native_sources``).
+    Columns without a source are null.
     """
+    native = native or {}
     typed: dict[str, str] = {}
     checks: list[tuple[str, str, str]] = []  # (column, raw expr, reason) for unreadable values
     for col, sql_type in types.items():
@@ -142,6 +192,8 @@ def stage_select(
             )
         elif col == "metric":
             typed[col] = f"lower({raw})"
+        elif src in native:
+            typed[col] = src  # typed by the reader; a value it cannot read rejects the line
         elif sql_type == "DATE":
             typed[col] = f"sd_date({src}, {'true' if day_first else 'false'})"
             checks.append((col, src, "not a date"))
@@ -159,7 +211,8 @@ def stage_select(
         derived = f"{typed['quantity']} * {typed['unit_price']}"
         if "revenue" in sources:
             src = sources["revenue"]
-            derived = f"case when trim({src}) <> '' then {typed['revenue']} else {derived} end"
+            given = f"{src} is not null" if src in native else f"trim({src}) <> ''"
+            derived = f"case when {given} then {typed['revenue']} else {derived} end"
         typed["revenue"] = derived
     if kind == "orders" and "order_id" not in sources:
         # each row is its own order, named by its content so that reloading it is a duplicate
@@ -249,8 +302,27 @@ def _literal(text: str) -> str:
 
 def csv_reject_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
     """Lines DuckDB could not split into the header's columns: (line, error type, message)."""
-    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'sd_csv_rejects'"):
+    if not _has_rejects(con):
         return []
     return con.execute(
-        "select line, error_type::varchar, error_message from sd_csv_rejects order by line"
+        "select line, error_type::varchar, error_message from sd_csv_rejects "
+        "where error_type <> 'CAST' order by line"
     ).fetchall()
+
+
+def cast_reject_records(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The text of the records with a value the reader could not type (native columns), in file
+    order: each one once, as it stood in the file."""
+    if not _has_rejects(con):
+        return []
+    rows = con.execute(
+        "select any_value(csv_line) from sd_csv_rejects where error_type = 'CAST' and line not in "
+        "(select line from sd_csv_rejects where error_type <> 'CAST') group by line order by line"
+    ).fetchall()
+    return [line for (line,) in rows]
+
+
+def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        scalar(con, "select count(*) from duckdb_tables() where table_name = 'sd_csv_rejects'")
+    )
