@@ -8,8 +8,10 @@ system, which is steadier than wall time on a shared machine) and peak RSS come 
 
 Cases: ``orders`` (clean 10M-row orders CSV; bare = ``create table as select * from
 read_csv(...)``), ``orders-bad`` (the same with 1% bad rows: exactly those must be rejected),
-``gbk`` (1M rows written in GBK), ``xlsx`` (100k rows in .xlsx). Ours runs ``ingest_file`` with
-the DuckDB memory cap the ``ingest`` command sets (``config.INGEST_MEMORY_LIMIT``); bare DuckDB
+``monthly`` (a month's export, rows / 36 new lines, into a database already holding the 10M
+lines: rollups rebuilt by parts and whole), ``gbk`` (1M rows written in GBK), ``xlsx`` (100k rows
+in .xlsx). Ours runs ``ingest_file`` with the DuckDB memory cap the ``ingest`` command sets
+(``config.INGEST_MEMORY_LIMIT``) and reports the seconds spent in ``rollups.refresh``; bare DuckDB
 runs with its defaults.
 """
 
@@ -18,10 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +44,24 @@ print(json.dumps({"loaded": con.execute("select count(*) from t").fetchall()[0][
 """
 
 OURS = """
-import json, resource, sys
-from salesdash import config, db, ingest
+import json, resource, sys, time
+from salesdash import config, db, ingest, rollups
 con = db.connect(sys.argv[1])
 con.execute("set enable_progress_bar = false")
 con.execute(f"set memory_limit = '{config.INGEST_MEMORY_LIMIT}'")  # as the ingest command does
+if sys.argv[4:] == ["whole"]:
+    rollups.MAX_CHANGED_DAYS_SHARE = -1.0  # rebuild every rollup whole, as before parts existed
+spent = []
+refresh = rollups.refresh
+def timed(*args):
+    start = time.perf_counter()
+    refresh(*args)
+    spent.append(time.perf_counter() - start)
+rollups.refresh = timed
 r = ingest.ingest_file(con, sys.argv[2], sys.argv[3])
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"loaded": r.rows_loaded, "rejected": r.rows_rejected, "rss": rss,
-    "lines": [int(x) for x in r.rejects["line"]]}))
+    "rollups_s": sum(spent), "lines": [int(x) for x in r.rejects["line"]]}))
 """
 
 
@@ -87,13 +100,52 @@ def run_case(name: str, file: Path, kind: str, runs: int, work: Path, bare: bool
     for who in ("bare", "ours"):
         mine = [r for r in rows if r["who"] == who]
         if mine:
-            summary[who] = {
-                "wall_s": round(statistics.median(r["wall"] for r in mine), 2),
-                "cpu_s": round(statistics.median(r["cpu"] for r in mine), 2),
-                "peak_rss_mb": round(max(r["rss_mb"] for r in mine)),
-                "rows_loaded": mine[-1]["out"]["loaded"],
-                "rows_rejected": mine[-1]["out"].get("rejected"),
-            }
+            summary[who] = _medians(mine)
+    return summary
+
+
+def _medians(rows: list[dict]) -> dict:
+    out = {
+        "wall_s": round(statistics.median(r["wall"] for r in rows), 2),
+        "cpu_s": round(statistics.median(r["cpu"] for r in rows), 2),
+        "peak_rss_mb": round(max(r["rss_mb"] for r in rows)),
+        "rows_loaded": rows[-1]["out"]["loaded"],
+        "rows_rejected": rows[-1]["out"].get("rejected"),
+    }
+    if "rollups_s" in rows[-1]["out"]:
+        out["rollups_s"] = round(statistics.median(r["out"]["rollups_s"] for r in rows), 2)
+        out["without_rollups_wall_s"] = round(
+            statistics.median(r["wall"] - r["out"]["rollups_s"] for r in rows), 2
+        )
+    return out
+
+
+def run_monthly(base_file: Path, rows: int, runs: int, work: Path) -> dict:
+    """A month's export (rows / 36 new lines after the last day of ``base_file``) loaded into a
+    database that already holds ``base_file``: rollups rebuilt by parts, and whole, against bare
+    DuckDB reading the month's file."""
+    month = work / f"orders-month-after-{rows}.csv"
+    if not month.exists():
+        write_orders(month, rows // 36, start=date(2026, 11, 1), days=30, first=rows)
+    base = work / "bench-monthly-base.duckdb"
+    if not base.exists():
+        measure(OURS, str(base), str(base_file), "orders")
+    results: dict = {}
+    for i in range(runs):
+        for how in ("bare", "parts", "whole"):
+            db = work / f"bench-monthly-{how}-{i}.duckdb"
+            if how == "bare":
+                result = measure(BARE, str(db), str(month))
+            else:
+                shutil.copy(base, db)
+                result = measure(OURS, str(db), str(month), "orders", how)
+            results.setdefault(how, []).append(result)
+            for p in work.glob(f"bench-monthly-{how}-{i}.duckdb*"):
+                p.unlink()
+            shown = {k: round(result[k], 2) for k in ("wall", "cpu", "rss_mb")}
+            print("monthly", how, i, shown, result["out"].get("rollups_s"), flush=True)
+    summary = {how: _medians(rows) for how, rows in results.items()}
+    summary["month_rows"] = rows // 36
     return summary
 
 
@@ -134,7 +186,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/issue-2"))
-    parser.add_argument("--cases", default="orders,orders-bad,gbk,xlsx")
+    parser.add_argument("--cases", default="orders,orders-bad,monthly,gbk,xlsx")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     cases = args.cases.split(",")
@@ -157,6 +209,8 @@ def main() -> None:
     if "gbk" in cases:
         gbk = write_gbk(clean, args.dir / "orders-1m-gbk.csv", 1_000_000)
         results["gbk"] = run_case("gbk", gbk, "orders", args.runs, args.dir, bare=False)
+    if "monthly" in cases:
+        results["monthly"] = run_monthly(clean, args.rows, args.runs, args.dir)
     if "xlsx" in cases:
         xlsx = write_xlsx(clean, args.dir / "orders-100k.xlsx", 100_000)
         results["xlsx"] = run_case("xlsx", xlsx, "orders", args.runs, args.dir, bare=False)

@@ -10,6 +10,7 @@ number, alternately), every bad row at a known position: row i is bad when i % (
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -17,37 +18,50 @@ import duckdb
 ORDERS_SQL = """
 copy (
     select
-        'SO' || lpad(cast(i // 2 as varchar), 10, '0') as order_id,
-        cast(i % 2 + 1 as integer) as line_no,
+        'SO' || lpad(cast(j // 2 as varchar), 10, '0') as order_id,
+        cast(j % 2 + 1 as integer) as line_no,
         case when $every > 0 and i % $every = 7 and (i // $every) % 2 = 0 then '2025-13-45'
-             else strftime(date '2023-11-01' + cast(i * 1096 // $rows as integer), '%Y-%m-%d')
+             else strftime($start + cast(i * $days // $rows as integer), '%Y-%m-%d')
         end as order_date,
-        'C' || lpad(cast(hash(i) % 120000 as varchar), 6, '0') as customer_id,
+        'C' || lpad(cast(hash(j) % 120000 as varchar), 6, '0') as customer_id,
         ['North', 'East', 'South', 'Central', 'Southwest', 'Northwest', 'Northeast'][
-            cast(hash(i + 1) % 7 as integer) + 1] as region,
-        ['direct', 'store', 'online'][cast(hash(i + 2) % 3 as integer) + 1] as channel,
-        'Rep ' || cast(hash(i + 3) % 61 as varchar) as sales_rep,
-        'Product ' || cast(hash(i + 4) % 40 as varchar) as product,
+            cast(hash(j + 1) % 7 as integer) + 1] as region,
+        ['direct', 'store', 'online'][cast(hash(j + 2) % 3 as integer) + 1] as channel,
+        'Rep ' || cast(hash(j + 3) % 61 as varchar) as sales_rep,
+        'Product ' || cast(hash(j + 4) % 40 as varchar) as product,
         ['Hardware', 'Software', 'Services', 'Accessories', 'Consumables'][
-            cast(hash(i + 5) % 5 as integer) + 1] as category,
-        cast(hash(i + 6) % 5 + 1 as integer) as quantity,
-        round((hash(i + 7) % 900000) / 100.0 + 10, 2) as unit_price,
+            cast(hash(j + 5) % 5 as integer) + 1] as category,
+        cast(hash(j + 6) % 5 + 1 as integer) as quantity,
+        round((hash(j + 7) % 900000) / 100.0 + 10, 2) as unit_price,
         case when $every > 0 and i % $every = 7 and (i // $every) % 2 = 1 then 'n/a'
-             else cast(round((cast(hash(i + 6) % 5 + 1 as integer))
-                  * ((hash(i + 7) % 900000) / 100.0 + 10), 2) as varchar)
+             else cast(round((cast(hash(j + 6) % 5 + 1 as integer))
+                  * ((hash(j + 7) % 900000) / 100.0 + 10), 2) as varchar)
         end as revenue,
-        round((hash(i + 8) % 500000) / 100.0, 2) as cost
-    from range($rows) as t(i)
+        round((hash(j + 8) % 500000) / 100.0, 2) as cost
+    from (select i, i + $first as j from range($rows) as t(i))
 ) to '{path}' (header, delimiter ',')
 """
 
 
-def write_orders(path: Path, rows: int, bad_rate: float = 0.0) -> Path:
-    """Write ``rows`` order lines to ``path``; ``bad_rate`` of them unreadable (see module doc)."""
+def write_orders(
+    path: Path,
+    rows: int,
+    bad_rate: float = 0.0,
+    *,
+    start: date = date(2023, 11, 1),
+    days: int = 1096,
+    first: int = 0,
+) -> Path:
+    """Write ``rows`` order lines to ``path``, dated evenly over ``days`` days from ``start``;
+    ``bad_rate`` of them unreadable (see module doc). ``first`` numbers the lines after those of
+    another file (a later month's export: new orders, the same customers)."""
     every = round(1 / bad_rate) if bad_rate else 0
     con = duckdb.connect()
     # the path is ours (a benchmark temp file), not data: COPY cannot take it as a parameter
-    con.execute(ORDERS_SQL.replace("{path}", str(path)), {"rows": rows, "every": every})
+    con.execute(
+        ORDERS_SQL.replace("{path}", str(path)),
+        {"rows": rows, "every": every, "start": start, "days": days, "first": first},
+    )
     con.close()
     return path
 

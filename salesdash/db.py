@@ -20,6 +20,8 @@ from salesdash import config
 from salesdash.errors import DatabaseLockedError
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 SCHEMA_DIR = config.SQL_DIR / "schema"
 
 
@@ -77,8 +79,9 @@ def sql_text(name: str) -> str:
     return (config.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    wanted = set(_PARAM.findall(sql))
+def params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters ``sql`` uses, taken from ``params`` (TypeError when one is missing)."""
+    wanted = set(_PARAM.findall(_COMMENT.sub("", sql)))
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query needs parameters {sorted(missing)}")
@@ -88,13 +91,16 @@ def _params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run ``sql/<name>.sql`` with named parameters and return the result as a DataFrame."""
     sql = sql_text(name)
-    return con.execute(sql, _params_for(sql, params)).df()
+    return con.execute(sql, params_for(sql, params)).df()
 
 
 def execute_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
-    """Run a statement file (DDL/DML) from ``sql/<name>.sql``; statements end with ``;``."""
-    sql = sql_text(name)
-    con.execute(sql, _params_for(sql, params) or None)
+    """Run a statement file (DDL/DML) from ``sql/<name>.sql``; statements end with ``;`` at the
+    end of a line. Each statement gets the parameters it names (DuckDB binds parameters only to
+    the last statement of a multi-statement call)."""
+    for statement in _STATEMENT_END.split(_COMMENT.sub("", sql_text(name))):
+        if statement.strip():
+            con.execute(statement, params_for(statement, params) or None)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> Any:

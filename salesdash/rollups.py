@@ -1,22 +1,45 @@
 """Rollup tables maintained at ingest so pages answer from small aggregates, not 10M order lines.
 
-Each file ``salesdash/sql/rollups/<name>.sql`` rebuilds one rollup from the canonical tables
-(``create or replace table rollup_<name> as …``). ``refresh(con)`` runs them all, in name order,
-inside the import (and undo) transaction, so a rollup never disagrees with the rows it summarises.
+Each file ``salesdash/sql/rollups/<name>.sql`` is the query of one rollup ``rollup_<name>`` over
+the canonical tables, read in name order (keys, then the cube, then what sums it). It runs inside
+the import (and undo) transaction, so a rollup never disagrees with the rows it summarises, in one
+of two ways:
+
+- whole (``$full`` true): ``create or replace table rollup_<name> as <query>``; for a first load,
+  a teams batch (it lends regions to orders of any batch) or a batch that touches many days;
+- by parts (``$full`` false): ``sql/rollups/changes/capture.sql`` marks the days, customers and
+  months of an orders batch while its rows are in the table, ``changes/forget.sql`` deletes those
+  parts (and updates the customer keys in place), and ``insert into rollup_<name> <query>``
+  computes them again. A month's export into a 10M-line database costs seconds, not the minute a
+  whole rebuild does (docs/benchmarks.md, Ingest).
 """
 
 from __future__ import annotations
 
+import enum
+
 import duckdb
 
 from salesdash import config
-from salesdash.db import execute_sql
+from salesdash.db import execute_sql, params_for, scalar, sql_text
 
 ROLLUP_DIR = config.SQL_DIR / "rollups"
 # The tables the rollups are built from: orders, and teams (a teams batch lends regions to orders).
-# A batch of any other kind leaves every rollup as it was, so it skips the rebuild — at 10M order
-# lines that rebuild costs minutes (docs/benchmarks.md, Ingest).
+# A batch of any other kind leaves every rollup as it was, so it skips the rebuild.
 SOURCE_KINDS = frozenset({"orders", "teams"})
+# Updated in place by changes/forget.sql when rebuilt by parts (its keys must stay put).
+IN_PLACE = frozenset({"sales_customer"})
+# A batch touching more than this share of the days with orders is rebuilt whole: deleting and
+# re-inserting most of every rollup costs more than building it again.
+MAX_CHANGED_DAYS_SHARE = 0.3
+
+
+class Change(enum.Enum):
+    """How a batch reaches the rollups."""
+
+    NONE = "none"
+    WHOLE = "whole"
+    PARTS = "parts"
 
 
 def names() -> list[str]:
@@ -24,13 +47,40 @@ def names() -> list[str]:
     return sorted(p.stem for p in ROLLUP_DIR.glob("*.sql"))
 
 
-def refresh(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> None:
-    """Rebuild every rollup from the canonical tables (inside the caller's transaction).
+def capture(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> Change:
+    """What a batch changes in the rollups; call while its rows are in the table (after it is
+    loaded, before it is undone), inside the batch's transaction."""
+    if kind not in SOURCE_KINDS:
+        return Change.NONE
+    if kind != "orders" or not _all_built(con):
+        return Change.WHOLE
+    execute_sql(con, "rollups/changes/capture", batch_id=batch_id)
+    changed = scalar(con, "select count(*) from rollup_changed_days")
+    days = scalar(con, "select count(distinct order_date) from orders")
+    return Change.WHOLE if changed > MAX_CHANGED_DAYS_SHARE * days else Change.PARTS
 
-    Args:
-        kind: the kind of batch that changed the data; None rebuilds whatever changed.
-    """
-    if kind is not None and kind not in SOURCE_KINDS:
+
+def refresh(con: duckdb.DuckDBPyConnection, change: Change = Change.WHOLE) -> None:
+    """Bring every rollup up to date with the canonical tables (inside the caller's transaction)."""
+    if change is Change.NONE:
         return
+    whole = change is Change.WHOLE
+    execute_sql(con, "rollups/changes/declare" if whole else "rollups/changes/forget")
     for name in names():
-        execute_sql(con, f"rollups/{name}")
+        if not whole and name in IN_PLACE:
+            continue
+        table = f"rollup_{name}"
+        into = f"create or replace table {table} as" if whole else f"insert into {table}"
+        sql = f"{into}\n{sql_text(f'rollups/{name}')}"
+        con.execute(sql, params_for(sql, {"full": whole}) or None)
+
+
+def _all_built(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = {f"rollup_{name}" for name in names()}
+    found = scalar(
+        con,
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'main' and list_contains(?, table_name)",
+        [sorted(tables)],
+    )
+    return found == len(tables)

@@ -103,7 +103,7 @@ def test_rollups_rebuild_only_after_batches_they_are_built_from(con, insert):
             }
         ],
     )
-    rollups.refresh(con, "opportunities")
+    rollups.refresh(con, rollups.capture(con, "opportunities", 0))
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 0
-    rollups.refresh(con, "orders")
+    rollups.refresh(con, rollups.capture(con, "orders", 0))
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 1

@@ -473,7 +473,7 @@ def test_the_rollup_refresh_runs_inside_the_load_transaction(con, tmp_path, monk
 
     before = snapshot(con)
 
-    def broken(_con, _kind=None):
+    def broken(_con, _change=None):
         raise RuntimeError("rollup failed")
 
     monkeypatch.setattr(rollups, "refresh", broken)

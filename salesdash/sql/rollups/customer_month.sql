@@ -3,11 +3,20 @@
 -- (region, channel) of its lines; exports give an order one region and one channel, so summing
 -- n_orders over regions and channels counts each order once. Sorted by month so a query that
 -- reads months before an as-of date skips the rest (DuckDB zone maps).
-create or replace table rollup_customer_month as
+-- With $full false only the part a batch changed is computed (rollups.py, sql/rollups/changes/):
+-- the changed customers' rows in the changed months.
 with source as (
     select customer_id, order_id, order_date, region, channel, revenue
     from orders
-    where customer_id is not null
+    where
+        customer_id is not null
+        and (
+            $full
+            or (
+                customer_id in (select customer_id from rollup_changed_customers)
+                and date_trunc('month', order_date)::date in (select month from rollup_changed_months)
+            )
+        )
 ),
 
 -- One row per order first, then plain counts: a count(distinct) over millions of groups cannot

@@ -1,10 +1,12 @@
 -- grain: one row per (customer_id, region, channel) with an order: all-time totals per customer.
 -- RFM as of a recent day reads these and takes off the few months after it (from
 -- rollup_customer_month) instead of adding up every month; see sql/customers/rfm.sql.
-create or replace table rollup_customer_totals as
+-- With $full false only the part a batch changed is computed (rollups.py, sql/rollups/changes/):
+-- the changed customers' totals.
 with source as (
     select customer_id, month, region, channel, n_orders, revenue, first_order_date, last_order_date
     from rollup_customer_month
+    where $full or customer_id in (select customer_id from rollup_changed_customers)
 ),
 
 final as (

@@ -7,7 +7,8 @@
 --   n_orders_total     orders counted once, at their first (category, product)
 --                      (sums over any rows give distinct orders when no product filter applies).
 -- An order's date, customer, region, channel and rep are its header: the same on every line.
-create or replace table rollup_sales_customer_cube as
+-- With $full false only the part a batch changed is computed (rollups.py, sql/rollups/changes/):
+-- the rows of the changed days, the orders on them ranked over all their lines.
 with order_products as (
     select
         order_id,
@@ -22,6 +23,12 @@ with order_products as (
         sum(quantity) as quantity,
         count(*) as n_lines
     from orders
+    where
+        $full
+        or order_id in (
+            select order_id from orders
+            where order_date in (select order_date from rollup_changed_days)
+        )
     group by all
 ),
 
@@ -51,5 +58,6 @@ select
     count(*) filter (where r.is_order_head) as n_orders_total
 from ranked as r
 left join rollup_sales_customer as c on c.customer_id = r.customer_id
+where $full or r.order_date in (select order_date from rollup_changed_days)
 group by all
 order by c.customer_key, r.order_date;
