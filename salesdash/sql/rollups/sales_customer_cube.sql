@@ -32,14 +32,15 @@ with order_products as (
     group by all
 ),
 
+-- one window, so one sort: an order's first line is its head, and a line whose category differs
+-- from the line before it heads that category
 ranked as (
     select
         *,
-        row_number() over (partition by order_id order by category, product) = 1
-            as is_order_head,
-        row_number() over (partition by order_id, category order by product) = 1
-            as is_category_head
+        row_number() over by_order = 1 as is_order_head,
+        is_order_head or lag(category) over by_order is distinct from category as is_category_head
     from order_products
+    window by_order as (partition by order_id order by category, product)
 )
 
 select
