@@ -239,11 +239,13 @@ def _load(
     csv_lines = sorted({line for line, _, _ in csv_rejects})
     untyped = parsing.cast_reject_records(con)
     total, sha = facts.result()
+    bad: list[dict] = []
     if untyped:
-        loaded = _insert_as_text(con, kind, plan, untyped, loaded, batch_id, sources, total)
+        loaded, reread_bad = _insert_as_text(con, kind, plan, untyped, loaded, batch_id, sources)
+        bad = _renumber(reread_bad or [], untyped, csv_lines)
     report(0.6, "validating")
-    if loaded + len(csv_lines) == total:
-        n_parsed, bad = loaded, []
+    if loaded + len(bad) + len(csv_lines) == total:
+        n_parsed = loaded + len(bad)
     else:
         n_parsed, bad = _value_rejects(con, plan.text, plan.opts.as_text())
     if n_parsed + len(csv_lines) != total:
@@ -346,28 +348,40 @@ def _insert_as_text(
     con: duckdb.DuckDBPyConnection,
     kind: str,
     plan: _Plan,
-    records: list[str],
+    records: list[tuple[int, str]],
     loaded: int,
     batch_id: int,
     sources: dict[str, str],
-    total: int,
-) -> int:
-    """Read again as text the records the reader could not type; return the batch's rows loaded.
+) -> tuple[int, list[dict] | None]:
+    """Read again as text the records (line, text) the reader could not type: the batch's rows
+    loaded now, and the bad ones among the records (record number among them, column, value,
+    reason), or None when scan 2 must find them.
 
-    A few such records are written to a file of their own; more than the bad-row limit means the
-    sample misled the choice of native columns, and the whole file is read again as text.
+    A few such records are written to a file of their own. More than the bad-row limit (of the
+    rows typed so far) means the sample misled the choice of native columns: the batch's rows are
+    deleted and the whole file is read again as text.
     """
     con.execute("drop table if exists sd_csv_rejects")
     con.execute("drop table if exists sd_csv_scans")
-    if len(records) > config.MAX_BAD_ROW_RATE * total:
+    if len(records) > config.MAX_BAD_ROW_RATE * (loaded + len(records)):
         con.execute(f"delete from {kind} where batch_id = ?", [batch_id])  # noqa: S608
-        return _insert(con, kind, plan.text, plan.opts.as_text(), batch_id, sources)
+        return _insert(con, kind, plan.text, plan.opts.as_text(), batch_id, sources), None
     with tempfile.TemporaryDirectory(prefix="salesdash-ingest-") as tmp:
         part = Path(tmp) / "untyped.csv"
         header = plan.opts.delimiter.join(f"c{i}" for i in range(plan.opts.n_columns))
-        part.write_text("\n".join([header, *records]) + "\n", encoding="utf-8")
-        again = _insert(con, kind, plan.text, plan.opts.as_text(str(part)), batch_id, sources)
-    return loaded + again
+        part.write_text("\n".join([header, *(text for _, text in records)]) + "\n", "utf-8")
+        opts = plan.opts.as_text(str(part))
+        loaded += _insert(con, kind, plan.text, opts, batch_id, sources)
+        n_parsed, bad = _value_rejects(con, plan.text, opts)
+    return loaded, bad if n_parsed == len(records) else None
+
+
+def _renumber(bad: list[dict], records: list[tuple[int, str]], csv_lines: list[int]) -> list[dict]:
+    """Bad rows numbered within the re-read records → numbered among the file's records that
+    DuckDB could split (as scan 2 numbers them): line − 1, less the unsplittable lines before."""
+    lines = np.array([records[b["rec"] - 1][0] for b in bad], dtype=np.int64)
+    below = np.searchsorted(np.array(csv_lines, dtype=np.int64), lines)
+    return [{**b, "rec": int(r)} for b, r in zip(bad, lines - 1 - below, strict=True)]
 
 
 def _value_rejects(

@@ -310,16 +310,16 @@ def csv_reject_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str
     ).fetchall()
 
 
-def cast_reject_records(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The text of the records with a value the reader could not type (native columns), in file
-    order: each one once, as it stood in the file."""
+def cast_reject_records(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    """The records with a value the reader could not type (native columns), in file order: each
+    one once, (line, its text as it stood in the file)."""
     if not _has_rejects(con):
         return []
-    rows = con.execute(
-        "select any_value(csv_line) from sd_csv_rejects where error_type = 'CAST' and line not in "
-        "(select line from sd_csv_rejects where error_type <> 'CAST') group by line order by line"
+    return con.execute(
+        "select line, any_value(csv_line) from sd_csv_rejects where error_type = 'CAST' and line "
+        "not in (select line from sd_csv_rejects where error_type <> 'CAST') group by line "
+        "order by line"
     ).fetchall()
-    return [line for (line,) in rows]
 
 
 def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
