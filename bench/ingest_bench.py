@@ -95,7 +95,7 @@ def run_case(name: str, file: Path, kind: str, runs: int, work: Path, bare: bool
             for p in work.glob(f"bench-{name}-{who}-{i}.duckdb*"):
                 p.unlink()
             shown = {k: round(result[k], 2) for k in ("wall", "cpu", "rss_mb")}
-            print(name, who, i, shown, flush=True)
+            print(name, who, i, shown, result["out"].get("rollups_s"), flush=True)
     summary: dict = {"lines": rows[-1]["out"].get("lines", [])}
     for who in ("bare", "ours"):
         mine = [r for r in rows if r["who"] == who]
@@ -216,7 +216,7 @@ def main() -> None:
         results["xlsx"] = run_case("xlsx", xlsx, "orders", args.runs, args.dir, bare=False)
     for case in results.values():
         case.pop("lines", None)
-        if "bare" in case:
+        if "bare" in case and "ours" in case:
             case["ratio_wall"] = round(case["ours"]["wall_s"] / case["bare"]["wall_s"], 2)
             case["ratio_cpu"] = round(case["ours"]["cpu_s"] / case["bare"]["cpu_s"], 2)
     print(json.dumps(results, indent=2))
