@@ -35,7 +35,7 @@ from salesdash.forecast.backtest import accuracy, backtest_hierarchy, cutoffs  #
 from salesdash.scope import Scope  # noqa: E402
 
 HORIZON = 12
-METHODS = ("ensemble", "ets", "arima", "theta", "snaive")
+METHODS = ("ensemble", "ets", "ets_sales", "arima", "theta", "snaive")
 WORKER = ROOT / "bench" / "forecast_autoets.py"
 
 
