@@ -3,8 +3,8 @@
 The pieces (all long format ``unique_id, ds, y``):
 - ``series``: complete-period sales of the hierarchy (total, regions, channels, categories) from the
   database; the partial current period kept apart; Chinese New Year regressors.
-- ``models``: statsmodels forecasters (ETS, a small ARIMA search, Theta, seasonal naive) and the
-  default ensemble, with guards against non-finite or exploding forecasts.
+- ``models``: statsmodels forecasters (ETS on logs and on sales, a small ARIMA search, Theta,
+  seasonal naive) and the default ensemble, with guards against non-finite or exploding forecasts.
 - ``hierarchy`` / ``reconcile``: all series at once, correlated sample paths, made coherent.
 - ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage).
 
