@@ -247,17 +247,17 @@ def test_bad_values_the_reader_cannot_type_are_found_without_a_second_scan(
         lambda con, select, opts: scans.append(opts.csv_path) or value_rejects(con, select, opts),
     )
     rows = [f"A{i},1,2025-07-01,{i}" for i in range(100)]
+    rows[9] = "A9,1,2025-13-45,9"  # line 11, in the sample: the column is still read typed
     rows[24] = 'A24,1,2025-07-01,"1,5"'  # line 26: not a plain number, but readable
     rows[29] = "A29,1,2025-07-01,9,extra"  # line 31: a field too many
-    rows[39] = "A39,1,2025-13-45,9"  # line 41
     rows[49] = "A49,1,2025-07-01,lots"  # line 51
     text = "order_id,line_no,order_date,revenue\n" + "\n".join(rows) + "\n"
     result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
     assert [Path(p).name for p in scans] == ["untyped.csv"]
     assert (result.rows_loaded, result.rows_rejected) == (97, 3)
     assert result.rejects[["line", "column", "reason"]].to_dict(orient="records") == [
+        {"line": 11, "column": "order_date", "reason": "not a date"},
         {"line": 31, "column": None, "reason": "more fields than the header"},
-        {"line": 41, "column": "order_date", "reason": "not a date"},
         {"line": 51, "column": "revenue", "reason": "not a number"},
     ]
     assert db.scalar(con, "select revenue from orders where order_id = 'A24'") == 15
