@@ -163,8 +163,8 @@ def hierarchy_table(con) -> pd.DataFrame:
     frame = forecast.hierarchy_series(con, Scope(), freq="M")
     rows = []
     for label, kw in (
-        ("bottom-up (default)", {"reconciler": "bottom_up"}),
-        ("WLS (MinT diagonal)", {"reconciler": "wls"}),
+        ("bottom-up", {"reconciler": "bottom_up"}),
+        ("WLS (MinT diagonal, default)", {"reconciler": "wls"}),
         ("OLS", {"reconciler": "ols"}),
         ("none (base, incoherent)", {"reconciler": "none"}),
         ("bottom-up + CNY regressor", {"reconciler": "bottom_up", "cny": True}),

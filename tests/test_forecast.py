@@ -14,7 +14,12 @@ from salesdash.cli import main
 from salesdash.forecast import models
 from salesdash.forecast.backtest import accuracy, cutoffs
 from salesdash.forecast.hierarchy import fit_hierarchy
-from salesdash.forecast.reconcile import constraint_matrix, reconcile, round_coherent
+from salesdash.forecast.reconcile import (
+    constraint_matrix,
+    reconcile,
+    reconcile_nonnegative,
+    round_coherent,
+)
 from salesdash.forecast.series import cny_regressors
 from salesdash.scope import Scope
 
@@ -170,6 +175,20 @@ def test_bottom_up_sums_the_regions_and_scales_the_channels_to_them():
     base = np.array([[100.0, 30.0, 60.0, 50.0, 40.0]])
     out = reconcile(base, KEYS, "bottom_up")
     np.testing.assert_allclose(out, [[90.0, 30.0, 60.0, 50.0, 40.0]])
+
+
+def test_wls_that_would_forecast_negative_sales_falls_back_to_bottom_up():
+    keys = KEYS[:3]
+    base = np.array([[10.0, 30.0, 5.0]])  # the total is trusted, region A too: B would go to -20
+    weights = np.array([1e-6, 1e-6, 1.0])
+    assert reconcile(base, keys, "wls", weights)[0, 2] == pytest.approx(-20.0, abs=1e-3)
+    paths = np.repeat(base[None], 4, axis=0)
+    mean, out_paths, used = reconcile_nonnegative(base, paths, keys, "wls", weights)
+    assert used == "bottom_up"
+    np.testing.assert_allclose(mean, [[35.0, 30.0, 5.0]])
+    np.testing.assert_allclose(out_paths[0], [[35.0, 30.0, 5.0]])
+    close = np.array([[100.0, 60.0, 45.0]])
+    assert reconcile_nonnegative(close, paths, keys, "wls", np.ones(3))[2] == "wls"
 
 
 def test_rounding_keeps_every_split_coherent_to_the_cent():

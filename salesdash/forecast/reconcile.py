@@ -82,6 +82,26 @@ def reconcile(
     return values @ projection.T
 
 
+def reconcile_nonnegative(
+    points: np.ndarray,
+    paths: np.ndarray,
+    keys: list[tuple[str, str]],
+    method: str,
+    weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Reconcile point forecasts and sample paths alike: (points, paths, the method used).
+
+    A weighted projection can push a small series below zero to satisfy the constraints; sales
+    cannot be negative, so when ``method`` does that to non-negative base points, bottom-up (which
+    only adds and scales) is used instead.
+    """
+    mean = reconcile(points, keys, method, weights)
+    if method != "bottom_up" and (mean < 0).any() and (points >= 0).all():
+        method = "bottom_up"
+        mean = reconcile(points, keys, method, weights)
+    return mean, reconcile(paths, keys, method, weights), method
+
+
 def round_coherent(values: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray:
     """Round points of shape (h, k) to cents so every split still sums to the rounded total.
 
