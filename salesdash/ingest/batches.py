@@ -324,7 +324,8 @@ def _insert(
             f" as integer) as line_no) from (select row_number() over () as _rec, * from ({rows}))"
         )
     new_only = ""
-    if scalar(con, f"select count(*) > 0 from {kind}"):  # noqa: S608
+    # rows of earlier batches only: a key twice within this file is the duplicate check's matter
+    if scalar(con, f"select count(*) > 0 from {kind} where batch_id <> ?", [batch_id]):  # noqa: S608
         match = " and ".join(f"k.{k} is not distinct from s.{k}" for k in keys)
         new_only = f"where not exists (select 1 from {kind} as k where {match})"
     sql = (
