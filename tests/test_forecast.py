@@ -62,6 +62,20 @@ def test_the_sales_scale_ets_member_fits_sales_and_forecasts_their_log():
     np.testing.assert_allclose(np.exp(member.forecast(12)), truth(48, 12), rtol=0.03)
 
 
+def test_a_level_ets_gets_a_seasonal_alternative_for_its_paths_only_with_two_seasons():
+    work = np.log(trend_season(36, noise=10).to_numpy())
+    level = models._FittedETS(models._ets_search(work, 12, (("A", "N", "N"),))[0], "A,N,N")
+    ((alternative, mean),) = models._seasonal_alternative(work, 12, level, 6)
+    assert alternative.name.endswith(",A)") and mean.shape == (6,)
+    seasonal = models.fit_ets(work, 12)
+    assert seasonal.name.endswith(",A)")  # on a clean season AICc picks it itself
+    assert models._seasonal_alternative(work, 12, seasonal, 6) == []
+    assert models._seasonal_alternative(work[:20], 12, level, 6) == []
+    # the seasonal model leaves the swing out of its errors: its paths are narrower
+    z = np.random.default_rng(0).standard_normal((2000, 6))
+    assert np.std(alternative.paths(6, z)[:, -1]) < np.std(level.paths(6, z)[:, -1])
+
+
 def test_intervals_widen_with_the_horizon():
     y = trend_season(48, noise=30)
     paths = forecast.simulate_paths(y, 12, freq="M", n_paths=2000, seed=3)
