@@ -78,14 +78,14 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         ui.t("sales.explore.by"),
         options,
         index=options.index(by) if by in options else 0,
-        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+        format_func=ui.labels("sales.dim"),
     )
     end = (
         mid.segmented_control(
             ui.t("sales.explore.top_bottom"),
             ("top", "bottom"),
             default="top",
-            format_func=lambda e: ui.t(f"sales.explore.{e}"),
+            format_func=ui.labels("sales.explore"),
             key="ex_end",
         )
         or "top"
@@ -135,14 +135,14 @@ def compare_tab(scope, customers: tuple) -> None:
         dims,
         index=0,
         key="ex_rows",
-        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+        format_func=ui.labels("sales.dim"),
     )
     cols = b.selectbox(
         ui.t("sales.explore.cols"),
         [d for d in dims if d != rows],
         index=0,
         key="ex_cols",
-        format_func=lambda d: ui.t(f"sales.dim.{d}"),
+        format_func=ui.labels("sales.dim"),
     )
     view = (
         c.segmented_control(
@@ -190,7 +190,7 @@ def trend_tab(scope, customers: tuple) -> None:
         ui.t("sales.grain.label"),
         kpis.GRAINS,
         default=kpis.default_grain(scope),
-        format_func=lambda g: ui.t(f"sales.grain.{g}"),
+        format_func=ui.labels("sales.grain"),
         key="ex_grain",
     ) or kpis.default_grain(scope)
     split = b.selectbox(
@@ -227,7 +227,7 @@ def pareto_tab(scope, customers: tuple) -> None:
             ui.t("sales.explore.pareto_of"),
             ("customer", "product"),
             default="customer",
-            format_func=lambda d: ui.t(f"sales.dim.{d}"),
+            format_func=ui.labels("sales.dim"),
             key="ex_pareto_of",
         )
         or "customer"
@@ -290,7 +290,7 @@ view = (
         ui.t("sales.explore.view"),
         VIEWS,
         key=VIEW_KEY,
-        format_func=lambda v: ui.t(f"sales.explore.tab.{v}"),
+        format_func=ui.labels("sales.explore.tab"),
         label_visibility="collapsed",
     )
     or "breakdown"

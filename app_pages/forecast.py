@@ -11,7 +11,7 @@ left, middle, right = st.columns([2, 1, 1])
 level = left.segmented_control(
     ui.t("forecast.level"),
     forecast.LEVELS,
-    format_func=lambda lv: ui.t(f"forecast.level_option.{lv}"),
+    format_func=ui.labels("forecast.level_option"),
     key="fc_level",
     default="total",
     required=True,
@@ -19,7 +19,7 @@ level = left.segmented_control(
 freq = middle.segmented_control(
     ui.t("forecast.grain"),
     forecast.FREQS,
-    format_func=lambda f: ui.t(f"forecast.grain_option.{f}"),
+    format_func=ui.labels("forecast.grain_option"),
     key="fc_freq",
     default="M",
     required=True,

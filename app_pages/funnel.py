@@ -132,7 +132,7 @@ st.subheader(ui.t("funnel.section.breakdown"))
 by = st.segmented_control(
     ui.t("funnel.by"),
     funnel.BREAKDOWNS,
-    format_func=lambda b: ui.t(f"funnel.by_option.{b}"),
+    format_func=ui.labels("funnel.by_option"),
     default="region",
     key="funnel_by",
     required=True,

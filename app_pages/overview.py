@@ -63,7 +63,7 @@ def trend(scope) -> None:
         ui.t("sales.grain.label"),
         kpis.GRAINS,
         default=kpis.default_grain(scope),
-        format_func=lambda g: ui.t(f"sales.grain.{g}"),
+        format_func=ui.labels("sales.grain"),
         key=f"ov_grain_{scope.n_days}",
         selection_mode="single",
     ) or kpis.default_grain(scope)

@@ -25,14 +25,14 @@ kind = middle.segmented_control(
     ui.t("targets.period_kind"),
     ("all", "month", "quarter", "year"),
     default="all",
-    format_func=lambda k: ui.t(f"targets.kind.{k}"),
+    format_func=ui.labels("targets.kind"),
     key="targets_kind",
 )
 status = right.segmented_control(
     ui.t("targets.status_filter"),
     ("all", "running", "upcoming", "closed"),
     default="running",
-    format_func=lambda k: ui.t(f"targets.status.{k}"),
+    format_func=ui.labels("targets.status"),
     key="targets_status",
 )
 regions = ui.scope().effective_regions()

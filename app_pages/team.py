@@ -39,7 +39,7 @@ st.subheader(ui.t("sales.team.distribution"))
 metric = st.selectbox(
     ui.t("sales.team.metric"),
     [m for m in METRICS if m in shown.columns],
-    format_func=lambda m: ui.t(f"sales.col.{m}"),
+    format_func=ui.labels("sales.col"),
     key="team_metric",
 )
 fig = go.Figure()

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash.db import run_sql
-from salesdash.kpis import GRAINS, change, order_count_column
+from salesdash.kpis import GRAINS, order_count_column, with_previous_revenue
 from salesdash.scope import Scope
 
 DIMENSIONS = ("region", "channel", "sales_rep", "customer", "category", "product")
@@ -306,16 +306,8 @@ def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
         by="channel",
         order_count=order_count_column(scope),
         **scope.previous_period().params(),
-    )[["value", "revenue"]]
-    out = current.merge(
-        before.rename(columns={"revenue": "revenue_previous"}), on="value", how="left"
     )
-    out["growth"] = [
-        change(c, p) if pd.notna(p) else np.nan
-        for c, p in zip(out["revenue"], out["revenue_previous"], strict=True)
-    ]
-    out["growth"] = out["growth"].astype(float)
-    return out
+    return with_previous_revenue(current, before, on="value", change_column="growth")
 
 
 def pivot(frame: pd.DataFrame, value: str = "revenue", missing: str = "(none)") -> pd.DataFrame:

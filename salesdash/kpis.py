@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from salesdash.db import run_sql
@@ -179,6 +180,24 @@ def change(current: float | None, before: float | None) -> float | None:
     if current is None or before is None or before == 0:
         return None
     return current / before - 1 if before > 0 else (current - before) / abs(before)
+
+
+def with_previous_revenue(
+    current: pd.DataFrame, previous: pd.DataFrame, *, on: str, change_column: str
+) -> pd.DataFrame:
+    """``current`` with ``revenue_previous`` (``previous``'s revenue, matched on ``on``; NaN
+    where the member had none) and ``change_column``: the relative change against it."""
+    out = current.merge(
+        previous[[on, "revenue"]].rename(columns={"revenue": "revenue_previous"}),
+        on=on,
+        how="left",
+    )
+    out[change_column] = [
+        change(c, p) if pd.notna(p) else np.nan
+        for c, p in zip(out["revenue"], out["revenue_previous"], strict=True)
+    ]
+    out[change_column] = out[change_column].astype(float)
+    return out
 
 
 def default_grain(scope: Scope) -> str:

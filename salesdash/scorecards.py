@@ -6,14 +6,13 @@ manager come from the teams table, else the region the rep sold in.
 
 from __future__ import annotations
 
-import importlib
-
 import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import targets
 from salesdash.db import run_sql
-from salesdash.kpis import change, opportunity_stats
+from salesdash.kpis import opportunity_stats, with_previous_revenue
 from salesdash.scope import Scope
 
 
@@ -30,29 +29,7 @@ def _with_previous(
     if scope.start_date is None or scope.end_date is None:
         return frame.assign(revenue_previous=np.nan, revenue_change=np.nan)
     before = run_sql(con, "sales/team_revenue", by=by, **scope.previous_period().params())
-    out = frame.merge(
-        before.rename(columns={"revenue": "revenue_previous"}), on="member", how="left"
-    )
-    out["revenue_change"] = [
-        change(c, p) if pd.notna(p) else np.nan
-        for c, p in zip(out["revenue"], out["revenue_previous"], strict=True)
-    ]
-    out["revenue_change"] = out["revenue_change"].astype(float)
-    return out
-
-
-def rep_attainment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame | None:
-    """The attainment hook: ``salesdash.targets.rep_attainment(con, scope)`` once it exists.
-
-    The targets module (issue 8) owns what a rep's target is; it returns a frame with columns
-    sales_rep, attainment (actual / target, 1.0 = on target), or None when no target applies.
-    """
-    try:
-        targets = importlib.import_module("salesdash.targets")
-    except ModuleNotFoundError:
-        return None
-    provider = getattr(targets, "rep_attainment", None)
-    return provider(con, scope) if provider is not None else None
+    return with_previous_revenue(frame, before, on="member", change_column="revenue_change")
 
 
 def rep_scorecards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -68,7 +45,7 @@ def rep_scorecards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     frame = frame.rename(columns={"member": "sales_rep"})
     opps = opportunity_stats(con, scope)[["sales_rep", "win_rate", "median_cycle_days"]]
     frame = frame.merge(opps, on="sales_rep", how="left")
-    attainment = rep_attainment(con, scope)
+    attainment = targets.rep_attainment(con, scope)
     if attainment is not None and not attainment.empty:
         frame = frame.merge(attainment[["sales_rep", "attainment"]], on="sales_rep", how="left")
     else:
