@@ -53,7 +53,7 @@ def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFram
         if col in PERCENT_COLUMNS:
             config[_header(col)] = st.column_config.NumberColumn(format="percent")
         elif col in MONEY_COLUMNS:
-            config[_header(col)] = st.column_config.NumberColumn(format="localized")
+            config[_header(col)] = ui.money_column()
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     ui.download_buttons(shown, name)
     return shown

@@ -29,6 +29,20 @@ def segment_name(code: str) -> str:
     return ui.t(f"customers.segment.{code}.name")
 
 
+def share_columns() -> dict:
+    """Headers and formats of the columns a segment and a tier table share."""
+    return {
+        "n_customers": st.column_config.NumberColumn(ui.t("customers.col.n_customers")),
+        "customer_share": st.column_config.NumberColumn(
+            ui.t("customers.col.customer_share"), format="percent"
+        ),
+        "revenue": ui.money_column(ui.t("customers.col.revenue")),
+        "revenue_share": st.column_config.NumberColumn(
+            ui.t("customers.col.revenue_share"), format="percent"
+        ),
+    }
+
+
 def pct(x: float) -> str:
     return fmt.percent(x, 0)
 
@@ -158,18 +172,9 @@ with tab_seg:
     st.dataframe(
         table,
         hide_index=True,
-        column_config={
+        column_config=share_columns()
+        | {
             "segment": ui.t("customers.col.segment"),
-            "n_customers": st.column_config.NumberColumn(ui.t("customers.col.n_customers")),
-            "customer_share": st.column_config.NumberColumn(
-                ui.t("customers.col.customer_share"), format="percent"
-            ),
-            "revenue": st.column_config.NumberColumn(
-                ui.t("customers.col.revenue"), format="localized"
-            ),
-            "revenue_share": st.column_config.NumberColumn(
-                ui.t("customers.col.revenue_share"), format="percent"
-            ),
             "recency_days_median": st.column_config.NumberColumn(
                 ui.t("customers.col.recency_median"), format="%.0f"
             ),
@@ -193,19 +198,7 @@ with tab_tier:
     st.dataframe(
         tiers,
         hide_index=True,
-        column_config={
-            "value_tier": ui.t("customers.col.value_tier"),
-            "n_customers": ui.t("customers.col.n_customers"),
-            "customer_share": st.column_config.NumberColumn(
-                ui.t("customers.col.customer_share"), format="percent"
-            ),
-            "revenue": st.column_config.NumberColumn(
-                ui.t("customers.col.revenue"), format="localized"
-            ),
-            "revenue_share": st.column_config.NumberColumn(
-                ui.t("customers.col.revenue_share"), format="percent"
-            ),
-        },
+        column_config=share_columns() | {"value_tier": ui.t("customers.col.value_tier")},
     )
     st.subheader(ui.t("customers.tiers.overlap"))
     overlap = segments.tier_segment_overlap(rfm)
@@ -297,9 +290,7 @@ with tab_care:
                 c: st.column_config.Column(ui.t(f"customers.col.{c}")) for c in shown.columns
             }
             | {
-                "monetary": st.column_config.NumberColumn(
-                    ui.t("customers.col.monetary"), format="localized"
-                ),
+                "monetary": ui.money_column(ui.t("customers.col.monetary")),
                 "usual_interval_days": st.column_config.NumberColumn(
                     ui.t("customers.col.usual_interval_days"), format="%.0f"
                 ),

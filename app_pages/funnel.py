@@ -29,7 +29,7 @@ def columns(frame) -> dict:
         elif name.endswith("_rate") or name == "gap":
             config[name] = st.column_config.NumberColumn(ui.t(key), format="percent")
         elif name in AMOUNTS:
-            config[name] = st.column_config.NumberColumn(ui.t(key), format="localized")
+            config[name] = ui.money_column(ui.t(key))
         else:
             config[name] = ui.t(key)
     return config

@@ -151,6 +151,11 @@ def money(x: float | None) -> str:
     return fmt.money(x, lang())
 
 
+def money_column(label: str | None = None) -> Any:
+    """A table column of amounts, with the currency sign ``money`` shows ("¥1,235")."""
+    return st.column_config.NumberColumn(label, format="yen")
+
+
 def number(x: float | None) -> str:
     return fmt.compact_number(x, lang())
 
