@@ -46,11 +46,16 @@ files = st.file_uploader(
 )
 
 
+def _saved_path(file) -> Path:
+    """Where an upload is kept on disk for this session."""
+    return Path(state["data_dir"]) / file.file_id / file.name
+
+
 def _preview(file, kind: str):
     """The file's preview for ``kind``, read once per upload and kind."""
     key = (file.file_id, kind)
     if key not in state["data_previews"]:
-        path = Path(state["data_dir"]) / file.file_id / file.name
+        path = _saved_path(file)
         if not path.exists():
             uploads.save_upload(file.getvalue(), file.name, path.parent)
         state["data_previews"][key] = uploads.preview(con, path, kind, file.name)
@@ -106,8 +111,7 @@ for file in files or []:
         if missing:
             st.warning(ui.t("data.mapping.missing", columns=", ".join(missing)))
             continue
-        path = Path(state["data_dir"]) / file.file_id / file.name
-        ready.append((file.name, path, kind, mapping))
+        ready.append((file.name, _saved_path(file), kind, mapping))
 
 if ready and st.button(
     ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"

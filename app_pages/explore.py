@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages._sales_widgets import hbar, lines, table, value_label
-from salesdash import breakdowns, kpis, ui
+from salesdash import breakdowns, fmt, kpis, ui
 
 PATH_KEY = "ex_path"
 BY_KEY = "ex_by"
@@ -236,13 +236,13 @@ def pareto_tab(scope, customers: tuple) -> None:
     if result.top_share is None:
         st.info(ui.t("sales.no_data"))
         return
-    st.metric(ui.t("sales.explore.pareto_metric"), f"{result.top_share:.1%}")
+    st.metric(ui.t("sales.explore.pareto_metric"), fmt.percent(result.top_share))
     st.caption(
         ui.t(
             "sales.explore.pareto_share",
             dim=ui.t(f"sales.dim.{of}"),
             n=result.n_top,
-            share=f"{result.top_share:.1%}",
+            share=fmt.percent(result.top_share),
         )
     )
     curve = result.points

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages._sales_widgets import hbar, lines, table, value_label
-from salesdash import breakdowns, kpis, ui
+from salesdash import breakdowns, fmt, kpis, ui
 
 FORMAT = {
     "revenue": ui.money,
@@ -11,8 +11,8 @@ FORMAT = {
     "aov": ui.money,
     "active_customers": ui.number,
     "new_customers": ui.number,
-    "repeat_rate": lambda x: "–" if x is None else f"{x:.1%}",
-    "win_rate": lambda x: "–" if x is None else f"{x:.1%}",
+    "repeat_rate": fmt.percent,
+    "win_rate": fmt.percent,
 }
 
 
