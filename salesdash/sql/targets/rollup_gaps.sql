@@ -1,27 +1,9 @@
 -- grain: one row per parent target with child targets on the same metric inside its period:
 -- region targets under the company target, rep targets under their region's (reps placed by
 -- teams). Children of the longest period length inside the parent are summed (a year's company
--- target against the regions' quarter targets when there are no region year targets).
-with current_targets as (
-    select *
-    from (
-        select
-            period_start,
-            period_end,
-            scope,
-            coalesce(scope_value, '') as scope_value,
-            metric,
-            target,
-            row_number() over (
-                partition by period_start, period_end, scope, coalesce(scope_value, ''), metric
-                order by batch_id desc
-            ) as rank_in_key
-        from targets
-    )
-    where rank_in_key = 1
-),
-
-children as (
+-- target against the regions' quarter targets when there are no region year targets). Reads the
+-- targets in force from the view current_targets (sql/schema/060_current_targets.sql).
+with children as (
     select
         c.period_start,
         c.period_end,
