@@ -207,8 +207,7 @@ def ingest_file(
             con.execute("rollback")
             raise
         finally:
-            con.execute("drop table if exists sd_csv_rejects")
-            con.execute("drop table if exists sd_csv_scans")
+            parsing.drop_rejects(con)
     report(1.0, "done")
     return result
 
@@ -362,8 +361,7 @@ def _insert_as_text(
     rows typed so far) means the sample misled the choice of native columns: the batch's rows are
     deleted and the whole file is read again as text.
     """
-    con.execute("drop table if exists sd_csv_rejects")
-    con.execute("drop table if exists sd_csv_scans")
+    parsing.drop_rejects(con)
     if len(records) > config.MAX_BAD_ROW_RATE * (loaded + len(records)):
         con.execute(f"delete from {kind} where batch_id = ?", [batch_id])  # noqa: S608
         return _insert(con, kind, plan.text, plan.opts.as_text(), batch_id, sources), None
@@ -398,8 +396,7 @@ def _value_rejects(
         f"from ({select.problems(parsing.READ_CSV)}))"
     )
     n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
-    con.execute("drop table if exists sd_csv_rejects")
-    con.execute("drop table if exists sd_csv_scans")
+    parsing.drop_rejects(con)
     return int(n_parsed), bad or []
 
 

@@ -93,8 +93,7 @@ def date_order(
     )
     rows = con.execute(f"select {flags} from {READ_CSV}", opts.params()).fetchall()  # noqa: S608
     seen = {col: set(v or []) for col, v in zip(date_sources, rows[0], strict=True)}
-    con.execute("drop table if exists sd_csv_rejects")
-    con.execute("drop table if exists sd_csv_scans")
+    drop_rejects(con)
     orders = set()
     for col, found in seen.items():
         if {1, 2} <= found:
@@ -302,6 +301,12 @@ def _quoted(names: tuple[str, ...]) -> str:
 def _literal(text: str) -> str:
     """A constant of this module as an SQL string literal (never data from a file)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the reject tables a read left (``READ_CSV`` stores them), before the next read."""
+    con.execute("drop table if exists sd_csv_rejects")
+    con.execute("drop table if exists sd_csv_scans")
 
 
 def csv_reject_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
