@@ -2,13 +2,7 @@
 -- $order_count picks the exact order count for the question (see rollups/sales_customer_cube.sql):
 -- 'product' → n_orders, 'category' → n_category_orders, else n_orders_total.
 select
-    case $by
-        when 'region' then region
-        when 'channel' then channel
-        when 'sales_rep' then sales_rep
-        when 'category' then category
-        when 'product' then product
-    end as value,
+    sales_dimension($by, region, channel, sales_rep, category, product) as value,
     sum(revenue) as revenue,
     sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders,
     sum(n_lines) as n_lines,

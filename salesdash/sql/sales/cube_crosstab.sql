@@ -1,20 +1,8 @@
 -- grain: one row per (row_value, col_value) of two dimensions $rows × $cols
 -- (region|channel|sales_rep|category|product): revenue and order lines.
 select
-    case $rows
-        when 'region' then region
-        when 'channel' then channel
-        when 'sales_rep' then sales_rep
-        when 'category' then category
-        when 'product' then product
-    end as row_value,
-    case $cols
-        when 'region' then region
-        when 'channel' then channel
-        when 'sales_rep' then sales_rep
-        when 'category' then category
-        when 'product' then product
-    end as col_value,
+    sales_dimension($rows, region, channel, sales_rep, category, product) as row_value,
+    sales_dimension($cols, region, channel, sales_rep, category, product) as col_value,
     sum(revenue) as revenue,
     sum(n_lines) as n_lines
 from rollup_sales_product_day

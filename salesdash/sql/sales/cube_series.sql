@@ -2,14 +2,7 @@
 -- $shift_years moves dates forward (1 = last year drawn on this year's axis).
 select
     date_trunc($grain, order_date + to_years(cast($shift_years as integer)))::date as ds,
-    case $by
-        when 'region' then region
-        when 'channel' then channel
-        when 'sales_rep' then sales_rep
-        when 'category' then category
-        when 'product' then product
-        else 'total'
-    end as value,
+    sales_dimension($by, region, channel, sales_rep, category, product, otherwise := 'total') as value,
     sum(revenue) as revenue,
     sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders
 from rollup_sales_product_day

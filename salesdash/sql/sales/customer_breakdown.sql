@@ -1,11 +1,7 @@
 -- grain: one row per value of $by (region|channel|sales_rep) in the scope, with exact distinct
 -- customers and new customers (first order ever in the period); no category/product filter.
 select
-    case $by
-        when 'region' then region
-        when 'channel' then channel
-        when 'sales_rep' then sales_rep
-    end as value,
+    sales_dimension($by, region, channel, sales_rep, null, null) as value,
     sum(revenue) as revenue,
     sum(n_orders) as n_orders,
     sum(n_lines) as n_lines,

@@ -5,13 +5,7 @@ with scoped as (
     select *
     from rollup_sales_customer_cube
     where
-        (
-            $all_customers
-            or (
-                customer_key between $key_min and $key_max
-                and list_contains($customer_keys, customer_key)
-            )
-        )
+        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
         and in_sales_scope(
             order_date, region, channel, sales_rep, category, product,
             $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
@@ -20,13 +14,7 @@ with scoped as (
 
 grouped as (
     select
-        case $by
-            when 'region' then region
-            when 'channel' then channel
-            when 'sales_rep' then sales_rep
-            when 'category' then category
-            when 'product' then product
-        end as dim_value,
+        sales_dimension($by, region, channel, sales_rep, category, product) as dim_value,
         case when $by = 'customer' then customer_key end as by_customer,
         customer_key,
         sum(revenue) as revenue,

@@ -2,32 +2,14 @@
 -- under any filter including a set of customers (see customer_cube_breakdown.sql).
 with grouped as (
     select
-        case $rows
-            when 'region' then region
-            when 'channel' then channel
-            when 'sales_rep' then sales_rep
-            when 'category' then category
-            when 'product' then product
-        end as row_dim,
-        case $cols
-            when 'region' then region
-            when 'channel' then channel
-            when 'sales_rep' then sales_rep
-            when 'category' then category
-            when 'product' then product
-        end as col_dim,
+        sales_dimension($rows, region, channel, sales_rep, category, product) as row_dim,
+        sales_dimension($cols, region, channel, sales_rep, category, product) as col_dim,
         customer_key,
         sum(revenue) as revenue,
         sum(n_lines) as n_lines
     from rollup_sales_customer_cube
     where
-        (
-            $all_customers
-            or (
-                customer_key between $key_min and $key_max
-                and list_contains($customer_keys, customer_key)
-            )
-        )
+        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
         and in_sales_scope(
             order_date, region, channel, sales_rep, category, product,
             $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products

@@ -3,27 +3,16 @@
 with grouped as (
     select
         date_trunc($grain, order_date + to_years(cast($shift_years as integer)))::date as ds,
-        case $by
-            when 'region' then region
-            when 'channel' then channel
-            when 'sales_rep' then sales_rep
-            when 'category' then category
-            when 'product' then product
-            when 'customer' then null
-            else 'total'
-        end as dim_value,
+        sales_dimension(
+            $by, region, channel, sales_rep, category, product,
+            otherwise := case when $by = 'customer' then null else 'total' end
+        ) as dim_value,
         case when $by = 'customer' then customer_key end as by_customer,
         sum(revenue) as revenue,
         sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders
     from rollup_sales_customer_cube
     where
-        (
-            $all_customers
-            or (
-                customer_key between $key_min and $key_max
-                and list_contains($customer_keys, customer_key)
-            )
-        )
+        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
         and in_sales_scope(
             order_date, region, channel, sales_rep, category, product,
             $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products

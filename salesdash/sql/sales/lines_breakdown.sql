@@ -9,14 +9,10 @@ with firsts as (
 
 scoped as (
     select
-        case $by
-            when 'region' then region
-            when 'channel' then channel
-            when 'sales_rep' then sales_rep
-            when 'category' then category
-            when 'product' then product
-            when 'customer' then customer_id
-        end as value,
+        sales_dimension(
+            $by, region, channel, sales_rep, category, product,
+            otherwise := case when $by = 'customer' then customer_id end
+        ) as value,
         *
     from orders
     where

@@ -8,13 +8,9 @@ from opportunities
 where close_date <= $as_of
   and stage in ('won', 'lost')
   and in_list($regions, region)
-  and case $scope_kind
-      when 'company' then true
-      when 'region' then region = $scope_value
-      when 'channel' then source = $scope_value
-      when 'sales_rep' then sales_rep = $scope_value
-      when 'product' then product = $scope_value
-      else false
-  end
+  and (
+      $scope_kind = 'company'
+      or sales_dimension($scope_kind, region, source, sales_rep, null, product) = $scope_value
+  )
 group by close_date
 order by day

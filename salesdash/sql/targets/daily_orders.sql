@@ -12,15 +12,12 @@ scoped as (
     from orders
     where order_date <= $as_of
       and in_list($regions, region)
-      and case $scope_kind
-          when 'company' then true
-          when 'region' then region = $scope_value
-          when 'channel' then channel = $scope_value
-          when 'sales_rep' then sales_rep = $scope_value
-          when 'category' then category = $scope_value
-          when 'product' then product = $scope_value
-          else false
-      end
+      and (
+          $scope_kind = 'company'
+          or sales_dimension(
+              $scope_kind, region, channel, sales_rep, category, product
+          ) = $scope_value
+      )
 ),
 
 new_customers as (
