@@ -1,8 +1,9 @@
 -- grain: one row: the sales KPIs of a scope (no category/product filter), from the rollups.
 -- new = active with first order ever in the period; returning = active with an order before it
 -- (an active customer's first order is never after the period, so returning = active − new).
--- Distinct customers are counted as bits set in a bitstring over the dense customer_key: about
--- four times cheaper than count(distinct) on millions of rows.
+-- Distinct customers are counted as bits set in a bitstring over customer_key (dense after a whole
+-- rollup rebuild; a rebuild by parts appends new customers' keys): about four times cheaper than
+-- count(distinct) on millions of rows.
 with totals as (
     select
         coalesce(sum(revenue), 0) as revenue,
