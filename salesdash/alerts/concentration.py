@@ -84,8 +84,8 @@ def check(
                 facts={
                     "measure": row.measure,
                     "n_top": settings.top_n,
-                    "share": round(row.share, 4),
-                    "share_before": None
+                    "revenue_share": round(row.share, 4),
+                    "before_share": None
                     if pd.isna(row.share_before)
                     else round(row.share_before, 4),
                     "threshold_share": above_at,
