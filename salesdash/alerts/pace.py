@@ -55,7 +55,8 @@ def check(
         p_hit = outlook.p_hit
         before = context.previous_p_hit.get(outlook.key)
         change = None if before is None else p_hit - before
-        fell = change is not None and -change >= settings.drop_points
+        # rounded to the reported precision: 1.0 − 0.8 is 0.19999… in floating point
+        fell = change is not None and round(-change, 4) >= settings.drop_points
         if p_hit >= settings.p_hit_below and not fell:
             continue
         owner_kind, owner = owner_of(outlook)
