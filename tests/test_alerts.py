@@ -16,6 +16,7 @@ from salesdash.alerts.forecasts import TargetOutlook
 from salesdash.alerts.impact import attach_targets
 from salesdash.alerts.model import Alert, Link
 from salesdash.alerts.text import format_facts, what
+from salesdash.errors import InputError
 from tests.conftest import insert_rows
 
 NOW = datetime(2025, 6, 30, 9, 0)
@@ -516,3 +517,18 @@ def test_a_link_carries_the_filters_the_detail_page_reads():
     assert (
         link.url("zh") == "funnel?period=custom&from=2025-04-01&to=2025-06-30&region=East&lang=zh"
     )
+
+
+def test_settings_are_changed_by_name_and_a_wrong_name_says_which(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[alerts.rules.quiet]\nmin_quiet_days = 45\n[alerts.rules.revenue]\ngrains = ["M"]\n',
+        encoding="utf-8",
+    )
+    settings = alerts.load_settings(secrets)
+    assert settings.quiet.min_quiet_days == 45 and settings.quiet.gap_quantile == 0.9
+    assert settings.revenue.grains == ("M",)
+    with pytest.raises(InputError, match="unknown setting"):
+        alerts.settings_from({"quiet": {"min_days": 3}})
+    with pytest.raises(InputError, match="unknown alert rule 'noise'"):
+        alerts.settings_from({"noise": {}})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from salesdash import alerts, db
+from salesdash import alerts, config, db
 from salesdash.alerts import send
 from salesdash.cli import main
 from tests.test_alerts_store import alert, save
@@ -195,7 +195,7 @@ def test_the_command_sends_the_digest_and_says_so(tmp_path, smtp, monkeypatch, c
     con = db.connect(path)
     stored(con)
     con.close()
-    monkeypatch.setattr(send, "SECRETS", tmp_path / "absent.toml")
+    monkeypatch.setattr(config, "SECRETS", tmp_path / "absent.toml")
     monkeypatch.setenv("SALESDASH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SALESDASH_SMTP_PORT", str(port))
     monkeypatch.setenv("SALESDASH_ALERT_EMAILS", "boss@example.com")

@@ -16,18 +16,22 @@ the open alerts; pages, the command line and the digest read what it stored (``s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from salesdash import dataset, targets
-from salesdash.alerts import cadence, concentration, pace, pipeline, quiet, revenue
+from salesdash.alerts import cadence, concentration, pace, pipeline, quiet, revenue, send
 from salesdash.alerts.context import Context
 from salesdash.alerts.forecasts import FittingSource, ForecastSource, TargetOutlook
 from salesdash.alerts.impact import attach_targets
 from salesdash.alerts.model import SEVERITIES, Alert, Link, by_cost
 from salesdash.alerts.store import last_run, previous_p_hit, save, set_state, stored_alerts
+from salesdash.errors import InputError
 
 KINDS = (
     revenue.KIND,
@@ -56,6 +60,33 @@ class Settings:
     )
     pipeline: pipeline.PipelineSettings = field(default_factory=pipeline.PipelineSettings)
     cadence: cadence.CadenceSettings = field(default_factory=cadence.CadenceSettings)
+
+
+def settings_from(overrides: Mapping[str, Mapping[str, Any]]) -> Settings:
+    """The defaults with ``overrides`` ({"quiet": {"min_quiet_days": 45}, …}) applied.
+
+    Raises:
+        InputError: an unknown rule or setting.
+    """
+    defaults = Settings()
+    values = {}
+    for rule, changes in overrides.items():
+        if rule not in Settings.__dataclass_fields__:
+            known = ", ".join(Settings.__dataclass_fields__)
+            raise InputError(f"unknown alert rule '{rule}' in settings (expected one of: {known})")
+        default = getattr(defaults, rule)
+        unknown = sorted(set(changes) - set(default.__dataclass_fields__))
+        if unknown:
+            raise InputError(f"unknown setting(s) {unknown} for alert rule '{rule}'")
+        cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+        values[rule] = replace(default, **cleaned)
+    return replace(defaults, **values)
+
+
+def load_settings(secrets: Path | None = None) -> Settings:
+    """The rules' settings: ``[alerts.rules.<rule>]`` tables of ``.streamlit/secrets.toml``
+    over the defaults, e.g. ``[alerts.rules.quiet]`` ``min_quiet_days = 45``."""
+    return settings_from(send.alerts_section(secrets).get("rules", {}))
 
 
 # (rule, the Settings field holding its settings), in the order they run.
@@ -109,12 +140,14 @@ def refresh(
     Args:
         as_of: the day to stand on (default: the last order date).
         now: the wall clock (default: now — the refresh runs right after a load).
+        settings: the rules' settings (default: ``load_settings()``).
 
     Returns:
         the alerts stored, most costly first (none without orders).
     """
     as_of = as_of or targets.default_as_of(con)
     now = now or datetime.now()
+    settings = settings or load_settings()
     version = dataset.data_version(con)
     if as_of is None:
         save(con, [], [], data_version=version, as_of=None, now=now)
@@ -139,7 +172,7 @@ def refresh_clock(
     A load that never comes changes no data, so no refresh would notice it: ``alerts --send``
     (run by cron) calls this first.
     """
-    settings = settings or Settings()
+    settings = settings or load_settings()
     as_of = targets.default_as_of(con) or now.date()
     found = cadence.check(con, as_of, settings.cadence, Context(now))
     save(
@@ -167,8 +200,10 @@ __all__ = [
     "TargetOutlook",
     "compute",
     "last_run",
+    "load_settings",
     "refresh",
     "refresh_clock",
     "set_state",
+    "settings_from",
     "stored_alerts",
 ]

@@ -52,7 +52,6 @@ from salesdash.alerts.model import SEVERITIES, SEVERITY_RANK
 from salesdash.errors import InputError
 from salesdash.scope import Scope
 
-SECRETS = config.ROOT / ".streamlit" / "secrets.toml"
 # Info alerts are for the page; the digest carries what asks for action.
 DEFAULT_MIN_SEVERITY = "warning"
 # An alert sent before goes again when its severity changed or its money at stake moved by a
@@ -97,17 +96,14 @@ def recipient_scope(recipient: Recipient) -> Scope:
     return Scope(allowed_regions=recipient.regions)
 
 
-def load_config(secrets: Path = SECRETS, env: Mapping[str, str] | None = None) -> SendConfig:
+def load_config(secrets: Path | None = None, env: Mapping[str, str] | None = None) -> SendConfig:
     """The digest's settings from ``secrets`` and ``env`` (see the module docstring).
 
     Raises:
         InputError: a recipient without an address, or an unknown severity.
     """
     env = os.environ if env is None else env
-    section: dict = {}
-    if secrets.is_file():
-        with secrets.open("rb") as fh:
-            section = tomllib.load(fh).get("alerts", {})
+    section = alerts_section(secrets)
     recipients = [_recipient(entry) for entry in section.get("recipients", [])]
     recipients += [
         Recipient(a.strip(), "email")
@@ -136,6 +132,15 @@ def load_config(secrets: Path = SECRETS, env: Mapping[str, str] | None = None) -
         base_url=env.get("SALESDASH_BASE_URL") or section.get("base_url", ""),
         min_severity=min_severity,
     )
+
+
+def alerts_section(secrets: Path | None = None) -> dict:
+    """The ``[alerts]`` section of ``secrets`` (default ``config.SECRETS``); empty without one."""
+    path = secrets or config.SECRETS
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh).get("alerts", {})
 
 
 def _recipient(entry: dict) -> Recipient:
