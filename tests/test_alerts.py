@@ -240,6 +240,7 @@ def test_the_top_customers_share_above_and_rising_is_a_warning(con):
             order("c2", date(2025, 6, 2), "Y", 40.0, rep="R2"),
         ],
     )
+    rollups.refresh(con)
     settings = concentration.ConcentrationSettings(top_n=1)
     found = concentration.check(con, date(2025, 12, 31), settings, Context(NOW))
     by = {a.facts["measure"]: a for a in found}

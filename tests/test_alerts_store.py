@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
-from salesdash import alerts, ingest
+from salesdash import alerts, ingest, rollups
 from salesdash.alerts import store
 from salesdash.alerts.model import Alert, Link
 from salesdash.errors import InputError
@@ -134,6 +134,7 @@ def test_refresh_keeps_each_targets_chance_per_data_version_and_reports_the_fall
     con.execute(
         "insert into orders values (1, 'o1', 1, date '2025-06-01', 'A', 'East', 'store', 'R1', 'P', 'C', 1, 10, 10, null, null)"
     )
+    rollups.refresh(con)
     alerts.refresh(con, AS_OF, now=NOW, forecasts=FixedForecasts(outlooks=(first,)))
     assert "target_pace" not in set(alerts.stored_alerts(con, on=AS_OF)["kind"])
     con.execute(

@@ -36,7 +36,8 @@ class TargetOutlook:
     """A running target and the distribution of its period's total on ``as_of``.
 
     ``totals`` holds one sample total per forecast path (actual to date + the rest of the
-    period); ``p_hit`` is the share reaching ``target``.
+    period); ``p_hit`` is the share reaching ``target``; ``label`` names it across languages:
+    "East · revenue · 2026-Q2".
     """
 
     scope: str
@@ -49,22 +50,16 @@ class TargetOutlook:
     days_left: int
     totals: np.ndarray = field(repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return "|".join(
-            (
-                self.scope,
-                self.scope_value,
-                self.metric,
-                str(self.period_start),
-                str(self.period_end),
-            )
-        )
+    def __post_init__(self) -> None:
+        # sorted once: P(hit) if an amount is lost is then a binary search, not a pass
+        object.__setattr__(self, "_sorted", np.sort(self.totals))
+        who = self.scope_value or self.scope
+        object.__setattr__(self, "label", " · ".join((who, self.metric, self.period_label)))
 
     @property
-    def label(self) -> str:
-        """ "East · revenue · 2026-Q2": whose target, of what, for which period."""
-        return " · ".join((self.scope_value or self.scope, self.metric, self.period_label))
+    def key(self) -> str:
+        parts = (self.scope, self.scope_value, self.metric, self.period_start, self.period_end)
+        return "|".join(str(p) for p in parts)
 
     @property
     def period_label(self) -> str:
@@ -81,15 +76,18 @@ class TargetOutlook:
 
     @property
     def p_hit(self) -> float:
-        return float(np.mean(self.totals >= self.target))
+        return float(self.p_hit_without(0.0))
 
     @property
     def projection(self) -> float:
         return float(np.median(self.totals))
 
-    def p_hit_without(self, amount: float) -> float:
-        """The chance of hitting if ``amount`` of the rest of the period does not come."""
-        return float(np.mean(self.totals - amount >= self.target))
+    def p_hit_without(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """The chance of hitting if ``amount`` of the rest of the period does not come (an
+        array of amounts gives an array of chances)."""
+        n = len(self._sorted)
+        reached = n - np.searchsorted(self._sorted, np.add(self.target, amount), side="left")
+        return reached / n if np.ndim(reached) else float(reached / n)
 
 
 class ForecastSource(Protocol):

@@ -1,10 +1,10 @@
 """Customers going quiet: an A-tier customer (the Customers page's value tier) whose time since
-their last order is past the 90th percentile of their own gaps between order days.
+their last order is well past their own gaps between order days: past the 90th percentile of
+their gaps, and a silence a random buyer at their own mean rate would keep with a chance under
+``info_chance`` (e^(−silence / mean gap); about 4.6 mean gaps for 1%).
 
 Money at stake = the customer's revenue in the year up to their last order (a year of their
-business); per day the same over 365 days. Severity: a silence their own rhythm makes unlikely,
-by the chance that a customer ordering at random at their mean rate stays silent that long
-(e^(−silence / mean gap)), is a warning below ``warning_chance``; otherwise info.
+business); per day the same over 365 days. Severity: warning below ``warning_chance``, else info.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ KIND = "customer_quiet"
 class QuietSettings:
     # Past the 90th percentile of their own gaps: a silence longer than nine in ten of theirs.
     gap_quantile: float = 0.90
+    # ... and unlikely at their own pace: one A-tier customer in ten is past their 90th
+    # percentile on any day, which is a list, not a warning; under 1% is "well past".
+    info_chance: float = 0.01
     # A percentile needs a few gaps to mean anything: four gaps are five order days.
     min_gaps: int = 4
     # Never flag a silence shorter than a month: a weekly buyer three weeks quiet is more likely
@@ -47,9 +50,14 @@ def check(
 ) -> list[Alert]:
     """Every A-tier customer silent past their own usual gaps (see the module docstring)."""
     rfm = segments.rfm_table(con, Scope(), as_of)
+    # The orders' mean gap is at most the order days' one, so a silence short of info_chance at
+    # the orders' pace is short of it at the days' pace too: those need no look at their days.
+    order_gap = (rfm["last_order_date"] - rfm["first_order_date"]).dt.days / (rfm["frequency"] - 1)
     candidates = rfm.loc[
         (rfm["value_tier"] == "A")
-        & rfm["recency_days"].between(settings.min_quiet_days + 1, settings.max_quiet_days),
+        & (rfm["frequency"] > settings.min_gaps)
+        & rfm["recency_days"].between(settings.min_quiet_days + 1, settings.max_quiet_days)
+        & (rfm["recency_days"] > order_gap * -math.log(settings.info_chance)),
         ["customer_id"],
     ]
     if candidates.empty:
@@ -65,6 +73,8 @@ def check(
         if row.n_gaps < settings.min_gaps or silence <= row.quantile_gap_days:
             continue
         chance = math.exp(-silence / row.mean_gap_days) if row.mean_gap_days > 0 else 0.0
+        if chance >= settings.info_chance:
+            continue
         year_revenue = float(row.year_revenue or 0.0)
         rep = row.sales_rep if isinstance(row.sales_rep, str) else ""
         region = row.region if isinstance(row.region, str) else None

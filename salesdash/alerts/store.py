@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
@@ -54,19 +54,22 @@ _COLUMNS = [
 ]
 
 
+# The columns an Alert holds as they are.
+_FIELDS = [c for c in _COLUMNS if c in Alert.__dataclass_fields__ or c == "severity_rank"]
+
+
 def alerts_frame(alerts: Iterable[Alert]) -> pd.DataFrame:
     """Alerts as rows of the ``alerts`` table (without version and times)."""
-    rows = []
-    for a in alerts:
-        row = asdict(a)
-        row.update(
-            alert_key=a.key,
-            severity_rank=a.severity_rank,
-            facts_json=json.dumps(a.facts, ensure_ascii=False, sort_keys=True),
-            link_page=a.link.page,
-            link_params_json=json.dumps(a.link.params, ensure_ascii=False),
-        )
-        rows.append({c: row[c] for c in _COLUMNS})
+    rows = [
+        {
+            **{c: getattr(a, c) for c in _FIELDS},
+            "alert_key": a.key,
+            "facts_json": json.dumps(a.facts, ensure_ascii=False, sort_keys=True),
+            "link_page": a.link.page,
+            "link_params_json": json.dumps(a.link.params, ensure_ascii=False),
+        }
+        for a in alerts
+    ]
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     return frame.astype({"as_of": "datetime64[us]"}) if rows else frame
 

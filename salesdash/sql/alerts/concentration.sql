@@ -3,14 +3,23 @@
 --   measure 'top_customers': the $top_n biggest customers of the window (region, sales_rep '');
 --   measure 'rep': each rep in each region;
 -- with base_revenue, the revenue of the whole company ('top_customers') or region ('rep').
-with lines as (
+-- Reads the day rollups (customer × day, product × day), not the order lines.
+with customer_days as (
     select
-        customer_id,
+        customer_key,
+        revenue,
+        case when order_date > $as_of::date - 365 then 'current' else 'previous' end as window_name
+    from rollup_sales_customer_day
+    where order_date > $as_of::date - 730 and order_date <= $as_of
+),
+
+product_days as (
+    select
         region,
         sales_rep,
         revenue,
         case when order_date > $as_of::date - 365 then 'current' else 'previous' end as window_name
-    from orders
+    from rollup_sales_product_day
     where order_date > $as_of::date - 730 and order_date <= $as_of
 ),
 
@@ -19,14 +28,14 @@ customer_revenue as (
         window_name,
         sum(revenue) as revenue,
         row_number() over (partition by window_name order by sum(revenue) desc) as rank_in_window
-    from lines
-    where customer_id is not null
-    group by window_name, customer_id
+    from customer_days
+    where customer_key is not null
+    group by window_name, customer_key
 ),
 
 company as (
     select window_name, sum(revenue) as base_revenue
-    from lines
+    from product_days
     group by window_name
 ),
 
@@ -52,7 +61,7 @@ rep_revenue as (
         window_name,
         sum(revenue) as revenue,
         sum(sum(revenue)) over (partition by region, window_name) as base_revenue
-    from lines
+    from product_days
     where region is not null
     group by region, sales_rep, window_name
 )

@@ -1,30 +1,39 @@
 -- grain: one row per customer in the registered relation quiet_candidates (customer_id): the gaps
 -- between their distinct order days up to $as_of, their revenue in the year before their last
 -- order, and who owns them (the customers table, else the rep and region of their last order).
-with days as (
+-- Reads the customer × day rollup (rollup_sales_customer_day), half the rows of orders and keyed
+-- by integers.
+with keys as (
+    select customer_key, customer_id
+    from rollup_sales_customer
+    where customer_id in (select customer_id from quiet_candidates)
+),
+
+days as (
     select
-        customer_id,
+        customer_key,
         order_date,
         sum(revenue) as revenue,
         arg_max(sales_rep, revenue) as sales_rep,
         arg_max(region, revenue) as region
-    from orders
+    from rollup_sales_customer_day
     where order_date <= $as_of
-        and customer_id in (select customer_id from quiet_candidates)
-    group by customer_id, order_date
+        and customer_key in (select customer_key from keys)
+    group by customer_key, order_date
 ),
 
 gaps as (
     select
         *,
-        order_date - lag(order_date) over (partition by customer_id order by order_date) as gap_days,
-        max(order_date) over (partition by customer_id) as last_order_date
+        order_date - lag(order_date) over (partition by customer_key order by order_date)
+            as gap_days,
+        max(order_date) over (partition by customer_key) as last_order_date
     from days
 ),
 
 per_customer as (
     select
-        customer_id,
+        customer_key,
         max(order_date) as last_order_date,
         count(gap_days) as n_gaps,
         avg(gap_days) as mean_gap_days,
@@ -33,11 +42,11 @@ per_customer as (
         arg_max(sales_rep, order_date) as last_sales_rep,
         arg_max(region, order_date) as last_region
     from gaps
-    group by customer_id
+    group by customer_key
 )
 
 select
-    p.customer_id,
+    k.customer_id,
     c.customer_name,
     coalesce(c.sales_rep, p.last_sales_rep) as sales_rep,
     coalesce(c.region, p.last_region) as region,
@@ -47,4 +56,5 @@ select
     p.quantile_gap_days,
     p.year_revenue
 from per_customer as p
-left join customers as c on p.customer_id = c.customer_id
+join keys as k on p.customer_key = k.customer_key
+left join customers as c on k.customer_id = c.customer_id
