@@ -8,6 +8,8 @@ passed, so callers can hand every query the whole ``Scope.params()``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -73,6 +75,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``begin`` … ``commit``, or ``rollback`` when the block raises."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 @cache
 def sql_text(name: str) -> str:
     """The text of ``sql/<name>.sql``."""
@@ -111,6 +125,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
     """
     rows = con.execute(sql, params).fetchall()
     return rows[0][0] if rows else None
+
+
+def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record, inside a writer's transaction, a change that is not a batch (a target edit, an
+    alert acknowledged, an access grant), so that it is published (salesdash/store.py)."""
+    con.execute("update store_state set changed = changed + 1")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
