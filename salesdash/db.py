@@ -8,6 +8,8 @@ passed, so callers can hand every query the whole ``Scope.params()``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -61,16 +63,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for file in sorted(SCHEMA_DIR.glob("*.sql")):
         if file.stem in done:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(file.read_text(encoding="utf-8"))
             con.execute("insert into schema_migrations values (?, ?)", [file.stem, datetime.now()])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(file.stem)
     return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``with transaction(con):`` runs the block in one transaction: committed when the block
+    ends, rolled back (and the error raised again) when it raises."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 @cache

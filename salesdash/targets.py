@@ -36,7 +36,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash.db import execute_sql, run_sql
+from salesdash.db import execute_sql, run_sql, transaction
 from salesdash.errors import InputError
 from salesdash.ingest.batches import log_batch, next_batch_id
 from salesdash.periods import add_months, month_start, quarter_start
@@ -861,8 +861,7 @@ def save_edits(
         return None
     frame = edits[list(EDIT_COLUMNS)].copy()
     digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         batch_id = next_batch_id(con)
         con.register("edited_targets", frame)
         execute_sql(con, "targets/insert_edited", batch_id=batch_id)
@@ -876,8 +875,4 @@ def save_edits(
             user_name=user_name,
         )
         con.unregister("edited_targets")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return int(batch_id)

@@ -107,3 +107,19 @@ def test_rollups_rebuild_only_after_batches_they_are_built_from(con, insert):
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 0
     rollups.refresh(con, rollups.capture(con, "orders", 0))
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 1
+
+
+def test_a_transaction_commits_when_its_block_ends(con, insert):
+    with db.transaction(con):
+        insert(con, "teams", [{"sales_rep": "Li Na", "region": "East"}])
+    assert db.scalar(con, "select count(*) from teams") == 1
+
+
+def test_a_transaction_rolls_back_everything_when_its_block_raises(con, insert):
+    with pytest.raises(ValueError, match="half way"), db.transaction(con):
+        insert(con, "teams", [{"sales_rep": "Li Na", "region": "East"}])
+        raise ValueError("half way")
+    assert db.scalar(con, "select count(*) from teams") == 0
+    with db.transaction(con):  # and the connection is usable again
+        insert(con, "teams", [{"sales_rep": "Wang Wei", "region": "West"}])
+    assert db.scalar(con, "select count(*) from teams") == 1
