@@ -2,16 +2,19 @@
 
 Queries live in ``salesdash/sql/<name>.sql``; ``run_sql(con, "marts/daily_sales", **params)`` runs
 one with DuckDB named parameters (``$start_date``). Parameters a query does not mention are not
-passed, so callers can hand every query the whole ``Scope.params()``.
+passed, so callers can hand every query the whole ``Scope.params()``. DuckDB's own parser says
+which parameters a statement names and where one statement ends, so a ``$name`` or ``--`` inside
+a string literal is text, as it is to the database.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,6 @@ import pandas as pd
 from salesdash import config
 from salesdash.errors import DatabaseLockedError
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*")
-_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 SCHEMA_DIR = config.SQL_DIR / "schema"
 
 
@@ -89,9 +89,34 @@ def sql_text(name: str) -> str:
     return (config.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a SQL text, as DuckDB parses it, and the named parameters it uses."""
+
+    sql: str
+    parameters: frozenset[str]
+
+
+# An in-memory database only for parsing: the parser needs no catalogue, and a connection of its
+# own (behind a lock: a connection serves one thread at a time) keeps it off every caller's.
+_PARSER = duckdb.connect(":memory:")
+_PARSER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=512)
+def statements(sql: str) -> tuple[Statement, ...]:
+    """The statements of ``sql`` in order, split and read by DuckDB's parser."""
+    with _PARSER_LOCK:
+        parsed = _PARSER.extract_statements(sql)
+        return tuple(Statement(s.query, frozenset(s.named_parameters)) for s in parsed)
+
+
 def params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """The named parameters ``sql`` uses, taken from ``params`` (TypeError when one is missing)."""
-    wanted = set(_PARAM.findall(_COMMENT.sub("", sql)))
+    return _named(frozenset().union(*(s.parameters for s in statements(sql))), params)
+
+
+def _named(wanted: frozenset[str], params: dict[str, Any]) -> dict[str, Any]:
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query needs parameters {sorted(missing)}")
@@ -105,12 +130,11 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Data
 
 
 def execute_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
-    """Run a statement file (DDL/DML) from ``sql/<name>.sql``; statements end with ``;`` at the
-    end of a line. Each statement gets the parameters it names (DuckDB binds parameters only to
-    the last statement of a multi-statement call)."""
-    for statement in _STATEMENT_END.split(_COMMENT.sub("", sql_text(name))):
-        if statement.strip():
-            con.execute(statement, params_for(statement, params) or None)
+    """Run a statement file (DDL/DML) from ``sql/<name>.sql``, one statement at a time, each with
+    the parameters it names (DuckDB binds parameters only to the last statement of a
+    multi-statement call)."""
+    for statement in statements(sql_text(name)):
+        con.execute(statement.sql, _named(statement.parameters, params) or None)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> Any:

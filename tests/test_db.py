@@ -123,3 +123,32 @@ def test_a_transaction_rolls_back_everything_when_its_block_raises(con, insert):
     with db.transaction(con):  # and the connection is usable again
         insert(con, "teams", [{"sales_rep": "Wang Wei", "region": "West"}])
     assert db.scalar(con, "select count(*) from teams") == 1
+
+
+def test_a_double_dash_inside_a_string_is_text_not_a_comment(con, tmp_path, monkeypatch):
+    (only,) = db.statements("select 'a--b' as s;")
+    assert con.execute(only.sql).fetchall() == [("a--b",)]
+    (tmp_path / "probe.sql").write_text(
+        "create temp table probe as select 'a--b' as s; -- a real comment\n"
+        "insert into probe values ('c;d');\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(db.config, "SQL_DIR", tmp_path)
+    db.sql_text.cache_clear()
+    try:
+        db.execute_sql(con, "probe")
+    finally:
+        db.sql_text.cache_clear()
+    assert [r[0] for r in con.execute("select s from probe").fetchall()] == ["a--b", "c;d"]
+
+
+def test_a_dollar_name_inside_a_string_literal_is_not_a_parameter():
+    sql = "select $region as region, 'costs $5 or $price' as note -- $in_comment"
+    assert db.params_for(sql, {"region": "East", "price": 1, "in_comment": 2}) == {"region": "East"}
+    with pytest.raises(TypeError, match=r"\['region'\]"):
+        db.params_for(sql, {"price": 1})
+
+
+def test_each_statement_of_a_file_gets_only_the_parameters_it_names(con):
+    first, second = db.statements("select $a as x; select 'x;$b' as y, $c as z;")
+    assert (first.parameters, second.parameters) == ({"a"}, {"c"})
