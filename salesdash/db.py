@@ -9,6 +9,7 @@ a string literal is text, as it is to the database.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,18 +26,26 @@ from salesdash import config
 from salesdash.errors import DatabaseLockedError
 
 SCHEMA_DIR = config.SQL_DIR / "schema"
+DEFINITIONS_DIR = config.SQL_DIR / "definitions"
 
 
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (``:memory:`` for tests), creating and migrating the schema.
+    """Open the database (``:memory:`` for tests).
+
+    A writing connection brings the schema up to date: the table migrations not yet applied
+    (``migrate``), then the macros and views, when the code's differ from the database's
+    (``define``). A read-only connection writes nothing and uses the macros and views stored in
+    the file, so a database is always published by a writer that connected to it. It cannot do
+    otherwise: DuckDB refuses ``create macro`` on a read-only database, and the ``temp`` macros
+    it allows there belong to one connection, unseen by its cursors (one per dashboard session).
 
     Raises:
         DatabaseLockedError: another process holds the file (a running dashboard does).
     """
     target = str(path if path is not None else config.db_path())
-    if target != ":memory:":
+    if target != ":memory:" and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(target, read_only=read_only)
@@ -49,11 +58,16 @@ def connect(
         raise
     if not read_only:
         migrate(con)
+        define(con)
     return con
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the files in ``sql/schema`` not yet applied, in name order; return their names."""
+    """Apply the files in ``sql/schema`` not yet applied, in name order; return their names.
+
+    Migrations create and alter tables and run once per database; macros and views are not
+    migrations (see ``define``).
+    """
     con.execute(
         "create table if not exists schema_migrations"
         " (name varchar primary key, applied_at timestamp)"
@@ -68,6 +82,33 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("insert into schema_migrations values (?, ?)", [file.stem, datetime.now()])
         applied.append(file.stem)
     return applied
+
+
+def define(con: duckdb.DuckDBPyConnection) -> bool:
+    """(Re)create the macros and views of ``sql/definitions`` when they differ from those the
+    database was last given; True when it did.
+
+    Each file is ``create or replace`` statements, applied in name order (within a file, a macro
+    comes after those it calls), so an edited macro reaches every existing database at its next
+    writing connection. The digest of all the files is kept in ``schema_definitions``: a database
+    already up to date is not written to.
+    """
+    files = sorted(DEFINITIONS_DIR.glob("*.sql"))
+    texts = [file.read_text(encoding="utf-8") for file in files]
+    digest = hashlib.sha256(
+        "\n".join(f"{f.name}\n{t}" for f, t in zip(files, texts, strict=True)).encode()
+    ).hexdigest()
+    con.execute(
+        "create table if not exists schema_definitions (digest varchar, applied_at timestamp)"
+    )
+    if scalar(con, "select digest from schema_definitions") == digest:
+        return False
+    with transaction(con):
+        for text in texts:
+            con.execute(text)
+        con.execute("delete from schema_definitions")
+        con.execute("insert into schema_definitions values (?, ?)", [digest, datetime.now()])
+    return True
 
 
 @contextmanager

@@ -152,3 +152,37 @@ def test_a_dollar_name_inside_a_string_literal_is_not_a_parameter():
 def test_each_statement_of_a_file_gets_only_the_parameters_it_names(con):
     first, second = db.statements("select $a as x; select 'x;$b' as y, $c as z;")
     assert (first.parameters, second.parameters) == ({"a"}, {"c"})
+
+
+def test_an_edited_macro_reaches_an_existing_database_at_its_next_connection(tmp_path, monkeypatch):
+    path = tmp_path / "x.duckdb"
+    db.connect(path).close()
+    edited = tmp_path / "definitions"
+    edited.mkdir()
+    for file in db.DEFINITIONS_DIR.glob("*.sql"):
+        (edited / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    (edited / "sales.sql").write_text(
+        (edited / "sales.sql").read_text(encoding="utf-8")
+        + "\ncreate or replace macro in_list(vals, x) as (list_contains(vals, x));\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(db, "DEFINITIONS_DIR", edited)
+    con = db.connect(path)
+    try:
+        assert con.execute("select in_list([]::varchar[], 'x')").fetchone()[0] is False
+        assert db.define(con) is False  # up to date: nothing written again
+    finally:
+        con.close()
+
+
+def test_a_read_only_connection_writes_nothing_and_uses_the_stored_macros(tmp_path):
+    path = tmp_path / "x.duckdb"
+    db.connect(path).close()
+    con = db.connect(path, read_only=True)
+    try:
+        assert con.execute("select in_list([]::varchar[], 'x')").fetchone()[0] is True
+        assert con.execute("select count(*) from current_targets").fetchone()[0] == 0
+        with pytest.raises(duckdb.InvalidInputException, match="read-only"):
+            db.define(con)
+    finally:
+        con.close()
