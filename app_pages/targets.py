@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import executive, smart, targets, ui
+from salesdash import dataset, executive, smart, targets, ui
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
 
-last_day = ui.query(targets.default_as_of)
+last_day = ui.query(dataset.last_order_date)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()

@@ -36,6 +36,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset
 from salesdash.db import execute_sql, run_sql, transaction
 from salesdash.errors import InputError
 from salesdash.ingest.batches import log_batch, next_batch_id
@@ -110,12 +111,6 @@ def current_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     for col in ("period_start", "period_end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
-
-
-def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
-    """First and last order date in the data."""
-    row = con.execute("select min(order_date), max(order_date) from orders").fetchall()[0]
-    return row[0], row[1]
 
 
 def daily_metric(
@@ -442,7 +437,7 @@ def track(
     One forecast per (scope, scope_value, metric), long enough for its latest period; none with
     ``with_forecast=False`` (then projection and P(hit) are None for running periods).
     """
-    data_start, data_end = data_range(con)
+    data_start, data_end = dataset.order_date_range(con)
     if data_start is None:
         data_start = as_of
     data_end = min(data_end or as_of, as_of)
@@ -489,11 +484,6 @@ def progress_frame(progress: list[TargetProgress]) -> pd.DataFrame:
     if not progress:
         return pd.DataFrame(columns=list(TargetProgress.__dataclass_fields__))
     return pd.DataFrame([asdict(p) for p in progress])
-
-
-def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The last order date in the data: where the dashboard stands unless told otherwise."""
-    return data_range(con)[1]
 
 
 def period_of(kind: str, as_of: date) -> tuple[date, date]:
@@ -664,7 +654,7 @@ def year_outlook(
     """
     start, end = period_of("year", as_of)
     target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
-    data_start, data_end = data_range(con)
+    data_start, data_end = dataset.order_date_range(con)
     if data_start is None:
         return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
     daily = daily_series(
@@ -789,7 +779,7 @@ def rep_attainment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     Returns:
         sales_rep, attainment, target, actual, period_start, period_end; None without targets.
     """
-    last = default_as_of(con)
+    last = dataset.last_order_date(con)
     if last is None:
         return None
     as_of = min(scope.end_date or last, last)

@@ -46,8 +46,8 @@ def test_run_sql_passes_only_the_parameters_a_query_uses(con, insert):
             },
         ],
     )
-    frame = db.run_sql(con, "app/freshness", unused=1, another="x")
-    assert frame.loc[0, "n_rows"] == 2
+    frame = db.run_sql(con, "app/order_dates", unused=1, another="x")
+    assert frame.loc[0, "first_order_date"].date() == date(2025, 1, 5)
     assert frame.loc[0, "last_order_date"].date() == date(2025, 2, 5)
 
 

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset
 from salesdash.forecast.backtest import accuracy, backtest_hierarchy
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
@@ -38,7 +39,6 @@ from salesdash.forecast.series import (
     FREQS,
     LEVELS,
     hierarchy_series,
-    order_dates,
     partial_actuals,
     sales_series,
 )
@@ -135,7 +135,7 @@ def hierarchy_forecast(
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
     history = hierarchy_series(con, scope, freq=freq, as_of=as_of)
     partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = as_of or order_dates(con)[1]
+    as_of_used = as_of or dataset.last_order_date(con)
     if history.empty or not (history["level"] == "total").any():
         return _empty_forecast(freq, horizon, as_of_used, history, partial)
     fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
