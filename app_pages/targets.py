@@ -146,7 +146,7 @@ st.subheader(ui.t("targets.edit_title"))
 st.caption(ui.t("targets.edit_caption"))
 if "targets_saved" in st.session_state:
     st.success(st.session_state.pop("targets_saved"))
-current = ui.query(targets.current_targets)[list(targets.EDIT_COLUMNS)]
+current = ui.query(targets.current_targets)[list(targets.COLUMNS)]
 edited = st.data_editor(
     current,
     num_rows="add",

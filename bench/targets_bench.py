@@ -19,7 +19,7 @@ AS_OF = date(2026, 11, 15)
 def timed(fn) -> float:
     samples = []
     for _ in range(RUNS):
-        targets._simulate_once.cache_clear()
+        targets.projection._simulate_once.cache_clear()
         start = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - start)
@@ -33,7 +33,7 @@ def main() -> None:
     baseline = timed(lambda: targets.track(con, current, as_of=AS_OF, with_forecast=False))
     assess = timed(lambda: smart.assess_targets(con, as_of=AS_OF))
     summary = timed(lambda: targets.executive_summary(con, as_of=AS_OF))
-    targets._simulate_once.cache_clear()
+    targets.projection._simulate_once.cache_clear()
     targets.executive_summary(con, as_of=AS_OF)
     start = time.perf_counter()
     targets.year_outlook(con, as_of=AS_OF)

@@ -23,7 +23,7 @@ def seasonal_naive_paths(y, horizon, *, freq, n_paths=1000, seed=0):
 
 @pytest.fixture(autouse=True)
 def fast_forecast(monkeypatch):
-    monkeypatch.setattr(targets, "default_simulator", lambda: seasonal_naive_paths)
+    monkeypatch.setattr(targets.projection, "default_simulator", lambda: seasonal_naive_paths)
 
 
 def _texts(at) -> str:
