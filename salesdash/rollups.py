@@ -64,7 +64,7 @@ def capture(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> Change:
     them."""
     if kind not in SOURCE_KINDS:
         return Change.NONE
-    if kind != "orders" or not _all_built(con):
+    if kind != "orders" or not _built(con):
         con.execute("insert into rollup_changed_whole values (?)", [batch_id])
         return Change.WHOLE
     execute_sql(con, "rollups/changes/capture", batch_id=batch_id)
@@ -73,11 +73,13 @@ def capture(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> Change:
 
 def pending(con: duckdb.DuckDBPyConnection) -> Change:
     """How the rollups must be brought up to date for the batches marked since the last refresh."""
-    if scalar(con, "select count(*) from rollup_changed_whole") or not _all_built(con):
+    if scalar(con, "select count(*) from rollup_changed_whole"):
         return Change.WHOLE
     changed = scalar(con, "select count(*) from rollup_changed_days")
     if not changed and not scalar(con, "select count(*) from rollup_changed_customers"):
         return Change.NONE
+    if not _built(con):
+        return Change.WHOLE
     days = scalar(con, "select count(distinct order_date) from orders")
     return Change.WHOLE if changed > MAX_CHANGED_DAYS_SHARE * days else Change.PARTS
 
@@ -100,12 +102,8 @@ def refresh(con: duckdb.DuckDBPyConnection, change: Change = Change.WHOLE) -> No
         con.execute(f"delete from {table}")  # noqa: S608
 
 
-def _all_built(con: duckdb.DuckDBPyConnection) -> bool:
-    tables = {f"rollup_{name}" for name in names()}
-    found = scalar(
-        con,
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'main' and list_contains(?, table_name)",
-        [sorted(tables)],
-    )
-    return found == len(tables)
+def _built(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the rollups hold the orders already in the database (then a batch can be added by
+    parts). The tables exist from the migrations, empty until the first build; a database whose
+    orders were never rolled up is built whole."""
+    return bool(scalar(con, "select exists (select 1 from rollup_sales_customer_cube)"))

@@ -24,7 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salesdash import config
+import duckdb
+
+from salesdash import config, db
 from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.scope import Scope
@@ -78,6 +80,16 @@ def scope_from_args(args: argparse.Namespace) -> Scope:
         regions=tuple(args.region),
         channels=tuple(args.channel),
     )
+
+
+def require_rows(con: duckdb.DuckDBPyConnection, kind: str, needed_for: str) -> None:
+    """The one-line answer of a command with nothing to work on: no ``kind`` loaded yet.
+
+    Raises:
+        InputError: the table ``kind`` is empty.
+    """
+    if not db.scalar(con, f"select exists (select 1 from {kind})"):  # noqa: S608
+        raise InputError(f"no {kind} loaded: {needed_for} (load them with `ingest`)")
 
 
 def iso_date(text: str) -> date:

@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import stored
+from salesdash import dataset, stored
 from salesdash.forecast.backtest import accuracy, backtest_hierarchy
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
@@ -39,7 +39,6 @@ from salesdash.forecast.series import (
     FREQS,
     LEVELS,
     hierarchy_series,
-    order_dates,
     partial_actuals,
     sales_series,
 )
@@ -136,7 +135,7 @@ def hierarchy_forecast(
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
     history = stored.rounded(hierarchy_series(con, scope, freq=freq, as_of=as_of))
     partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = as_of or order_dates(con)[1]
+    as_of_used = as_of or dataset.last_order_date(con)
     if history.empty or not (history["level"] == "total").any():
         return _empty_forecast(freq, horizon, as_of_used, history, partial)
     fitted = stored.remembered(
