@@ -62,7 +62,7 @@ def _rollups(con: duckdb.DuckDBPyConnection, version: str) -> int:
 
 def _forecasts(con: duckdb.DuckDBPyConnection, version: str) -> int:
     with db.transaction(con), stored.recording(con, version) as recorder:
-        warm_forecasts(con, targets.default_as_of(con))
+        warm_forecasts(con, dataset.last_order_date(con))
     return recorder.computed
 
 

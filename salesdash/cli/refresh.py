@@ -6,7 +6,7 @@ import argparse
 
 import duckdb
 
-from salesdash import db, refresh
+from salesdash import dataset, db, refresh
 from salesdash.cli import add_writer_args, print_json
 
 
@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     """The writer has already finished what was pending (every writer does, first); with
-    ``--whole`` everything is marked stale and built again. Prints each step's last run."""
+    ``--whole`` everything is marked stale and built again. Prints each step's last run, on one
+    line."""
     if args.whole:
         with db.transaction(con):
             con.execute("insert into rollup_changed_whole values (null)")
@@ -41,9 +42,9 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     if args.json:
         print_json(state.to_dict(orient="records"))
         return 0
-    for row in state.itertuples(index=False):
-        print(
-            f"{row.step}: {row.seconds:.1f} s at {row.refreshed_at:%Y-%m-%d %H:%M:%S} "
-            f"(data version {row.data_version})"
-        )
+    steps = ", ".join(
+        f"{row.step} {row.seconds:.1f} s at {row.refreshed_at:%H:%M:%S}"
+        for row in state.itertuples(index=False)
+    )
+    print(f"up to date for data version {dataset.data_version(con)}: {steps or 'nothing to do'}")
     return 0
