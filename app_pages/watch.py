@@ -7,6 +7,7 @@ import streamlit as st
 
 from salesdash import alerts, ui
 from salesdash.alerts import text
+from salesdash.errors import InputError, WriterBusyError
 from salesdash.scope import Scope
 
 # Cards drawn at once: more is a list nobody reads; the filters narrow it.
@@ -23,9 +24,14 @@ def _user() -> str | None:
 
 
 def _set_state(alert_key: str, action: str, until: date | None = None) -> None:
-    alerts.set_state(
-        ui.connection(), alert_key, action, user=_user(), now=datetime.now(), until=until
-    )
+    """Acknowledge, snooze or reopen: a write, through the writer (it waits for a load)."""
+    try:
+        with ui.writing(f"{action} of alert {alert_key} on the Watch page") as con:
+            alerts.set_state(con, alert_key, action, user=_user(), now=datetime.now(), until=until)
+    except (InputError, WriterBusyError) as error:
+        st.error(ui.plain(error))
+        return
+    st.rerun()
 
 
 def _state_line(row: dict, lang: str) -> str | None:
@@ -63,12 +69,8 @@ def card(row: dict, lang: str, today: date) -> None:
             ui.t("watch.open_page"), text.url(row, lang=lang), icon=":material/open_in_new:"
         )
         if row["state"] == "open":
-            actions.button(
-                ui.t("watch.acknowledge"),
-                key=f"ack-{key}",
-                on_click=_set_state,
-                args=(key, "acknowledge"),
-            )
+            if actions.button(ui.t("watch.acknowledge"), key=f"ack-{key}"):
+                _set_state(key, "acknowledge")
             with actions.popover(ui.t("watch.snooze")):
                 until = st.date_input(
                     ui.t("watch.snooze_until"),
@@ -76,16 +78,10 @@ def card(row: dict, lang: str, today: date) -> None:
                     min_value=today + timedelta(days=1),
                     key=f"until-{key}",
                 )
-                st.button(
-                    ui.t("watch.snooze"),
-                    key=f"snooze-{key}",
-                    on_click=_set_state,
-                    args=(key, "snooze", until),
-                )
-        else:
-            actions.button(
-                ui.t("watch.reopen"), key=f"reopen-{key}", on_click=_set_state, args=(key, "reopen")
-            )
+                if st.button(ui.t("watch.snooze"), key=f"snooze-{key}"):
+                    _set_state(key, "snooze", until)
+        elif actions.button(ui.t("watch.reopen"), key=f"reopen-{key}"):
+            _set_state(key, "reopen")
 
 
 def filters(frame, lang: str):

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from salesdash import alerts, config, db
+from salesdash import alerts, config
 from salesdash.alerts import send
 from salesdash.cli import main
+from salesdash.store import Store
 from tests.test_alerts_store import alert, save
 
 NOW = datetime(2025, 6, 30, 7, 0)
@@ -192,9 +193,8 @@ def test_the_environment_names_recipients_and_the_server(tmp_path):
 def test_the_command_sends_the_digest_and_says_so(tmp_path, smtp, monkeypatch, capsys):
     box, port = smtp
     path = tmp_path / "s.duckdb"
-    con = db.connect(path)
-    stored(con)
-    con.close()
+    with Store(path).writing("alerts for the test") as con:
+        stored(con)
     monkeypatch.setattr(config, "SECRETS", tmp_path / "absent.toml")
     monkeypatch.setenv("SALESDASH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SALESDASH_SMTP_PORT", str(port))
@@ -208,9 +208,8 @@ def test_the_command_sends_the_digest_and_says_so(tmp_path, smtp, monkeypatch, c
 
 def test_the_command_lists_the_stored_alerts_as_json(tmp_path, capsys):
     path = tmp_path / "s.duckdb"
-    con = db.connect(path)
-    stored(con)
-    con.close()
+    with Store(path).writing("alerts for the test") as con:
+        stored(con)
     assert main(["--db", str(path), "alerts", "--json", "--region", "East"]) == 0
     out = json.loads(capsys.readouterr().out)
     # the snoozed one is left out; the page's info alerts are listed

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from salesdash import alerts, db
+from salesdash import alerts
+from salesdash.store import Store
 from tests.test_alerts_store import alert, save
 
 PAGE = "app_pages/watch.py"
@@ -45,11 +46,19 @@ def stored_alerts() -> list[alerts.Alert]:
 
 
 @pytest.fixture
-def watch(demo_db):
-    con = db.connect(demo_db)
-    save(con, stored_alerts(), now=datetime(2026, 11, 16, 8, 0))
+def watch(writable_db):
+    """A copy of the demo store with two alerts stored and published (as a refresh leaves it)."""
+    with Store(writable_db).writing("alerts for the test") as con:
+        save(con, stored_alerts(), now=datetime(2026, 11, 16, 8, 0))
+    return writable_db
+
+
+def published_state(path) -> list[tuple]:
+    """What the published snapshot says people did with the alerts."""
+    con = Store(path).reader()
+    rows = con.execute("select alert_key, status, snoozed_until from alert_state").fetchall()
     con.close()
-    return demo_db
+    return rows
 
 
 def open_watch(app):
@@ -67,7 +76,8 @@ def link_urls(at) -> list[str]:
     return [e.proto.url for e in at.get("link_button")]
 
 
-def test_the_page_lists_the_stored_alerts_most_costly_first_with_links(app, watch):
+def test_the_page_lists_the_stored_alerts_most_costly_first_with_links(writable_app, watch):
+    app = writable_app
     at = open_watch(app)
     assert at.title[0].value == "Watch"
     heads = cards(at)
@@ -82,7 +92,8 @@ def test_the_page_lists_the_stored_alerts_most_costly_first_with_links(app, watc
     assert [m.value for m in at.metric][:3] == ["2", "1", "1"]
 
 
-def test_the_filters_narrow_the_list(app, watch):
+def test_the_filters_narrow_the_list(writable_app, watch):
+    app = writable_app
     at = open_watch(app)
     at.multiselect(key="w_kind").select("customer_quiet").run()
     assert len(cards(at)) == 1 and "Customer going quiet" in cards(at)[0]
@@ -91,15 +102,13 @@ def test_the_filters_narrow_the_list(app, watch):
     assert len(cards(at)) == 1 and "Revenue out of range" in cards(at)[0]
 
 
-def test_acknowledge_puts_an_alert_aside_and_the_toggle_brings_it_back(app, watch):
+def test_acknowledge_puts_an_alert_aside_and_the_toggle_brings_it_back(writable_app, watch):
+    app = writable_app
     at = open_watch(app)
     at.button(key="ack-drop-west").click().run()
     assert not at.exception
     assert len(cards(at)) == 1
-    con = db.connect(watch)
-    state = con.execute("select status from alert_state where alert_key = 'drop-west'").fetchall()
-    con.close()
-    assert state == [("acknowledged",)]
+    assert published_state(watch) == [("drop-west", "acknowledged", None)]
     at.toggle(key="w_hidden").set_value(True).run()
     assert len(cards(at)) == 2
     assert any("Acknowledged by" in c.value for c in at.caption)
@@ -108,20 +117,19 @@ def test_acknowledge_puts_an_alert_aside_and_the_toggle_brings_it_back(app, watc
     assert len(cards(at)) == 2
 
 
-def test_snooze_hides_an_alert_until_the_chosen_day(app, watch):
+def test_snooze_hides_an_alert_until_the_chosen_day(writable_app, watch):
+    app = writable_app
     at = open_watch(app)
     until = date.today() + timedelta(days=3)
     at.date_input(key="until-quiet-east").set_value(until).run()
     at.button(key="snooze-quiet-east").click().run()
     assert not at.exception
     assert len(cards(at)) == 1
-    con = db.connect(watch)
-    row = con.execute("select snoozed_until from alert_state").fetchall()
-    con.close()
-    assert row == [(until,)]
+    assert published_state(watch) == [("quiet-east", "snoozed", until)]
 
 
-def test_the_page_speaks_chinese(app, watch):
+def test_the_page_speaks_chinese(writable_app, watch):
+    app = writable_app
     app.query_params["lang"] = "zh"
     at = open_watch(app)
     assert at.title[0].value == "监控与风险"

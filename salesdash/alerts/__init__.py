@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from salesdash import dataset, targets
+from salesdash import dataset
 from salesdash.alerts import cadence, concentration, pace, pipeline, quiet, revenue, send
 from salesdash.alerts.context import Context
 from salesdash.alerts.forecasts import FittingSource, ForecastSource, TargetOutlook
@@ -145,7 +145,7 @@ def refresh(
     Returns:
         the alerts stored, most costly first (none without orders).
     """
-    as_of = as_of or targets.default_as_of(con)
+    as_of = as_of or dataset.last_order_date(con)
     now = now or datetime.now()
     settings = settings or load_settings()
     version = dataset.data_version(con)
@@ -173,7 +173,7 @@ def refresh_clock(
     (run by cron) calls this first.
     """
     settings = settings or load_settings()
-    as_of = targets.default_as_of(con) or now.date()
+    as_of = dataset.last_order_date(con) or now.date()
     found = cadence.check(con, as_of, settings.cadence, Context(now))
     save(
         con,

@@ -6,9 +6,12 @@
   plus sample paths of the rest), for "target pace" and for what any risk does to the chance of
   hitting a target.
 
-Today both fit with ``salesdash.forecast`` and ``salesdash.targets`` (seconds of CPU each). When the
-stored forecasts of the refresh step land, a source that looks them up by the same inputs replaces
-``FittingSource``; the rules only see the ``ForecastSource`` protocol.
+Both go through the stored results (salesdash/stored.py): a target's month paths are the ones
+the refresh step's forecasts stored for the Targets page (nothing is fitted again), and an
+interval is fitted once per history and kept when the refresh step records it
+(``stored.recording``), found by every later refresh whose history before the period is the
+same. The rules only see
+the ``ForecastSource`` protocol, so a test or a replay can hand them other forecasts.
 """
 
 from __future__ import annotations
@@ -22,13 +25,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import forecast, targets
+from salesdash import dataset, forecast, stored, targets
 from salesdash.forecast.hierarchy import fit_hierarchy
 from salesdash.forecast.models import forecast_series
-from salesdash.periods import month_start
+from salesdash.periods import month_start, period_kind
 from salesdash.scope import Scope
 
 INTERVAL_COLUMNS = ["level", "unique_id", "median", "lo95", "hi95"]
+# Part of a stored interval's inputs: raise it when ``FittingSource._fit`` changes, so an interval
+# stored by the old code is not found (salesdash/stored.py keys on the forecast code only).
+INTERVAL_CODE = 1
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class TargetOutlook:
     def period_label(self) -> str:
         """2026, 2026-Q2, 2026-04, or the two days of another period."""
         start, end = self.period_start, self.period_end
-        kind = targets.period_kind(start, end)
+        kind = period_kind(start, end)
         if kind == "year":
             return str(start.year)
         if kind == "quarter":
@@ -123,6 +129,11 @@ class FittingSource:
         )
         if history.empty or history["ds"].max() != pd.Timestamp(period_start) - _step(freq):
             return pd.DataFrame(columns=INTERVAL_COLUMNS)
+        history = stored.rounded(history)
+        inputs = (INTERVAL_CODE, history, freq, self.method, self.n_paths, self.seed)
+        return stored.remembered(con, "alert_interval", inputs, lambda: self._fit(history, freq))
+
+    def _fit(self, history: pd.DataFrame, freq: str) -> pd.DataFrame:
         fit = fit_hierarchy(
             history, freq=freq, horizon=1, method=self.method, n_paths=self.n_paths, seed=self.seed
         )
@@ -139,7 +150,7 @@ class FittingSource:
         """Every target of an additive metric running on ``as_of`` (started, not ended) whose
         scope has history enough for a forecast, with the sample totals of its period — the same
         paths and arithmetic as the Targets page's P(hit) (``targets.target_progress``)."""
-        data_start, data_end = targets.data_range(con)
+        data_start, data_end = dataset.order_date_range(con)
         if data_start is None:
             return []
         data_end = min(data_end, as_of)
@@ -149,7 +160,8 @@ class FittingSource:
             & (current["period_start"] <= as_of)
             & (current["period_end"] > as_of)
         ]
-        simulate = self._simulator()
+        # the ensemble's month paths are the ones the refresh step stored for the Targets page
+        simulate = None if self.method == forecast.DEFAULT_METHOD else self._member()
         out = []
         for (kind, value, metric), group in running.groupby(
             ["scope", "scope_value", "metric"], sort=False
@@ -164,6 +176,7 @@ class FittingSource:
                 (history.index[-1] + pd.offsets.MonthBegin(1)).date(),
                 month_start(max(group["period_end"])),
                 simulate,
+                con=con,
                 n_paths=self.n_paths,
                 seed=self.seed,
             )
@@ -195,9 +208,7 @@ class FittingSource:
                 )
         return out
 
-    def _simulator(self) -> targets.Simulator:
-        if self.method == forecast.DEFAULT_METHOD:
-            return targets.default_simulator()
+    def _member(self) -> targets.Simulator:
         return partial(_member_paths, method=self.method)
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 from salesdash.alerts.context import Context
 from salesdash.alerts.model import Alert, Link, alert_key
 from salesdash.db import run_sql
-from salesdash.targets import period_kind
+from salesdash.periods import period_kind
 
 GAP, STUCK, OVERDUE = "pipeline_gap", "deal_stuck", "deal_overdue"
 # The year of won deals and revenue the deal share and the win pace are taken from.

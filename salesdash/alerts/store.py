@@ -1,9 +1,11 @@
-"""The Watch tables (sql/schema/070_alerts.sql): the open alerts, what people did with them, what
+"""The Watch tables (sql/schema/080_alerts.sql): the open alerts, what people did with them, what
 was sent, and each target's P(hit) per data version.
 
-Writes here are the refresh step's (``save``) and people's (``set_state``, ``mark_sent``); reads
-(``stored_alerts``) only read. Alert state is keyed by the alert's stable key and lives apart from
-the data, so loads and undo leave it as it is.
+Writes here are the refresh step's (``save``) and people's (``set_state``, ``mark_sent``), each one
+transaction on the working database under the writer lock, marked as a change to publish
+(``db.mark_changed``); reads (``stored_alerts``) only read, from any snapshot. Alert state is
+keyed by the alert's stable key and lives apart from the data, so loads and undo leave it as it
+is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 
 from salesdash.alerts.forecasts import TargetOutlook
 from salesdash.alerts.model import SEVERITY_RANK, Alert
-from salesdash.db import run_sql
+from salesdash.db import mark_changed, run_sql, transaction
 from salesdash.errors import InputError
 from salesdash.scope import Scope
 
@@ -114,8 +116,7 @@ def save(
         [(data_version, o.key, o.p_hit, as_of, now) for o in outlooks],
         columns=["data_version", "target_key", "p_hit", "as_of", "computed_at"],
     )
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         if kinds is None:
             _replace(con, "alerts", frame, "true")
             _replace(con, "alert_target_history", history, "data_version = ?", [data_version])
@@ -131,10 +132,7 @@ def save(
             "insert into alert_runs values (?, ?, ?, ?)",
             [now, data_version, as_of, len(frame)],
         )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        mark_changed(con)
 
 
 def previous_p_hit(con: duckdb.DuckDBPyConnection, data_version: str) -> dict[str, float]:
@@ -195,8 +193,7 @@ def set_state(
         raise InputError(f"no open alert {alert_key} (see `python -m salesdash alerts`)")
     if action == "snooze" and (until is None or until <= now.date()):
         raise InputError("a snooze needs a day after today to end on")
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from alert_state where alert_key = ?", [alert_key])
         if action != "reopen":
             con.execute(
@@ -211,10 +208,7 @@ def set_state(
                     row[0][1],
                 ],
             )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        mark_changed(con)
 
 
 def sent_before(con: duckdb.DuckDBPyConnection, recipient: str) -> pd.DataFrame:
@@ -233,17 +227,13 @@ def mark_sent(
         recipient=recipient, sent_at=pd.Timestamp(now)
     )
     keys = list(frame["alert_key"])
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(
             "delete from alert_sends where recipient = ? and list_contains(?, alert_key)",
             [recipient, keys],
         )
         _replace(con, "alert_sends", frame)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        mark_changed(con)
 
 
 @dataclass(frozen=True)

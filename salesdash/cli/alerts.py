@@ -11,7 +11,7 @@ import duckdb
 
 from salesdash import alerts
 from salesdash.alerts import send, store, text
-from salesdash.cli import iso_date, print_json
+from salesdash.cli import add_writer_args, iso_date, print_json
 from salesdash.errors import InputError
 from salesdash.scope import Scope
 
@@ -30,14 +30,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     action = p.add_mutually_exclusive_group()
     action.add_argument(
-        "--refresh", action="store_true", help="recompute and store the alerts (a write)"
+        "--refresh", action=_Writes, help="recompute and store the alerts (a writer)"
     )
     action.add_argument(
         "--send",
-        action="store_true",
-        help="send each recipient what is new or changed (settings: .streamlit/secrets.toml)",
+        action=_Writes,
+        help="send each recipient what is new or changed (settings: .streamlit/secrets.toml); "
+        "a writer: it records what went to whom",
     )
-    p.set_defaults(run=run)
+    add_writer_args(p)
+    # listing reads the published snapshot; --refresh and --send make it a writer
+    p.set_defaults(run=run, access="read")
+
+
+class _Writes(argparse._StoreTrueAction):
+    """A flag that makes the command a writer (``cli.main`` then holds the writer lock)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        super().__call__(parser, namespace, values, option_string)
+        namespace.access = "write"
 
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
