@@ -19,6 +19,7 @@ from salesdash.alerts.context import Context
 from salesdash.alerts.model import Alert, Link, alert_key
 from salesdash.db import run_sql
 from salesdash.periods import month_start
+from salesdash.scope import Scope
 
 KIND = "revenue_out_of_range"
 _GRAIN_NAME = {"M": "month", "W": "week"}
@@ -105,7 +106,10 @@ def check(
         intervals = context.forecasts.interval_before(con, freq, start)
         if intervals.empty:
             continue
-        actuals = run_sql(con, "alerts/period_revenue", start_date=start, end_date=end)
+        # the forecast's own query over just the period: one row per series, its revenue
+        scope = Scope(start_date=start, end_date=end).params()
+        actuals = run_sql(con, "forecast/hierarchy_sales", grain=_GRAIN_NAME[freq], **scope)
+        actuals = actuals.rename(columns={"y": "revenue"})
         days = (end - start).days + 1
         for row in out_of_range(intervals, actuals, settings).itertuples():
             missed = max(row.median - row.actual, 0.0)

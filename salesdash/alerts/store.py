@@ -31,7 +31,7 @@ WORSE_SHARE = 0.25
 KEEP_VERSIONS = 30
 ACTIONS = ("acknowledge", "snooze", "reopen")
 
-_COLUMNS = [
+COLUMNS = [
     "alert_key",
     "kind",
     "severity",
@@ -57,7 +57,7 @@ _COLUMNS = [
 
 
 # The columns an Alert holds as they are.
-_FIELDS = [c for c in _COLUMNS if c in Alert.__dataclass_fields__ or c == "severity_rank"]
+_FIELDS = [c for c in COLUMNS if c in Alert.__dataclass_fields__ or c == "severity_rank"]
 
 
 def alerts_frame(alerts: Iterable[Alert]) -> pd.DataFrame:
@@ -72,7 +72,7 @@ def alerts_frame(alerts: Iterable[Alert]) -> pd.DataFrame:
         }
         for a in alerts
     ]
-    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"as_of": "datetime64[us]"}) if rows else frame
 
 

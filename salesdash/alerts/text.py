@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from salesdash import fmt, i18n
+from salesdash.alerts import store
 from salesdash.alerts.model import Link
 
 # The fact that picks a kind's wording, where one kind has several.
@@ -22,6 +23,15 @@ VARIANT = {
     "load_anomaly": "measure",
 }
 _CODES = ("grain", "direction", "measure", "stage", "metric", "scope")
+# Columns of the alerts table a record leaves out: codes and encodings the texts and url replace.
+_INTERNAL = (
+    "severity_rank",
+    "facts_json",
+    "money_per_day",
+    "response",
+    "link_page",
+    "link_params_json",
+)
 
 
 def _percent(x: float) -> str:
@@ -128,24 +138,7 @@ def url(alert: Mapping[str, Any], base_url: str = "", lang: str | None = None) -
 
 def record(alert: Mapping[str, Any], lang: str, base_url: str = "") -> dict[str, Any]:
     """The alert as a JSON-ready dict: its fields, the texts in ``lang`` and its link."""
-    fields = (
-        "alert_key",
-        "kind",
-        "severity",
-        "owner_kind",
-        "owner",
-        "region",
-        "sales_rep",
-        "customer_id",
-        "subject",
-        "as_of",
-        "money_at_stake",
-        "target_label",
-        "p_hit",
-        "p_hit_if_lost",
-        "p_hit_change",
-        "facts",
-    )
+    fields = [c for c in store.COLUMNS if c not in _INTERNAL] + ["facts"]
     out = {f: _plain(alert.get(f)) for f in fields}
     out.update(
         title=title(alert["kind"], lang),
