@@ -70,6 +70,9 @@ def check(
         if not (above or rising):
             continue
         region = None if top else row.region
+        link = Link.for_period("explore", start, as_of, region=region)
+        if top:  # the customers' Pareto view
+            link = link.plus(("dim", "customer"), ("view", "pareto"))
         alerts.append(
             Alert(
                 kind=KIND,
@@ -93,13 +96,7 @@ def check(
                 },
                 money_at_stake=round(row.revenue, 2),
                 response="spread_customers" if top else "spread_accounts",
-                link=Link.for_period("explore", start, as_of, region=region)
-                if not top
-                else Link(
-                    "explore",
-                    tuple(Link.for_period("explore", start, as_of).params)
-                    + (("dim", "customer"), ("view", "pareto")),
-                ),
+                link=link,
             )
         )
     return alerts

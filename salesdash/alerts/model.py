@@ -44,6 +44,10 @@ class Link:
         params = list(self.params) + ([("lang", lang)] if lang else [])
         return f"{self.page}?{urlencode(params)}" if params else self.page
 
+    def plus(self, *params: tuple[str, str]) -> Link:
+        """The same page with more query parameters (an Explore drill or view)."""
+        return Link(self.page, self.params + params)
+
     @classmethod
     def for_period(cls, page: str, start: date, end: date, **filters: str | None) -> Link:
         """``page`` with the filter bar set to [start, end] and the given filters."""

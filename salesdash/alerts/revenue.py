@@ -89,8 +89,7 @@ def _severity(row, settings: RevenueSettings) -> str:
 
 def _link(level: str, uid: str, start: date, end: date) -> Link:
     if level == "category":
-        link = Link.for_period("explore", start, end)
-        return Link(link.page, link.params + (("drill", f"category:{uid}"),))
+        return Link.for_period("explore", start, end).plus(("drill", f"category:{uid}"))
     if level == "total":
         return Link.for_period("overview", start, end)
     return Link.for_period("explore", start, end, **{level: uid})
