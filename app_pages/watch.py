@@ -10,8 +10,9 @@ from salesdash.alerts import text
 from salesdash.errors import InputError, WriterBusyError
 from salesdash.scope import Scope
 
-# Cards drawn at once: more is a list nobody reads; the filters narrow it.
-MAX_CARDS = 40
+# Cards drawn at once: more is a list nobody reads (the filters narrow it), and each card's
+# buttons cost the page time.
+MAX_CARDS = 20
 # A snooze's default length: a week, until the next weekly review.
 SNOOZE_DAYS = 7
 ICONS = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
@@ -138,8 +139,7 @@ def summary(frame) -> None:
 
 st.title(ui.t("watch.title"))
 lang = ui.lang()
-con = ui.connection()
-last = alerts.last_run(con)
+last = ui.query(alerts.last_run)
 if last is None:
     st.info(ui.t("watch.not_computed"))
     st.stop()
@@ -151,17 +151,16 @@ st.caption(
     )
 )
 today = date.today()
-# the regions the user may see; the page's own region filter chooses among them
-stored = alerts.stored_alerts(
-    con, on=today, scope=Scope(allowed_regions=ui.scope().allowed_regions)
-)
+# The regions the user may see (the page's own region filter chooses among them); cached per
+# publication: acknowledging or snoozing publishes a new one.
+visible = Scope(allowed_regions=ui.scope().allowed_regions)
+stored = ui.query(alerts.stored_alerts, on=today, scope=visible)
 shown = filters(stored, lang)
 summary(shown)
 if shown.empty:
     st.info(ui.t("watch.none"))
     st.stop()
-rows = shown.to_dict(orient="records")
-for row in rows[:MAX_CARDS]:
+for row in shown.head(MAX_CARDS).to_dict(orient="records"):
     card(row, lang, today)
-if len(rows) > MAX_CARDS:
-    st.caption(ui.t("watch.more", n=ui.number(len(rows) - MAX_CARDS)))
+if len(shown) > MAX_CARDS:
+    st.caption(ui.t("watch.more", n=ui.number(len(shown) - MAX_CARDS)))
