@@ -118,7 +118,7 @@ def test_executive_page_renders_in_chinese(app):
 
 
 def test_the_one_page_export_renders_as_pdf_and_png(demo_db):
-    from salesdash import executive
+    from salesdash.charts import executive
 
     con = db.connect(demo_db)
     try:
