@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from salesdash import db, funnel
+from salesdash import dataset, db, funnel
+from salesdash.periods import quick_range
 from salesdash.scope import Scope
 
 
@@ -34,7 +35,21 @@ def test_the_funnel_page_shows_the_period_funnel_in_english(app, demo_db):
     assert labels.count(labels[0]) == 5
 
 
-def test_the_breakdown_switches_to_reps_and_flags_are_listed(app):
+VERDICTS = {
+    "flagged": "⚠ far below",
+    "ok": "within range",
+    "small_sample": "small sample",
+    "no_peers": "too few peers",
+}
+
+
+def test_the_breakdown_switches_to_reps_and_flags_are_listed(app, demo_db):
+    con = db.connect(demo_db)
+    try:  # the page's default period: the last 12 months of data
+        start, end = quick_range("last_12_months", dataset.last_order_date(con))
+        expected = funnel.rep_flags(con, Scope(start_date=start, end_date=end))
+    finally:
+        con.close()
     at = app.switch_page("app_pages/funnel.py").run()
     at.segmented_control(key="funnel_by").set_value("sales_rep").run()
     assert not at.exception
@@ -42,7 +57,9 @@ def test_the_breakdown_switches_to_reps_and_flags_are_listed(app):
     assert {"sales_rep", "region", "win_rate", "lead_to_qualified_rate"} <= set(reps.columns)
     assert reps["n_created"].is_monotonic_decreasing
     flags = at.dataframe[3].value
-    assert set(flags["verdict"]) <= {"⚠ far below", "within range", "small sample", "too few peers"}
+    assert len(expected) > 0
+    assert flags["sales_rep"].tolist() == expected["sales_rep"].tolist()
+    assert flags["verdict"].tolist() == expected["verdict"].map(VERDICTS).tolist()
 
 
 def test_the_funnel_page_renders_in_chinese(app):
