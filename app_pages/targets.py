@@ -173,7 +173,10 @@ edited = st.data_editor(
 if st.button(ui.t("targets.save"), key="targets_save", type="primary"):
     try:
         changes = targets.changed_targets(current, edited)
-        batch = targets.save_edits(ui.connection(), changes)
+        batch = None
+        if not changes.empty:
+            with ui.writing("target edit on the Targets page") as con:
+                batch = targets.save_edits(con, changes)
     except ValueError as exc:
         st.error(ui.t("targets.save_error", error=str(exc)))
     else:

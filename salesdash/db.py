@@ -188,6 +188,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
     return rows[0][0] if rows else None
 
 
+def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record, inside a writer's transaction, a change that is not a batch (a target edit, an
+    alert acknowledged, an access grant), so that it is published (salesdash/store.py)."""
+    con.execute("update store_state set changed = changed + 1")
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows per canonical table."""
     return {kind: scalar(con, f"select count(*) from {kind}") for kind in config.KINDS}

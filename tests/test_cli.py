@@ -43,6 +43,7 @@ COMMAND_ARGS = {
     "funnel": [],
     "ingest": ["{header_only}", "--kind", "orders"],
     "kpis": [],
+    "refresh": [],
     "segments": [],
     "targets": [],
 }

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesdash import db, targets
+from salesdash import targets
 from salesdash.cli import main
+from salesdash.store import Store
 
 # March sells 30% in its first ten days and 70% after, in 2023 and 2024 alike (pooled: 90 / 300).
 MARCH_ORDERS = [
@@ -218,10 +219,9 @@ def test_an_edit_with_an_unknown_metric_is_refused_with_the_row_number(march):
 
 def test_cli_prints_every_target_with_its_smart_verdicts(tmp_path, capsys, insert):
     path = tmp_path / "t.duckdb"
-    con = db.connect(path)
-    insert(con, "orders", _orders(MARCH_ORDERS))
-    insert(con, "targets", [MARCH_2025])
-    con.close()
+    with Store(path).writing("test data") as con:
+        insert(con, "orders", _orders(MARCH_ORDERS))
+        insert(con, "targets", [MARCH_2025])
     assert main(["--db", str(path), "targets", "--as-of", "2025-04-30", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     (row,) = out["targets"]

@@ -282,8 +282,7 @@ def _load(
         user_name=user_name,
     )
     mapping_mod.remember_mapping(con, kind, header, used)
-    report(0.9, "refreshing rollups")
-    rollups.refresh(con, rollups.capture(con, kind, batch_id))
+    rollups.capture(con, kind, batch_id)
     return BatchResult(
         batch_id=batch_id,
         kind=kind,
@@ -536,7 +535,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     if undone_at is not None:
         raise InputError(f"batch {batch_id} was already undone at {undone_at:%Y-%m-%d %H:%M}")
     with transaction(con):
-        change = rollups.capture(con, kind, batch_id)
+        rollups.capture(con, kind, batch_id)
         removed = int(
             con.execute(f"delete from {kind} where batch_id = ?", [batch_id]).fetchall()[0][0]  # noqa: S608
         )
@@ -546,7 +545,6 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         con.execute(
             "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
         )
-        rollups.refresh(con, change)
     return removed
 
 

@@ -28,7 +28,8 @@ Modules by job: ``data`` (the targets in force and the daily metrics they are me
 of a period), ``progress`` (one target, and all of them, on a day), ``executive`` (this quarter
 and this year, company and regions, and the year's outlook) and ``editing`` (targets changed on
 the Targets page, saved as a batch). The names below are the package's public surface; to stand
-in for the forecast in a test, patch ``projection.default_simulator``.
+in for the forecast in a test, patch ``projection.default_simulator`` (it takes the connection
+whose stored paths it reads).
 """
 
 from salesdash.targets.data import (

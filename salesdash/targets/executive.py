@@ -178,6 +178,7 @@ def year_outlook(
                 first_month,
                 month_start(end),
                 simulate,
+                con=con,
                 n_paths=n_paths,
                 seed=seed,
             )

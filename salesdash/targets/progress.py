@@ -206,6 +206,7 @@ def track(
                     first_month,
                     month_start(last_end),
                     simulate,
+                    con=con,
                     n_paths=n_paths,
                     seed=seed,
                 )

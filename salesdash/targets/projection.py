@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import stored
 from salesdash.periods import add_months, month_end, month_start
 from salesdash.targets.pacing import pacing_curve, share_between
 
 # Sample paths per series: 1000 gives P(hit) to about ±1.5 percentage points (one s.e. at 50%).
 N_PATHS = 1000
+# Paths are drawn for whole years of months (12, 24 …) and cut to the months asked for, so the
+# quarter's and the year's targets of one series, and its year outlook, share one stored draw.
+MONTHS_SIMULATED = 12
 # Below this many complete months there is no forecast worth its name (one year and a quarter:
 # one seasonal cycle plus a few months to see the trend).
 MIN_MONTHS_FOR_FORECAST = 15
@@ -23,11 +27,24 @@ MIN_MONTHS_FOR_FORECAST = 15
 Simulator = Callable[..., np.ndarray]
 
 
-def default_simulator() -> Simulator:
-    """The forecast module's sample paths (imported late: the forecast area is its own issue)."""
+def default_simulator(con: duckdb.DuckDBPyConnection | None = None) -> Simulator:
+    """The forecast's sample paths; with ``con``, the paths the refresh step stored for that
+    database (salesdash/stored.py), computed only when none are stored for this history."""
     from salesdash.forecast import simulate_paths
 
-    return simulate_paths
+    if con is None:
+        return simulate_paths
+
+    def stored_paths(history: pd.Series, horizon: int, **kw: object) -> np.ndarray:
+        inputs = (history.round(stored.DECIMALS), horizon, *sorted(kw.items()))
+        return stored.remembered(
+            con,
+            "month_paths",
+            inputs,
+            lambda: simulate_paths(history.round(stored.DECIMALS), horizon, **kw),
+        )
+
+    return stored_paths
 
 
 def monthly_history(daily: pd.Series, data_start: date, as_of: date) -> pd.Series:
@@ -59,11 +76,12 @@ def simulate_months(
     last_month: date,
     simulate: Simulator | None = None,
     *,
+    con: duckdb.DuckDBPyConnection | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
 ) -> MonthPaths | None:
     """Paths from ``first_month`` to ``last_month`` (the months right after ``history``), drawn
-    by ``simulate`` (None: ``default_simulator()``).
+    by ``simulate`` (None: ``default_simulator(con)``, the paths stored in ``con``).
 
     Months cannot sell less than nothing, so paths are clipped at 0. Returns None when the
     history is too short to forecast.
@@ -75,29 +93,13 @@ def simulate_months(
     while m <= last_month:
         months.append(m)
         m = add_months(m, 1)
-    paths = _simulate_once(
-        simulate or default_simulator(),
-        tuple(history.index),
-        tuple(history.to_numpy()),
-        len(months),
-        n_paths,
-        seed,
-    )
+    horizon = MONTHS_SIMULATED * -(-len(months) // MONTHS_SIMULATED)
+    simulate = simulate or default_simulator(con)
+    paths = np.asarray(simulate(history, horizon, freq="M", n_paths=n_paths, seed=seed))
+    paths = paths[:, : len(months)]
     if np.isnan(paths).any():  # the forecast found the series too thin
         return None
     return MonthPaths(tuple(months), np.clip(paths, 0.0, None))
-
-
-@lru_cache(maxsize=128)
-def _simulate_once(
-    simulate: Simulator, index: tuple, values: tuple, horizon: int, n_paths: int, seed: int
-) -> np.ndarray:
-    """One forecast per distinct series: the Targets and Executive pages and the year outlook
-    ask for the same company and region paths, and a forecast costs seconds."""
-    history = pd.Series(values, index=pd.DatetimeIndex(index), dtype=float)
-    paths = np.asarray(simulate(history, horizon, freq="M", n_paths=n_paths, seed=seed))
-    paths.setflags(write=False)
-    return paths
 
 
 def rest_of_period(
