@@ -39,13 +39,10 @@ VERDICTS = {
 }
 
 
-def test_the_breakdown_switches_to_reps_and_flags_are_listed(app, demo_db):
-    con = db.connect(demo_db)
-    try:  # the page's default period: the last 12 months of data
-        start, end = quick_range("last_12_months", dataset.last_order_date(con))
-        expected = funnel.rep_flags(con, Scope(start_date=start, end_date=end))
-    finally:
-        con.close()
+def test_the_breakdown_switches_to_reps_and_flags_are_listed(app, demo_reader):
+    # the page's default period: the last 12 months of data
+    start, end = quick_range("last_12_months", dataset.last_order_date(demo_reader))
+    expected = funnel.rep_flags(demo_reader, Scope(start_date=start, end_date=end))
     at = app.switch_page("app_pages/funnel.py").run()
     at.segmented_control(key="funnel_by").set_value("sales_rep").run()
     assert not at.exception
