@@ -145,10 +145,37 @@ def test_cny_windows_are_split_between_january_and_february_by_the_holiday_date(
     np.testing.assert_allclose(weeks, [[2 / 14, 0.5], [0.0, 0.5]])
 
 
-def test_backtest_origins_leave_two_seasons_to_train_on():
-    assert cutoffs(36, 12, 24) == [24, 28, 32]
-    assert cutoffs(200, 12, 24) == [164, 176, 188]
-    assert cutoffs(20, 12, 24) == []
+def months(start: str, n: int) -> pd.DatetimeIndex:
+    return pd.date_range(start, periods=n, freq="MS")
+
+
+def test_backtest_origins_fall_on_quarter_starts_after_two_seasons_of_training():
+    # Nov 2023 – Oct 2026: the last four quarter starts with two years before them
+    origins = cutoffs(months("2023-11-01", 36), 12, 24, "M")
+    assert [months("2023-11-01", 36)[c].strftime("%Y-%m") for c in origins] == [
+        "2026-01",
+        "2026-04",
+        "2026-07",
+        "2026-10",
+    ]
+    assert cutoffs(months("2023-11-01", 20), 12, 24, "M") == []
+
+
+def test_a_long_history_is_backtested_from_the_last_three_januaries():
+    periods = months("2010-01-01", 200)  # to Aug 2026
+    assert [periods[c].strftime("%Y-%m") for c in cutoffs(periods, 12, 24, "M")] == [
+        "2024-01",
+        "2025-01",
+        "2026-01",
+    ]
+
+
+def test_backtest_origins_stay_put_when_a_month_is_added():
+    # so the fits at earlier origins are reused by the next refresh (same training data)
+    before = months("2023-11-01", 36)
+    after = months("2023-11-01", 37)
+    assert cutoffs(after, 12, 24, "M") == cutoffs(before, 12, 24, "M")
+    assert cutoffs(months("2023-11-01", 39), 12, 24, "M")[:-1] == cutoffs(before, 12, 24, "M")[1:]
 
 
 def test_accuracy_of_a_hand_made_backtest():

@@ -21,11 +21,20 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash.forecast.backtest import accuracy, backtest_hierarchy
+from salesdash.forecast.backtest import (
+    FitStore,
+    accuracy,
+    backtest_fits,
+    backtest_frame,
+    calibrate_widths,
+    coverage_by_level,
+)
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
     fit_hierarchy,
+    fit_key,
     interval_frame,
+    with_widths,
 )
 from salesdash.forecast.models import (
     DEFAULT_METHOD,
@@ -37,8 +46,10 @@ from salesdash.forecast.reconcile import round_coherent
 from salesdash.forecast.series import (
     FREQS,
     LEVELS,
+    Grain,
+    data_grain,
+    hierarchy_sales,
     hierarchy_series,
-    order_dates,
     partial_actuals,
     sales_series,
 )
@@ -48,7 +59,9 @@ __all__ = [
     "DEFAULT_HORIZON",
     "FREQS",
     "LEVELS",
+    "Grain",
     "HierarchyForecast",
+    "data_grain",
     "forecast_series",
     "forecast_view",
     "hierarchy_forecast",
@@ -80,6 +93,11 @@ class HierarchyForecast:
         series: level, unique_id, status (ok|short|fallback|too_thin), model, n_periods.
         keys, paths: (level, unique_id) per series and reconciled sample paths of shape
             (n_paths, horizon, len(keys)) — for the probability of reaching a target.
+        coverage: level, width, coverage_80, coverage_95, n_points — per level of the hierarchy,
+            the factor its ranges were widened (>1) or narrowed (<1) by so that the backtest's
+            80% ranges hold 80% of actuals, and what they held with it.
+        grain: what a row of the data is (order lines, daily, weekly or monthly totals) and the
+            days it covers (None without data); see ``series.data_grain``.
     """
 
     freq: str
@@ -92,9 +110,11 @@ class HierarchyForecast:
     series: pd.DataFrame
     keys: tuple[tuple[str, str], ...]
     paths: np.ndarray
+    coverage: pd.DataFrame
+    grain: Grain | None
 
 
-def _empty_forecast(freq: str, horizon: int, as_of, history, partial) -> HierarchyForecast:
+def _empty_forecast(freq: str, horizon: int, as_of, history, partial, grain) -> HierarchyForecast:
     cols = ["level", "unique_id", "ds", "yhat"]
     return HierarchyForecast(
         freq,
@@ -107,6 +127,8 @@ def _empty_forecast(freq: str, horizon: int, as_of, history, partial) -> Hierarc
         pd.DataFrame(columns=["level", "unique_id", "status", "model", "n_periods"]),
         (),
         np.zeros((0, horizon, 0)),
+        pd.DataFrame(columns=["level", "width", "coverage_80", "coverage_95", "n_points"]),
+        grain,
     )
 
 
@@ -119,6 +141,7 @@ def hierarchy_forecast(
     as_of: date | None = None,
     n_paths: int = 1000,
     seed: int = 0,
+    store: FitStore | None = None,
 ) -> HierarchyForecast:
     """Forecast the total and every region, channel and category in ``scope``, and backtest it.
 
@@ -126,6 +149,10 @@ def hierarchy_forecast(
         scope: filters (regions, channels …); the date range is ignored, all history is used.
         freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
         as_of: last day of data (default: last order date); its period, if partial, is not fitted.
+        store: fits already made, keyed by ``hierarchy.fit_key`` (their training data and
+            parameters); looked up first, and given the fits made here. The refresh step passes
+            one kept in the database, so a new month refits the whole history once and the
+            backtest only at a new origin.
 
     Returns:
         A HierarchyForecast (see its attributes). Deterministic for a given ``seed``.
@@ -133,12 +160,24 @@ def hierarchy_forecast(
     horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
     if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
-    history = hierarchy_series(con, scope, freq=freq, as_of=as_of)
-    partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = as_of or order_dates(con)[1]
+    history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
     if history.empty or not (history["level"] == "total").any():
-        return _empty_forecast(freq, horizon, as_of_used, history, partial)
-    fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
+        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
+    params = {"freq": freq, "horizon": horizon, "n_paths": n_paths, "seed": seed}
+    key = fit_key(history, **params)
+    base = store.get(key) if store is not None else None
+    if base is None:
+        base = fit_hierarchy(history, **params).slim()
+        if store is not None:
+            store[key] = base
+    origins = backtest_fits(history, freq=freq, horizon=horizon, store=store)
+    widths = calibrate_widths(history, origins, freq=freq)
+    fit = with_widths(base, widths)
+    backtest = backtest_frame(
+        history, [(cut, with_widths(f, widths)) for cut, f in origins], freq=freq
+    )
+    coverage = coverage_by_level(backtest)
+    coverage.insert(1, "width", coverage["level"].map(widths))
     means = round_coherent(fit.mean, fit.keys)
     frame = interval_frame(fit, means)
     thin_keys = {key for key, f in zip(fit.keys, fit.fits, strict=True) if f.status == "too_thin"}
@@ -153,7 +192,6 @@ def hierarchy_forecast(
             "n_periods": [int(counts[k]) for k in fit.keys],
         }
     )
-    backtest = backtest_hierarchy(history, freq=freq, horizon=horizon)
     return HierarchyForecast(
         freq=freq,
         horizon=horizon,
@@ -165,6 +203,8 @@ def hierarchy_forecast(
         series=series,
         keys=tuple(fit.keys),
         paths=fit.paths,
+        coverage=coverage,
+        grain=grain,
     )
 
 
@@ -187,6 +227,7 @@ def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecas
         forecast=cut(result.forecast),
         accuracy=cut(result.accuracy),
         series=cut(result.series),
+        coverage=cut(result.coverage),
         keys=tuple(result.keys[i] for i in index),
         paths=result.paths[:, :, index],
     )
