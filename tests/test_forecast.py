@@ -333,3 +333,135 @@ def test_the_cli_prints_the_same_numbers_as_the_function_the_page_uses(
     west = next(s for s in printed["series"] if s["unique_id"] == "West")
     assert west["status"] == "too_thin" and west["forecast"] == []
     assert set(north["accuracy"]) >= {"mase", "mase_seasonal_naive", "mape"}
+    # one row a day per region and no customers: daily totals, said as such
+    assert printed["grain"] == {"kind": "daily", "dated": "day"}
+    assert set(printed["coverage"]) == {"width", "coverage_80", "coverage_95", "n_points"}
+
+
+# --- the data's grain ----------------------------------------------------------------------------
+
+
+def test_the_grain_is_found_from_the_dates_alone():
+    firsts = pd.Series(pd.date_range("2011-01-01", "2012-06-01", freq="MS").date)
+    grain = forecast.series.grain_from_dates(firsts, lines=False)
+    assert (grain.kind, grain.dated) == ("monthly", "start")
+    assert grain.last_day == date(2012, 6, 30)  # the June total covers all of June
+    ends = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2011-01-31", "2012-06-30", freq="ME").date), lines=False
+    )
+    assert (ends.kind, ends.dated, ends.first_day) == ("monthly", "end", date(2011, 1, 1))
+    sundays = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2025-01-05", periods=10, freq="7D").date), lines=False
+    )
+    assert (sundays.kind, sundays.dated) == ("weekly", "end")
+    assert sundays.first_day == date(2024, 12, 30)  # the week ending Sunday 5 January
+    mondays = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2025-01-06", periods=10, freq="7D").date), lines=False
+    )
+    assert (mondays.kind, mondays.last_day) == ("weekly", date(2025, 3, 16))
+    days = pd.Series(pd.date_range("2025-01-01", "2025-03-03", freq="D").date)
+    assert forecast.series.grain_from_dates(days, lines=True).kind == "lines"
+    daily = forecast.series.grain_from_dates(days, lines=False)
+    assert (daily.kind, daily.last_day) == ("daily", date(2025, 3, 3))
+
+
+def _monthly_totals(day: str) -> list[dict]:
+    """Three years of one region's monthly totals, dated on the month's first or last day."""
+    rows = []
+    for i, start in enumerate(pd.date_range("2022-01-01", periods=36, freq="MS")):
+        when = start if day == "first" else start + pd.offsets.MonthEnd(0)
+        rows.append(
+            {
+                "order_id": f"M{i}",
+                "line_no": 1,
+                "order_date": when.date(),
+                "region": "North",
+                "channel": "direct",
+                "category": "Hardware",
+                "revenue": round(1000 * (1 + 0.2 * np.sin(i / 2)) + 10 * i, 2),
+            }
+        )
+    return rows
+
+
+def test_monthly_totals_dated_on_the_first_and_on_the_last_day_give_the_same_forecast(insert):
+    from salesdash import db
+
+    store: dict = {}
+    results = {}
+    for day in ("first", "last"):
+        con = db.connect(":memory:")
+        insert(con, "orders", _monthly_totals(day))
+        results[day] = forecast.hierarchy_forecast(con, Scope(), horizon=3, store=store)
+        con.close()
+    first, last = results["first"], results["last"]
+    # The June-style total dated on the 1st is a whole month: nothing partial, none lost.
+    assert first.partial.empty and last.partial.empty
+    assert first.history["ds"].max() == pd.Timestamp("2024-12-01")
+    pd.testing.assert_frame_equal(first.history, last.history)
+    assert first.as_of == date(2024, 12, 31) == last.as_of
+    # the same training data is the same fit (one key in the store, reused by the second load)
+    assert (
+        len([k for k in store])
+        == len(
+            forecast.backtest.cutoffs(pd.DatetimeIndex(first.history["ds"].unique()), 3, 24, "M")
+        )
+        + 1
+    )
+    pd.testing.assert_frame_equal(first.forecast, last.forecast)
+    assert first.forecast["ds"].min() == pd.Timestamp("2025-01-01")
+    assert (first.grain.kind, first.grain.dated) == ("monthly", "start")
+    assert (last.grain.kind, last.grain.dated) == ("monthly", "end")
+
+
+def test_weekly_totals_dated_on_sundays_make_complete_weeks_and_months(con, insert):
+    sundays = pd.date_range("2024-01-07", "2026-03-29", freq="7D")  # 29 March 2026: a Sunday
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": f"W{i}",
+                "line_no": 1,
+                "order_date": d.date(),
+                "region": "North",
+                "revenue": 700.0 + (i % 52),
+            }
+            for i, d in enumerate(sundays)
+        ],
+    )
+    weekly, partial, as_of, grain = forecast.series.hierarchy_sales(con, Scope(), freq="W")
+    assert (grain.kind, grain.dated, as_of) == ("weekly", "end", date(2026, 3, 29))
+    total = weekly[weekly["level"] == "total"]
+    # the first week (ending Sunday 7 January 2024) counts: it is a whole week, not a day
+    assert total["ds"].min() == pd.Timestamp("2024-01-01")
+    assert total["ds"].max() == pd.Timestamp("2026-03-23") and partial.empty
+    assert total["y"].iloc[0] == 700.0
+    # in months, March is partial: its last week ends on the 29th
+    monthly, partial_m, _, _ = forecast.series.hierarchy_sales(con, Scope(), freq="M")
+    assert monthly["ds"].max() == pd.Timestamp("2026-02-01")
+    assert set(partial_m["ds"]) == {pd.Timestamp("2026-03-01")}
+
+
+def test_a_daily_file_whose_last_month_has_three_days_marks_it_partial(con, insert):
+    days = pd.date_range("2024-01-01", "2026-03-03", freq="D")
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": f"D{i}",
+                "line_no": 1,
+                "order_date": d.date(),
+                "region": "North",
+                "revenue": 100.0,
+            }
+            for i, d in enumerate(days)
+        ],
+    )
+    history, partial, as_of, grain = forecast.series.hierarchy_sales(con, Scope())
+    assert (grain.kind, as_of) == ("daily", date(2026, 3, 3))
+    assert history["ds"].max() == pd.Timestamp("2026-02-01")
+    total = partial[partial["level"] == "total"]
+    assert total["ds"].tolist() == [pd.Timestamp("2026-03-01")]
+    assert total["y"].iloc[0] == 300.0
