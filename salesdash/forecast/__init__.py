@@ -22,18 +22,18 @@ import numpy as np
 import pandas as pd
 
 from salesdash.forecast.backtest import (
+    BACKTEST_PATHS,
     FitStore,
     accuracy,
-    backtest_fits,
     backtest_frame,
     calibrate_widths,
     coverage_by_level,
+    origin_frames,
 )
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
-    fit_hierarchy,
-    fit_key,
     interval_frame,
+    stored_fits,
     with_widths,
 )
 from salesdash.forecast.models import (
@@ -62,6 +62,7 @@ __all__ = [
     "Grain",
     "HierarchyForecast",
     "data_grain",
+    "filter_forecast",
     "forecast_series",
     "forecast_view",
     "hierarchy_forecast",
@@ -148,36 +149,109 @@ def hierarchy_forecast(
     Args:
         scope: filters (regions, channels …); the date range is ignored, all history is used.
         freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
-        as_of: last day of data (default: last order date); its period, if partial, is not fitted.
+        as_of: last day of data (default: the last day the data covers); its period, if partial,
+            is not fitted.
         store: fits already made, keyed by ``hierarchy.fit_key`` (their training data and
             parameters); looked up first, and given the fits made here. The refresh step passes
             one kept in the database, so a new month refits the whole history once and the
             backtest only at a new origin.
 
     Returns:
-        A HierarchyForecast (see its attributes). Deterministic for a given ``seed``.
+        A HierarchyForecast (see its attributes); ranges calibrated per level on the backtest.
+        Deterministic for a given ``seed``.
     """
+    horizon = _horizon(freq, horizon)
+    history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
+    return _forecast(
+        history, partial, as_of_used, grain, freq, horizon, n_paths, seed, store, calibrate=True
+    )
+
+
+# Backtest origins of a filter's forecast: two (the latest quarter starts) keep it within the
+# 2 s a page may take on demand; its accuracy is said with that count.
+FILTER_ORIGINS = 2
+
+
+def filter_forecast(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    freq: str = "M",
+    horizon: int | None = None,
+    as_of: date | None = None,
+    n_paths: int = 1000,
+    seed: int = 0,
+    store: FitStore | None = None,
+) -> HierarchyForecast:
+    """Forecast the revenue of any filter (one rep, one product, a region × channel cell) on
+    demand: the scope's total alone, fitted like a stored series, backtested at
+    ``FILTER_ORIGINS`` origins.
+
+    Honest when history is thin: under ``MIN_PERIODS`` complete periods the series is "too_thin"
+    and gets no forecast (the history and partial period are still there to draw); under two
+    seasons it is "short" and the simpler models are used. Its ranges are the model's own, not
+    calibrated (a few backtest points would calibrate noise); their backtest coverage is in
+    ``accuracy``. Same arguments and result as ``hierarchy_forecast``, with one series, "total".
+    """
+    horizon = _horizon(freq, horizon)
+    history, partial, as_of_used, grain = hierarchy_sales(
+        con, scope, freq=freq, as_of=as_of, total_only=True
+    )
+    return _forecast(
+        history,
+        partial,
+        as_of_used,
+        grain,
+        freq,
+        horizon,
+        n_paths,
+        seed,
+        store,
+        calibrate=False,
+        n_origins=FILTER_ORIGINS,
+    )
+
+
+def _horizon(freq: str, horizon: int | None) -> int:
     horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
     if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
-    history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
+    return horizon
+
+
+def _forecast(
+    history: pd.DataFrame,
+    partial: pd.DataFrame,
+    as_of: date | None,
+    grain: Grain | None,
+    freq: str,
+    horizon: int,
+    n_paths: int,
+    seed: int,
+    store: FitStore | None,
+    *,
+    calibrate: bool,
+    n_origins: int | None = None,
+) -> HierarchyForecast:
     if history.empty or not (history["level"] == "total").any():
-        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
-    params = {"freq": freq, "horizon": horizon, "n_paths": n_paths, "seed": seed}
-    key = fit_key(history, **params)
-    base = store.get(key) if store is not None else None
-    if base is None:
-        base = fit_hierarchy(history, **params).slim()
-        if store is not None:
-            store[key] = base
-    origins = backtest_fits(history, freq=freq, horizon=horizon, store=store)
-    widths = calibrate_widths(history, origins, freq=freq)
+        return _empty_forecast(freq, horizon, as_of, history, partial, grain)
+    trains = origin_frames(history, freq=freq, horizon=horizon, n_origins=n_origins)
+    # the forecast and its backtest origins in one batch, so every core has work
+    base, *fits = stored_fits(
+        [(history, n_paths)] + [(train, BACKTEST_PATHS) for _, train in trains],
+        store,
+        freq=freq,
+        horizon=horizon,
+        seed=seed,
+    )
+    origins = [(cut, fit) for (cut, _), fit in zip(trains, fits, strict=True)]
+    widths = calibrate_widths(history, origins, freq=freq) if calibrate else {}
     fit = with_widths(base, widths)
     backtest = backtest_frame(
         history, [(cut, with_widths(f, widths)) for cut, f in origins], freq=freq
     )
     coverage = coverage_by_level(backtest)
-    coverage.insert(1, "width", coverage["level"].map(widths))
+    coverage.insert(1, "width", coverage["level"].map(widths).fillna(1.0))
     means = round_coherent(fit.mean, fit.keys)
     frame = interval_frame(fit, means)
     thin_keys = {key for key, f in zip(fit.keys, fit.fits, strict=True) if f.status == "too_thin"}
@@ -195,7 +269,7 @@ def hierarchy_forecast(
     return HierarchyForecast(
         freq=freq,
         horizon=horizon,
-        as_of=as_of_used,
+        as_of=as_of,
         history=history,
         partial=partial,
         forecast=frame[~np.array(thin, dtype=bool)].reset_index(drop=True),

@@ -21,8 +21,7 @@ from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
     LEVELS_PCT,
     HierarchyFit,
-    fit_hierarchy,
-    fit_key,
+    stored_fits,
     with_widths,
 )
 from salesdash.forecast.models import CNY_DEFAULT, DEFAULT_METHOD
@@ -39,6 +38,9 @@ CALIBRATION_ROUNDS = 4
 # spread is wrong in kind, not in scale, and a few backtest points should not swing it further.
 WIDTH_BOUNDS = (0.2, 5.0)
 BANDS = {80: 0.8, 95: 0.95}
+# Paths per origin: enough for the 2.5th and 97.5th percentiles the 95% ranges need, half the
+# forecast's (which also gives P(hit)), since only coverage is read from them.
+BACKTEST_PATHS = 500
 
 FitStore = MutableMapping[str, HierarchyFit]
 
@@ -85,6 +87,15 @@ def _scale(train: np.ndarray, m: int) -> float:
     return value if value > 0 else float("nan")
 
 
+def origin_frames(
+    frame: pd.DataFrame, *, freq: str, horizon: int, n_origins: int | None = None
+) -> list[tuple[int, pd.DataFrame]]:
+    """(training length, training frame) of each backtest origin (``cutoffs``)."""
+    periods = pd.DatetimeIndex(np.sort(frame["ds"].unique()))
+    cuts = cutoffs(periods, horizon, 2 * SEASON_LENGTH[freq], freq, n_origins)
+    return [(cut, frame[frame["ds"] < periods[cut]]) for cut in cuts]
+
+
 def backtest_fits(
     frame: pd.DataFrame,
     *,
@@ -93,7 +104,7 @@ def backtest_fits(
     method: str = DEFAULT_METHOD,
     reconciler: str = DEFAULT_RECONCILER,
     n_origins: int | None = None,
-    n_paths: int = 500,
+    n_paths: int = BACKTEST_PATHS,
     cny: bool = CNY_DEFAULT,
     store: FitStore | None = None,
 ) -> list[tuple[int, HierarchyFit]]:
@@ -103,27 +114,17 @@ def backtest_fits(
     depends on its training data alone. ``store`` (any mapping, e.g. one kept in the database)
     is looked up by ``hierarchy.fit_key`` first and receives the fits it lacked.
     """
-    m = SEASON_LENGTH[freq]
-    periods = pd.DatetimeIndex(np.sort(frame["ds"].unique()))
-    params = {
-        "freq": freq,
-        "horizon": horizon,
-        "method": method,
-        "reconciler": reconciler,
-        "n_paths": n_paths,
-        "cny": cny,
-    }
-    out = []
-    for cut in cutoffs(periods, horizon, 2 * m, freq, n_origins):
-        train = frame[frame["ds"] < periods[cut]]
-        key = fit_key(train, **params)
-        fit = store.get(key) if store is not None else None
-        if fit is None:
-            fit = fit_hierarchy(train, **params).slim()
-            if store is not None:
-                store[key] = fit
-        out.append((cut, fit))
-    return out
+    origins = origin_frames(frame, freq=freq, horizon=horizon, n_origins=n_origins)
+    fits = stored_fits(
+        [(train, n_paths) for _, train in origins],
+        store,
+        freq=freq,
+        horizon=horizon,
+        method=method,
+        reconciler=reconciler,
+        cny=cny,
+    )
+    return [(cut, fit) for (cut, _), fit in zip(origins, fits, strict=True)]
 
 
 def backtest_frame(

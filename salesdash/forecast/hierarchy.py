@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -131,48 +132,74 @@ def fit_hierarchy(
     forecast get a flat stand-in so the others still add up; their status says "too_thin". The
     series are fitted in parallel (``parallel.fit_many``).
     """
-    groups = list(frame.groupby(["level", "unique_id"], sort=False))
-    keys = [(str(level), str(uid)) for (level, uid), _ in groups]
-    last = frame["ds"].max()
+    params = {"method": method, "reconciler": reconciler, "seed": seed, "cny": cny}
+    return fit_hierarchies([(frame, n_paths)], freq=freq, horizon=horizon, **params)[0]
+
+
+def fit_hierarchies(
+    frames: list[tuple[pd.DataFrame, int]],
+    *,
+    freq: str,
+    horizon: int,
+    method: str = DEFAULT_METHOD,
+    reconciler: str = DEFAULT_RECONCILER,
+    seed: int = 0,
+    cny: bool = CNY_DEFAULT,
+) -> list[HierarchyFit]:
+    """``fit_hierarchy`` of several (frame, n_paths) at once: every series of every frame goes to
+    the workers in one batch (a forecast and its backtest origins keep both cores busy)."""
+    groups = [list(frame.groupby(["level", "unique_id"], sort=False)) for frame, _ in frames]
     jobs = [
-        (
-            (
-                part["y"].to_numpy(),
-                pd.DatetimeIndex(part["ds"]),
-                horizon,
-                freq,
-                method,
-                cny,
-                n_paths,
-            ),
-            {},
-        )
-        for _, part in groups
+        ((part["y"].to_numpy(), pd.DatetimeIndex(part["ds"]), horizon, freq, method, cny, n), {})
+        for (_, n), parts in zip(frames, groups, strict=True)
+        for _, part in parts
     ]
-    fits = fit_many(_fit_series, jobs)
-    corr = _correlation(fits)
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n_paths, horizon, len(keys))) @ np.linalg.cholesky(corr).T
-    paths = np.stack(
-        [
-            f.draw(z[:, :, i]) if f.draw is not None else np.broadcast_to(f.mean, z.shape[:2])
-            for i, f in enumerate(fits)
-        ],
-        axis=-1,
-    )
-    # Point forecasts stay the members' medians (log scale): the means of the paths scored worse
-    # in the backtest (demo hierarchy, an earlier model version: mean MASE 1.20 vs 1.04).
-    base = np.column_stack([f.mean for f in fits])
-    weights = np.array([f.resid_var for f in fits])
-    mean, paths, used = reconcile_nonnegative(base, paths, keys, reconciler, weights)
-    return HierarchyFit(
-        keys=keys,
-        ds=future_periods(last, horizon, freq),
-        mean=mean,
-        paths=paths,
-        fits=fits,
-        reconciler=used,
-    )
+    fitted = iter(fit_many(_fit_series, jobs))
+    out = []
+    for (frame, n_paths), parts in zip(frames, groups, strict=True):
+        keys = [(str(level), str(uid)) for (level, uid), _ in parts]
+        fits = [next(fitted) for _ in parts]
+        corr = _correlation(fits)
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n_paths, horizon, len(keys))) @ np.linalg.cholesky(corr).T
+        paths = np.stack(
+            [
+                f.draw(z[:, :, i]) if f.draw is not None else np.broadcast_to(f.mean, z.shape[:2])
+                for i, f in enumerate(fits)
+            ],
+            axis=-1,
+        )
+        # Point forecasts stay the members' medians (log scale): the means of the paths scored
+        # worse in the backtest (demo hierarchy, an earlier model version: mean MASE 1.20 vs
+        # 1.04).
+        base = np.column_stack([f.mean for f in fits])
+        weights = np.array([f.resid_var for f in fits])
+        mean, paths, used = reconcile_nonnegative(base, paths, keys, reconciler, weights)
+        last = frame["ds"].max()
+        ds = future_periods(last, horizon, freq)
+        out.append(HierarchyFit(keys, ds, mean, paths, fits, used))
+    return out
+
+
+def stored_fits(
+    frames: list[tuple[pd.DataFrame, int]],
+    store: MutableMapping[str, HierarchyFit] | None,
+    *,
+    freq: str,
+    horizon: int,
+    **params,
+) -> list[HierarchyFit]:
+    """Slim fits of each (frame, n_paths): taken from ``store`` by ``fit_key`` where it has them,
+    the rest fitted in one batch (``fit_hierarchies``) and put in the store."""
+    keys = [fit_key(frame, freq=freq, horizon=horizon, n_paths=n, **params) for frame, n in frames]
+    found = {key: store.get(key) for key in keys} if store is not None else {}
+    missing = [i for i, key in enumerate(keys) if found.get(key) is None]
+    made = fit_hierarchies([frames[i] for i in missing], freq=freq, horizon=horizon, **params)
+    for i, fit in zip(missing, made, strict=True):
+        found[keys[i]] = fit.slim()
+        if store is not None:
+            store[keys[i]] = found[keys[i]]
+    return [found[key] for key in keys]
 
 
 def interval_frame(fit: HierarchyFit, means: np.ndarray) -> pd.DataFrame:

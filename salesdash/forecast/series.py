@@ -123,8 +123,11 @@ def hierarchy_sales(
     *,
     freq: str = "M",
     as_of: date | None = None,
+    total_only: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, date | None, Grain | None]:
     """The hierarchy's complete periods and its partial one, from one read of the orders.
+
+    With ``total_only`` just the scope's total (one cheap scan: the series of a filter).
 
     Returns:
         (history, partial, as_of used, grain): ``history`` as ``hierarchy_series`` returns it,
@@ -146,7 +149,8 @@ def hierarchy_sales(
     if as_of is None or grain is None:
         return empty, no_partial, as_of, grain
     params = scope.with_dates(None, as_of).params()
-    frame = run_sql(con, "forecast/hierarchy_sales", grain=_GRAIN[freq], **params)
+    query = "forecast/total_sales" if total_only else "forecast/hierarchy_sales"
+    frame = run_sql(con, query, grain=_GRAIN[freq], **params)
     if frame.empty:
         return empty, no_partial, as_of, grain
     frame["ds"] = pd.to_datetime(frame["ds"])
