@@ -1,4 +1,5 @@
-"""salesdash entry point: page config, language switch, navigation, filter bar — nothing else."""
+"""salesdash entry point: page config, the publication this run reads, language switch, navigation,
+filter bar — nothing else."""
 
 from pathlib import Path
 
@@ -29,6 +30,7 @@ ICONS = {
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
+ui.begin_run()
 ui.language_switch()
 navigation = st.navigation(
     {

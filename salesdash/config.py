@@ -24,6 +24,11 @@ MAX_BAD_ROW_RATE = 0.05
 # with it the same load peaks near 0.7 GB in the same time. The dashboard keeps DuckDB's default.
 INGEST_MEMORY_LIMIT = "500MB"
 
+# How long a writer (a load, an undo, a target edit) waits for another one before giving up with
+# a one-line reason: longer than a month's export takes end to end on a 10M-line store (~15 s)
+# and than a first load of 10M lines (~40 s), short enough that a stuck job is noticed.
+WRITER_WAIT_S = 300.0
+
 # Channels of a direct-selling company, as stored; labels come from the catalogue.
 CHANNELS = ("direct", "store", "online")
 

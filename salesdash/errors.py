@@ -7,3 +7,7 @@ class InputError(ValueError):
 
 class DatabaseLockedError(RuntimeError):
     """Another process (usually a running dashboard) holds the database file."""
+
+
+class WriterBusyError(RuntimeError):
+    """Another writer (a load, an undo, a target edit) held the store for longer than we waited."""

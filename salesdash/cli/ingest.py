@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from salesdash import config, ingest
-from salesdash.cli import print_json
+from salesdash.cli import add_writer_args, print_json
 from salesdash.errors import InputError
 
 N_REJECTS_SHOWN = 10
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="refuse a file with a larger share of bad rows (default 0.05)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per file")
+    add_writer_args(p)
     p.set_defaults(run=run)
 
 

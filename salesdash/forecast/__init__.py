@@ -14,6 +14,7 @@ per data version); ``select`` cuts out one level for display.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -21,9 +22,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import stored
 from salesdash.forecast.backtest import (
     BACKTEST_PATHS,
-    FitStore,
     accuracy,
     backtest_frame,
     calibrate_widths,
@@ -32,8 +33,10 @@ from salesdash.forecast.backtest import (
 )
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
+    HierarchyFit,
+    fit_hierarchies,
+    fit_hierarchy,
     interval_frame,
-    stored_fits,
     with_widths,
 )
 from salesdash.forecast.models import (
@@ -142,7 +145,6 @@ def hierarchy_forecast(
     as_of: date | None = None,
     n_paths: int = 1000,
     seed: int = 0,
-    store: FitStore | None = None,
 ) -> HierarchyForecast:
     """Forecast the total and every region, channel and category in ``scope``, and backtest it.
 
@@ -151,20 +153,39 @@ def hierarchy_forecast(
         freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
         as_of: last day of data (default: the last day the data covers); its period, if partial,
             is not fitted.
-        store: fits already made, keyed by ``hierarchy.fit_key`` (their training data and
-            parameters); looked up first, and given the fits made here. The refresh step passes
-            one kept in the database, so a new month refits the whole history once and the
-            backtest only at a new origin.
 
     Returns:
         A HierarchyForecast (see its attributes); ranges calibrated per level on the backtest.
-        Deterministic for a given ``seed``.
+        Deterministic for a given ``seed``. The result is stored (``stored.remembered``), and so
+        is each fit inside it (the forecast's and each backtest origin's, keyed by its training
+        data): a new month refits the history, and the backtest only at a new origin.
     """
     horizon = _horizon(freq, horizon)
     history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
-    return _forecast(
-        history, partial, as_of_used, grain, freq, horizon, n_paths, seed, store, calibrate=True
+    history = stored.rounded(history)
+    if history.empty or not (history["level"] == "total").any():
+        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
+
+    def remembered_fits(frames: list[tuple[pd.DataFrame, int]]) -> list[HierarchyFit]:
+        return [
+            stored.remembered(
+                con,
+                "hierarchy_fit",
+                (frame, freq, horizon, n, seed),
+                lambda f=frame, n=n: fit_hierarchy(
+                    f, freq=freq, horizon=horizon, n_paths=n, seed=seed
+                ).slim(),
+            )
+            for frame, n in frames
+        ]
+
+    fitted = stored.remembered(
+        con,
+        "hierarchy_forecast",
+        (history, freq, horizon, n_paths, seed),
+        lambda: _fit_and_backtest(history, freq, horizon, n_paths, remembered_fits),
     )
+    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted, grain)
 
 
 # Backtest origins of a filter's forecast: two (the latest quarter starts) keep it within the
@@ -181,35 +202,34 @@ def filter_forecast(
     as_of: date | None = None,
     n_paths: int = 1000,
     seed: int = 0,
-    store: FitStore | None = None,
 ) -> HierarchyForecast:
     """Forecast the revenue of any filter (one rep, one product, a region × channel cell) on
     demand: the scope's total alone, fitted like a stored series, backtested at
-    ``FILTER_ORIGINS`` origins.
+    ``FILTER_ORIGINS`` origins, every fit in one parallel batch.
 
     Honest when history is thin: under ``MIN_PERIODS`` complete periods the series is "too_thin"
     and gets no forecast (the history and partial period are still there to draw); under two
     seasons it is "short" and the simpler models are used. Its ranges are the model's own, not
     calibrated (a few backtest points would calibrate noise); their backtest coverage is in
-    ``accuracy``. Same arguments and result as ``hierarchy_forecast``, with one series, "total".
+    ``accuracy`` and ``coverage``. Same arguments and result as ``hierarchy_forecast``, with one
+    series, "total". Nothing is stored: the caller caches it per data version.
     """
     horizon = _horizon(freq, horizon)
     history, partial, as_of_used, grain = hierarchy_sales(
         con, scope, freq=freq, as_of=as_of, total_only=True
     )
-    return _forecast(
-        history,
-        partial,
-        as_of_used,
-        grain,
-        freq,
-        horizon,
-        n_paths,
-        seed,
-        store,
-        calibrate=False,
-        n_origins=FILTER_ORIGINS,
+    history = stored.rounded(history)
+    if history.empty:
+        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
+
+    def batch(frames: list[tuple[pd.DataFrame, int]]) -> list[HierarchyFit]:
+        fits = fit_hierarchies(frames, freq=freq, horizon=horizon, seed=seed)
+        return [fit.slim() for fit in fits]
+
+    fitted = _fit_and_backtest(
+        history, freq, horizon, n_paths, batch, calibrate=False, n_origins=FILTER_ORIGINS
     )
+    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted, grain)
 
 
 def _horizon(freq: str, horizon: int | None) -> int:
@@ -219,31 +239,24 @@ def _horizon(freq: str, horizon: int | None) -> int:
     return horizon
 
 
-def _forecast(
+def _fit_and_backtest(
     history: pd.DataFrame,
-    partial: pd.DataFrame,
-    as_of: date | None,
-    grain: Grain | None,
     freq: str,
     horizon: int,
     n_paths: int,
-    seed: int,
-    store: FitStore | None,
+    fits_of: Callable[[list[tuple[pd.DataFrame, int]]], list[HierarchyFit]],
     *,
-    calibrate: bool,
+    calibrate: bool = True,
     n_origins: int | None = None,
-) -> HierarchyForecast:
-    if history.empty or not (history["level"] == "total").any():
-        return _empty_forecast(freq, horizon, as_of, history, partial, grain)
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple, np.ndarray, pd.DataFrame]:
+    """The heavy part of a forecast: forecast, accuracy, series, keys, paths and coverage.
+
+    ``fits_of`` fits (or finds) the hierarchy of each (frame, n_paths): the history's and each
+    backtest origin's. With ``calibrate`` the ranges are widened or narrowed per level
+    (``backtest.calibrate_widths``).
+    """
     trains = origin_frames(history, freq=freq, horizon=horizon, n_origins=n_origins)
-    # the forecast and its backtest origins in one batch, so every core has work
-    base, *fits = stored_fits(
-        [(history, n_paths)] + [(train, BACKTEST_PATHS) for _, train in trains],
-        store,
-        freq=freq,
-        horizon=horizon,
-        seed=seed,
-    )
+    base, *fits = fits_of([(history, n_paths)] + [(t, BACKTEST_PATHS) for _, t in trains])
     origins = [(cut, fit) for (cut, _), fit in zip(trains, fits, strict=True)]
     widths = calibrate_widths(history, origins, freq=freq) if calibrate else {}
     fit = with_widths(base, widths)
@@ -266,19 +279,13 @@ def _forecast(
             "n_periods": [int(counts[k]) for k in fit.keys],
         }
     )
-    return HierarchyForecast(
-        freq=freq,
-        horizon=horizon,
-        as_of=as_of,
-        history=history,
-        partial=partial,
-        forecast=frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
-        accuracy=accuracy(backtest),
-        series=series,
-        keys=tuple(fit.keys),
-        paths=fit.paths,
-        coverage=coverage,
-        grain=grain,
+    return (
+        frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
+        accuracy(backtest),
+        series,
+        tuple(fit.keys),
+        fit.paths,
+        coverage,
     )
 
 

@@ -12,8 +12,6 @@ Accuracy measures (utilsforecast's definitions):
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-
 import numpy as np
 import pandas as pd
 
@@ -21,7 +19,7 @@ from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
     LEVELS_PCT,
     HierarchyFit,
-    stored_fits,
+    fit_hierarchies,
     with_widths,
 )
 from salesdash.forecast.models import CNY_DEFAULT, DEFAULT_METHOD
@@ -41,8 +39,6 @@ BANDS = {80: 0.8, 95: 0.95}
 # Paths per origin: enough for the 2.5th and 97.5th percentiles the 95% ranges need, half the
 # forecast's (which also gives P(hit)), since only coverage is read from them.
 BACKTEST_PATHS = 500
-
-FitStore = MutableMapping[str, HierarchyFit]
 
 
 def period_number(ds: pd.DatetimeIndex, freq: str) -> np.ndarray:
@@ -93,7 +89,8 @@ def origin_frames(
     """(training length, training frame) of each backtest origin (``cutoffs``)."""
     periods = pd.DatetimeIndex(np.sort(frame["ds"].unique()))
     cuts = cutoffs(periods, horizon, 2 * SEASON_LENGTH[freq], freq, n_origins)
-    return [(cut, frame[frame["ds"] < periods[cut]]) for cut in cuts]
+    # a fresh index: the frame is a stored fit's key (stored.remembered hashes the index too)
+    return [(cut, frame[frame["ds"] < periods[cut]].reset_index(drop=True)) for cut in cuts]
 
 
 def backtest_fits(
@@ -106,25 +103,22 @@ def backtest_fits(
     n_origins: int | None = None,
     n_paths: int = BACKTEST_PATHS,
     cny: bool = CNY_DEFAULT,
-    store: FitStore | None = None,
 ) -> list[tuple[int, HierarchyFit]]:
     """The hierarchy fitted at each backtest origin: (training length, slim fit) per origin.
 
     Every origin forecasts the whole ``horizon`` (the test window may be shorter), so its fit
-    depends on its training data alone. ``store`` (any mapping, e.g. one kept in the database)
-    is looked up by ``hierarchy.fit_key`` first and receives the fits it lacked.
+    depends on its training data alone (and can be stored and reused: ``hierarchy_forecast``).
     """
     origins = origin_frames(frame, freq=freq, horizon=horizon, n_origins=n_origins)
-    fits = stored_fits(
+    fits = fit_hierarchies(
         [(train, n_paths) for _, train in origins],
-        store,
         freq=freq,
         horizon=horizon,
         method=method,
         reconciler=reconciler,
         cny=cny,
     )
-    return [(cut, fit) for (cut, _), fit in zip(origins, fits, strict=True)]
+    return [(cut, fit.slim()) for (cut, _), fit in zip(origins, fits, strict=True)]
 
 
 def backtest_frame(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,9 +18,6 @@ from salesdash.forecast.series import future_periods
 # forecast negative, bottom-up is used instead (reconcile.reconcile_nonnegative).
 DEFAULT_RECONCILER = "wls"
 LEVELS_PCT = (80, 95)
-# Part of every fit's key: bump it when a change to the models changes what a fit returns, so
-# stored fits of the old code are not reused.
-FIT_VERSION = "2026-11-27"
 
 
 @dataclass
@@ -102,19 +97,6 @@ def with_widths(fit: HierarchyFit, widths: dict[str, float]) -> HierarchyFit:
     return replace(fit, paths=paths, widths=tuple(widths.items()))
 
 
-def fit_key(frame: pd.DataFrame, **params) -> str:
-    """A fit's identity: a hash of its training data and parameters (and ``FIT_VERSION``).
-
-    A fit is a pure function of these, so a stored fit with the same key can stand in for a new
-    one (the backtest's earlier origins, when a month is added).
-    """
-    digest = hashlib.sha256(FIT_VERSION.encode())
-    cols = frame[["level", "unique_id", "ds", "y"]]
-    digest.update(pd.util.hash_pandas_object(cols, index=False).to_numpy().tobytes())
-    digest.update(repr(sorted(params.items())).encode())
-    return digest.hexdigest()
-
-
 def fit_hierarchy(
     frame: pd.DataFrame,
     *,
@@ -179,27 +161,6 @@ def fit_hierarchies(
         ds = future_periods(last, horizon, freq)
         out.append(HierarchyFit(keys, ds, mean, paths, fits, used))
     return out
-
-
-def stored_fits(
-    frames: list[tuple[pd.DataFrame, int]],
-    store: MutableMapping[str, HierarchyFit] | None,
-    *,
-    freq: str,
-    horizon: int,
-    **params,
-) -> list[HierarchyFit]:
-    """Slim fits of each (frame, n_paths): taken from ``store`` by ``fit_key`` where it has them,
-    the rest fitted in one batch (``fit_hierarchies``) and put in the store."""
-    keys = [fit_key(frame, freq=freq, horizon=horizon, n_paths=n, **params) for frame, n in frames]
-    found = {key: store.get(key) for key in keys} if store is not None else {}
-    missing = [i for i, key in enumerate(keys) if found.get(key) is None]
-    made = fit_hierarchies([frames[i] for i in missing], freq=freq, horizon=horizon, **params)
-    for i, fit in zip(missing, made, strict=True):
-        found[keys[i]] = fit.slim()
-        if store is not None:
-            store[keys[i]] = found[keys[i]]
-    return [found[key] for key in keys]
 
 
 def interval_frame(fit: HierarchyFit, means: np.ndarray) -> pd.DataFrame:

@@ -1,7 +1,6 @@
--- grain: one row: how fresh the database is.
+-- grain: one row: when the database was last loaded and how many rows it holds (its order dates
+-- are app/order_dates.sql).
 select
-    (select max(order_date) from orders) as last_order_date,
-    (select min(order_date) from orders) as first_order_date,
     (select max(loaded_at) from ingest_log where undone_at is null) as last_loaded_at,
     (select count(*) from orders) + (select count(*) from customers)
         + (select count(*) from opportunities) + (select count(*) from targets)
