@@ -2,11 +2,12 @@
 
 Cases, each on one or more stores (``--db``; the bundled demo when none is given):
 
-- ``cli``: ``python -m salesdash --db DB forecast --json`` in a fresh process, the whole hierarchy
-  fitted and backtested from nothing. Run with this checkout's code ("after": one BLAS thread per
-  fit, series on worker processes) and, with ``--before-src DIR`` (a checkout of the code before,
-  e.g. ``git archive main | tar -x -C DIR``), with that code and default BLAS threads ("before").
-  CPU is the process's and its reaped children's (``os.wait4``), workers included.
+- ``cold``: ``forecast.hierarchy_forecast(con, Scope())`` in a fresh process on the store opened
+  read-only: what ``forecast --json`` computes, the whole hierarchy fitted and backtested from
+  nothing. Run with this checkout's code ("after": one BLAS thread per fit, series on worker
+  processes) and, with ``--before-src DIR`` (a checkout of the code before, e.g. ``git archive
+  0002553 | tar -x -C DIR``), with that code and default BLAS threads ("before"). CPU is the
+  process's and its reaped children's (``os.wait4``), workers included.
 - ``refresh``: in one process, ``hierarchy_forecast`` with a store of fits: first as of the end of
   the month before the data's last complete month (the store fills: a first load), then as of the
   data's end (a new month: the history refitted, earlier origins' fits reused).
@@ -82,22 +83,28 @@ def timed(fn):
     return result, time.perf_counter() - wall, tree_cpu() - cpu, load
 
 
-def cli_run(db_path: Path, src: Path, pin: bool) -> tuple[float, float, float]:
-    """(wall, cpu, load) of one ``forecast --json`` in a fresh process running ``src``'s code."""
+COLD = """
+import duckdb
+from salesdash import forecast
+from salesdash.scope import Scope
+if __name__ == "__main__":
+    forecast.hierarchy_forecast(duckdb.connect({path!r}, read_only=True), Scope())
+"""
+
+
+def cold_run(db_path: Path, src: Path) -> tuple[float, float, float]:
+    """(wall, cpu, load) of one cold hierarchy forecast in a fresh process running ``src``'s code
+    (BLAS threads as that code sets them)."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    if not pin:
-        env.pop("OPENBLAS_NUM_THREADS", None)
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    script = Path(tempfile.mkdtemp()) / "cold.py"
+    script.write_text(COLD.format(path=str(db_path)))
     load = os.getloadavg()[0]
     wall = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "salesdash", "--db", str(db_path), "forecast", "--json"],
-        cwd=src,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=src, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
-        raise SystemExit(f"forecast failed in {src} on {db_path}")
+        raise SystemExit(f"the forecast failed with the code of {src} on {db_path}")
     return time.perf_counter() - wall, usage.ru_utime + usage.ru_stime, load
 
 
@@ -114,7 +121,7 @@ def refresh_runs(con: duckdb.DuckDBPyConnection, runs: int) -> dict[str, list[tu
     before = month_start(last_complete) - timedelta(days=1)
     out = {"first load (no stored fits)": [], "new month (stored fits)": []}
     for _ in range(runs):
-        stored._LOCAL.clear()  # the fits this process keeps (what a refresh finds stored)
+        stored.clear_local()  # the fits this process keeps (what a refresh finds stored)
         for label, as_of in zip(out, (before, end), strict=True):
             _, wall, cpu, load = timed(
                 lambda a=as_of: forecast.hierarchy_forecast(con, Scope(), as_of=a)
@@ -150,7 +157,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, action="append", help="store(s) to measure")
     parser.add_argument("--before-src", type=Path, help="checkout of the code before")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cases", default="cli,refresh,filter")
+    parser.add_argument("--cases", default="cold,refresh,filter")
     args = parser.parse_args()
     cases = args.cases.split(",")
     stores = args.db or []
@@ -163,12 +170,13 @@ def main() -> None:
     print("| case | wall s | CPU s | load | runs |\n|---|---|---|---|---|")
     for path in stores:
         name = path.name
-        if "cli" in cases:
+        db.connect(path).close()  # migrations (the stored results table) before reading
+        if "cold" in cases:
             if args.before_src:
-                before = [cli_run(path, args.before_src, pin=False) for _ in range(args.runs)]
-                print(median_row(f"{name}: forecast --json, before", before), flush=True)
-            after = [cli_run(path, ROOT, pin=True) for _ in range(args.runs)]
-            print(median_row(f"{name}: forecast --json, after", after), flush=True)
+                before = [cold_run(path, args.before_src) for _ in range(args.runs)]
+                print(median_row(f"{name}: cold forecast, before", before), flush=True)
+            after = [cold_run(path, ROOT) for _ in range(args.runs)]
+            print(median_row(f"{name}: cold forecast, after", after), flush=True)
         con = duckdb.connect(str(path), read_only=True)
         if "refresh" in cases:
             for label, rows in refresh_runs(con, args.runs).items():
