@@ -458,3 +458,88 @@ def test_a_daily_file_whose_last_month_has_three_days_marks_it_partial(con, inse
     total = partial[partial["level"] == "total"]
     assert total["ds"].tolist() == [pd.Timestamp("2026-03-01")]
     assert total["y"].iloc[0] == 300.0
+
+
+# --- calibrated ranges and what-if on the demo's stored forecast ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_forecast(demo_reader):
+    """The demo hierarchy's monthly forecast, as the refresh step stored it (read, not fitted)."""
+    return forecast.hierarchy_forecast(demo_reader, Scope())
+
+
+def test_the_demo_backtests_80_percent_ranges_hold_75_to_85_percent_at_every_level(demo_forecast):
+    coverage = demo_forecast.coverage.set_index("level")
+    assert set(coverage.index) == {"total", "region", "channel", "category"}
+    assert coverage["coverage_80"].between(0.75, 0.85).all(), coverage
+    # the total's ranges were the widest (96% held): they were narrowed, and paths still add up
+    assert coverage.loc["total", "width"] < 1
+    paths = demo_forecast.paths
+    keys = list(demo_forecast.keys)
+    for level in ("region", "channel", "category"):
+        cols = [i for i, key in enumerate(keys) if key[0] == level]
+        np.testing.assert_allclose(
+            paths[:, :, cols].sum(axis=2), paths[:, :, keys.index(("total", "total"))], rtol=1e-9
+        )
+
+
+def test_scaling_the_spread_per_level_keeps_every_split_summing_to_the_total():
+    from salesdash.forecast.reconcile import scale_spread
+
+    rng = np.random.default_rng(0)
+    regions = rng.gamma(5, 20, size=(300, 4, 2))
+    channels = regions.sum(axis=2, keepdims=True) * np.array([0.3, 0.7])
+    paths = np.concatenate([regions.sum(axis=2, keepdims=True), regions, channels], axis=2)
+    mean = paths.mean(axis=0)
+    widths = {"total": 0.5, "region": 1.8, "channel": 1.2}
+    out = scale_spread(mean, paths, KEYS, widths)
+    np.testing.assert_allclose(out[:, :, 1] + out[:, :, 2], out[:, :, 0])
+    np.testing.assert_allclose(out[:, :, 3] + out[:, :, 4], out[:, :, 0])
+    # the total's spread is exactly halved
+    np.testing.assert_allclose(out[:, :, 0] - mean[:, 0], 0.5 * (paths[:, :, 0] - mean[:, 0]))
+
+
+def test_a_what_if_of_ten_percent_on_one_region_moves_it_alone_and_the_total_by_as_much(
+    demo_forecast,
+):
+    base = demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    ds = sorted(demo_forecast.forecast["ds"].unique())
+    start = pd.Timestamp(ds[3]).date()
+    moved = forecast.what_if(demo_forecast, [forecast.Change("region", "East", start, factor=1.1)])
+    new = moved.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    east_before, east_after = base.loc[("region", "East")], new.loc[("region", "East")]
+    np.testing.assert_allclose(east_after[:3], east_before[:3])
+    np.testing.assert_allclose(east_after[3:], 1.1 * east_before[3:], rtol=1e-4)
+    for region in {uid for lvl, uid, _ in base.index if lvl == "region"} - {"East"}:
+        np.testing.assert_array_equal(new.loc[("region", region)], base.loc[("region", region)])
+    gain = (east_after - east_before).to_numpy()
+    np.testing.assert_allclose(
+        new.loc[("total", "total")] - base.loc[("total", "total")], gain, atol=0.02
+    )
+    regions = new.loc["region"].groupby(level="ds").sum()
+    np.testing.assert_allclose(regions, new.loc[("total", "total")], atol=0.01)
+    # every path moved: the range and the chance of reaching a target move with the projection
+    keys = list(demo_forecast.keys)
+    east, total = keys.index(("region", "East")), keys.index(("total", "total"))
+    np.testing.assert_allclose(
+        moved.paths[:, 3:, east], 1.1 * demo_forecast.paths[:, 3:, east], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        moved.paths[:, :, total],
+        moved.paths[:, :, [i for i, k in enumerate(keys) if k[0] == "channel"]].sum(axis=2),
+    )
+    assert demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"].equals(base)
+
+
+def test_a_lost_customer_takes_its_expected_revenue_off_its_region_and_the_total(demo_forecast):
+    ds = sorted(demo_forecast.forecast["ds"].unique())
+    lost = forecast.Change("region", "North", pd.Timestamp(ds[0]).date(), amount=-10_000.0)
+    moved = forecast.what_if(demo_forecast, [lost])
+    before = demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    after = moved.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    np.testing.assert_allclose(
+        after.loc[("total", "total")], before.loc[("total", "total")] - 10_000, atol=0.02
+    )
+    channels = after.loc["channel"].groupby(level="ds").sum()
+    np.testing.assert_allclose(channels, after.loc[("total", "total")], atol=0.01)

@@ -46,6 +46,7 @@ from salesdash.forecast.models import (
     simulate_paths,
 )
 from salesdash.forecast.reconcile import round_coherent
+from salesdash.forecast.scenario import Change, what_if
 from salesdash.forecast.series import (
     FREQS,
     LEVELS,
@@ -66,6 +67,8 @@ __all__ = [
     "HierarchyForecast",
     "data_grain",
     "filter_forecast",
+    "Change",
+    "what_if",
     "forecast_series",
     "forecast_view",
     "hierarchy_forecast",
@@ -266,7 +269,7 @@ def _fit_and_backtest(
     coverage = coverage_by_level(backtest)
     coverage.insert(1, "width", coverage["level"].map(widths).fillna(1.0))
     means = round_coherent(fit.mean, fit.keys)
-    frame = interval_frame(fit, means)
+    frame = interval_frame(fit.keys, fit.ds, fit.paths, means)
     thin_keys = {key for key, f in zip(fit.keys, fit.fits, strict=True) if f.status == "too_thin"}
     thin = [key in thin_keys for key in zip(frame["level"], frame["unique_id"], strict=True)]
     counts = history.groupby(["level", "unique_id"], sort=False).size()

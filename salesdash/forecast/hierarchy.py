@@ -163,14 +163,17 @@ def fit_hierarchies(
     return out
 
 
-def interval_frame(fit: HierarchyFit, means: np.ndarray) -> pd.DataFrame:
-    """Long frame: level, unique_id, ds, yhat, yhat-lo-80, yhat-hi-80, yhat-lo-95, yhat-hi-95."""
+def interval_frame(
+    keys: list[tuple[str, str]], ds: pd.DatetimeIndex, paths: np.ndarray, means: np.ndarray
+) -> pd.DataFrame:
+    """Long frame: level, unique_id, ds, yhat, yhat-lo-80, yhat-hi-80, yhat-lo-95, yhat-hi-95 —
+    ``means`` (h, k) as the point forecasts, the ranges from the percentiles of ``paths``."""
     parts = []
-    for i, (level, uid) in enumerate(fit.keys):
-        part = {"level": level, "unique_id": uid, "ds": fit.ds, "yhat": means[:, i]}
+    for i, (level, uid) in enumerate(keys):
+        part = {"level": level, "unique_id": uid, "ds": ds, "yhat": means[:, i]}
         for pct in LEVELS_PCT:
             tail = (100 - pct) / 2
-            lo, hi = np.percentile(fit.paths[:, :, i], [tail, 100 - tail], axis=0)
+            lo, hi = np.percentile(paths[:, :, i], [tail, 100 - tail], axis=0)
             part[f"yhat-lo-{pct}"] = np.minimum(lo, means[:, i])
             part[f"yhat-hi-{pct}"] = np.maximum(hi, means[:, i])
         parts.append(pd.DataFrame(part))
