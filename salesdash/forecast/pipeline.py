@@ -15,13 +15,15 @@ This module does the pipeline part, learnt from the opportunities table alone, a
   sample paths (each deal won in one period or not at all) for the distribution.
 - **The blend**: history's forecast of the revenue that never goes through the pipeline (stores,
   the online shop, repeat orders: revenue minus the amounts of deals won that month) plus the
-  pipeline's expected close, on top of what is already booked.
+  pipeline's expected close and that of the deals still to come (at the recent rate of new
+  deals), on top of what is already booked.
 
 Conventions: a lost deal without ``lost_stage`` counts as having reached the last open stage the
 data uses (as the funnel does); deals without ``created_date`` cannot be aged and are left out
 (counted in ``PipelineModel.n_undated``); a deal's ``close_date`` while open is not read (no export
 seen carries an expected close date, and the chances above do not need one). A won deal's amount
-is taken to be booked as revenue in the month it closed.
+is taken to be booked as revenue in the month it closed; a deal without an amount (or with 0, as
+exports write for open and lost deals) counts at its product's mean won amount.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ from salesdash.periods import add_months, quarter_start
 LOOKBACK_DAYS = 730
 # Fewer deals than this reached a stage: its curves are too noisy, the stage below's are used.
 MIN_STAGE_DEALS = 30
+# Deals created over this many days before as_of set the rate of new deals ahead: a quarter, long
+# enough to even out a week's lumps, short enough to follow the current season.
+NEW_DEAL_WINDOW_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -114,13 +119,26 @@ def _prepare(opportunities: pd.DataFrame, as_of: date) -> pd.DataFrame:
         {
             "opportunity_id": frame["opportunity_id"].to_numpy(),
             "region": frame.get("region", pd.Series(None, index=frame.index)).to_numpy(),
-            "amount": frame["amount"].fillna(0.0).to_numpy(dtype=float),
+            "amount": deal_amounts(frame, as_of).to_numpy(dtype=float),
             "created": frame["created_date"].to_numpy(),
             "outcome": outcome,
             "age": np.asarray(age, dtype=int),
             "reached": np.clip(reached, 1, len(OPEN_STAGES)).astype(int),
         }
     )
+
+
+def deal_amounts(opportunities: pd.DataFrame, as_of: date) -> pd.Series:
+    """Each deal's amount, where it has none (or 0, as some exports write for lost and open
+    deals) the mean amount of its product's deals won by ``as_of`` (all products' without any)."""
+    amount = pd.to_numeric(opportunities["amount"], errors="coerce")
+    close = pd.to_datetime(opportunities["close_date"])
+    won = (opportunities["stage"] == "won") & (close <= pd.Timestamp(as_of)) & (amount > 0)
+    product = opportunities.get("product", pd.Series(None, index=opportunities.index))
+    by_product = amount[won].groupby(product[won]).mean()
+    fallback = float(amount[won].mean()) if won.any() else 0.0
+    guess = product.map(by_product).fillna(fallback)
+    return amount.where(amount > 0, guess).fillna(0.0)
 
 
 def _curves(stage: str, deals: pd.DataFrame, max_age: int) -> StageCurves:
@@ -222,6 +240,50 @@ def expected_close(chances: pd.DataFrame, periods: list[tuple[date, date]]) -> p
     )
 
 
+def new_deal_close(
+    model: PipelineModel,
+    opportunities: pd.DataFrame,
+    periods: list[tuple[date, date]],
+    *,
+    window_days: int = NEW_DEAL_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Expected amount won, per region and period, from deals not created yet on ``model.as_of``.
+
+    Deals keep coming in: per region, the amount of deals created per day over the last
+    ``window_days`` is taken as the rate ahead, and a deal created on day c is won by day d with
+    the lead stage's curve, ``CIF_won(d − c)``. (Much of a quarter's sales can come from deals
+    that did not exist when it began: in the Maven data, deals close about 50 days after
+    engagement.)
+
+    Returns:
+        region, period_start, period_end, expected.
+    """
+    day = pd.Timestamp(model.as_of)
+    created = pd.to_datetime(opportunities["created_date"])
+    recent = opportunities[(created > day - pd.Timedelta(days=window_days)) & (created <= day)]
+    region = recent.get("region", pd.Series(None, index=recent.index)).fillna("(none)")
+    amounts = deal_amounts(opportunities, model.as_of)[recent.index]
+    rate = amounts.groupby(region).sum() / window_days
+    won = model.curves[OPEN_STAGES[0]].won
+    rows = []
+    for start, end in periods:
+        lo = max(pd.Timestamp(start) - pd.Timedelta(days=1), day)
+        days = pd.date_range(day + pd.Timedelta(days=1), pd.Timestamp(end), freq="D")
+        to_end = np.clip((pd.Timestamp(end) - days).days.to_numpy(), 0, len(won) - 1)
+        to_lo = np.clip((lo - days).days.to_numpy(), -1, len(won) - 1)
+        share = float((won[to_end] - np.where(to_lo >= 0, won[np.maximum(to_lo, 0)], 0.0)).sum())
+        for name, per_day in rate.items():
+            rows.append(
+                {
+                    "region": name,
+                    "period_start": start,
+                    "period_end": end,
+                    "expected": float(per_day * share),
+                }
+            )
+    return pd.DataFrame(rows, columns=["region", "period_start", "period_end", "expected"])
+
+
 def pipeline_paths(
     chances: pd.DataFrame,
     periods: list[tuple[date, date]],
@@ -290,9 +352,10 @@ def near_term_forecast(
     Returns:
         One row per region and quarter of ``near_term_periods``: region, period_start,
         period_end, booked (revenue of the quarter's months up to as_of), history_only (booked +
-        history's forecast of all revenue), pipeline (expected close of open deals), non_pipeline
-        (history's forecast of revenue minus won amounts), blend (booked + pipeline +
-        non_pipeline), history_model, non_pipeline_model.
+        history's forecast of all revenue), pipeline (expected close of open deals), new_deals
+        (expected close of deals created after as_of, ``new_deal_close``), non_pipeline
+        (history's forecast of revenue minus won amounts), blend (booked + pipeline + new_deals
+        + non_pipeline), history_model, non_pipeline_model.
     """
     periods = near_term_periods(as_of)
     end = pd.Timestamp(as_of)
@@ -300,6 +363,7 @@ def near_term_forecast(
     model = model or pipeline_model(opportunities, as_of=as_of)
     expected = expected_close(win_chances(model, opportunities, periods), periods)
     pipe = expected.set_index(["region", "period_start"])["expected"]
+    new = new_deal_close(model, opportunities, periods).set_index(["region", "period_start"])
     regions = sorted(set(revenue["region"]) | set(expected["region"]))
     jobs, parts = [], {}
     for region in regions:
@@ -318,6 +382,7 @@ def near_term_forecast(
             months = (future >= pd.Timestamp(start)) & (future <= pd.Timestamp(stop))
             booked = float(rev[(rev.index >= pd.Timestamp(start)) & (rev.index <= end)].sum())
             pipeline = float(pipe.get((region, start), 0.0))
+            new_deals = float(new["expected"].get((region, start), 0.0))
             non_pipeline = float(rest[months].sum())
             rows.append(
                 {
@@ -327,8 +392,9 @@ def near_term_forecast(
                     "booked": booked,
                     "history_only": booked + float(total[months].sum()),
                     "pipeline": pipeline,
+                    "new_deals": new_deals,
                     "non_pipeline": non_pipeline,
-                    "blend": booked + pipeline + non_pipeline,
+                    "blend": booked + pipeline + new_deals + non_pipeline,
                     "history_model": total_model,
                     "non_pipeline_model": rest_model,
                 }
@@ -345,8 +411,8 @@ def near_term_backtest(
     it). Quarters not yet complete in ``revenue`` are left out.
 
     Returns:
-        origin, region, period_start, actual, history_only, blend, pipeline, horizon ("current"
-        or "next" quarter).
+        origin, region, period_start, horizon ("current" or "next" quarter), actual,
+        history_only, blend, pipeline, new_deals.
     """
     last = revenue["ds"].max()
     rows = []
@@ -372,6 +438,7 @@ def near_term_backtest(
                     "history_only": row["history_only"],
                     "blend": row["blend"],
                     "pipeline": row["pipeline"],
+                    "new_deals": row["new_deals"],
                 }
             )
     return pd.DataFrame(rows)
