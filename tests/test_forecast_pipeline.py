@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from salesdash.forecast import pipeline
+from salesdash.scope import Scope
 
 AS_OF = date(2026, 6, 30)
 WIN_RATE = 0.35
@@ -124,3 +125,51 @@ def test_pipeline_paths_average_to_the_expected_close():
     paths = pipeline.pipeline_paths(chances, periods, n_paths=4000, seed=1)
     expected = pipeline.expected_close(chances, periods).groupby("period_start")["expected"].sum()
     np.testing.assert_allclose(paths.mean(axis=0), expected.to_numpy(), rtol=0.03)
+
+
+def test_a_store_without_orders_forecasts_its_won_amounts(con, insert):
+    # a CRM-only company (like the Maven export): its revenue is what its deals won
+    insert(
+        con,
+        "opportunities",
+        [
+            {
+                "opportunity_id": "A",
+                "created_date": date(2026, 1, 5),
+                "close_date": date(2026, 2, 3),
+                "stage": "won",
+                "amount": 500.0,
+                "region": "East",
+            },
+            {
+                "opportunity_id": "B",
+                "created_date": date(2026, 1, 9),
+                "close_date": date(2026, 2, 20),
+                "stage": "won",
+                "amount": 250.0,
+                "region": "East",
+            },
+            {
+                "opportunity_id": "C",
+                "created_date": date(2026, 2, 1),
+                "close_date": None,
+                "stage": "demo",
+                "amount": 900.0,
+                "region": "West",
+            },
+            {
+                "opportunity_id": "D",
+                "created_date": date(2026, 7, 1),
+                "close_date": None,
+                "stage": "lead",
+                "amount": 100.0,
+                "region": "West",
+            },
+        ],
+    )
+    revenue, won, deals = pipeline.pipeline_inputs(con, Scope(), as_of=date(2026, 3, 31))
+    assert revenue.to_dict("records") == [
+        {"region": "East", "ds": pd.Timestamp("2026-02-01"), "y": 750.0}
+    ]
+    assert revenue.equals(won)
+    assert sorted(deals["opportunity_id"]) == ["A", "B", "C"]  # D was created after as_of

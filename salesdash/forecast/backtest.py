@@ -62,8 +62,8 @@ def cutoffs(
     long history (January, for a year of months ahead), a quarter of it otherwise (the starts of
     quarters). The last ``n_origins`` such periods after ``min_train`` are used. Anchored origins
     do not move when a period is added, so the fits at the earlier origins (a pure function of
-    their training data, see ``hierarchy.fit_key``) are reused by the next refresh; a new origin
-    appears only once per step.
+    their training data, stored by ``stored.remembered``) are reused by the next refresh; a new
+    origin appears only once per step.
     """
     n = len(periods)
     room = n - min_train

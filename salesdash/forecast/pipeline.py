@@ -31,13 +31,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash.db import run_sql
 from salesdash.forecast.models import forecast_series
 from salesdash.forecast.parallel import fit_many
+from salesdash.forecast.series import hierarchy_sales
 from salesdash.funnel import OPEN_STAGES, STAGE_RANK
 from salesdash.periods import add_months, quarter_start
+from salesdash.scope import Scope
 
 # Deals closed or created within this many days before as_of teach the model: two years follow a
 # changed sales process within a year and still hold hundreds of deals for a small team.
@@ -305,6 +309,32 @@ def pipeline_paths(
     for k in range(len(periods)):
         out[:, k] = ((period == k) * amount[None]).sum(axis=1)
     return out
+
+
+def pipeline_inputs(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What ``near_term_forecast`` needs, from the database: (revenue, won, opportunities).
+
+    revenue: region, ds, y — complete months of order revenue up to ``as_of`` (a month's last
+    day); a store without orders uses its won amounts instead (a CRM-only company). won: region,
+    ds, y — amounts of the deals won per month. opportunities: the scope's deals.
+    """
+    history = hierarchy_sales(con, scope, freq="M", as_of=as_of)[0]
+    deals = run_sql(con, "forecast/pipeline_deals", **scope.with_dates(None, as_of).params())
+    won_deals = deals[(deals["stage"] == "won") & deals["close_date"].notna()]
+    won_deals = won_deals[pd.to_datetime(won_deals["close_date"]) <= pd.Timestamp(as_of)]
+    month = pd.to_datetime(won_deals["close_date"]).dt.to_period("M").dt.to_timestamp()
+    won = (
+        won_deals.assign(ds=month, region=won_deals["region"].fillna("(none)"))
+        .groupby(["region", "ds"], as_index=False)["amount"]
+        .sum()
+        .rename(columns={"amount": "y"})
+    )
+    if history.empty:
+        return won, won, deals
+    revenue = history[history["level"] == "region"].rename(columns={"unique_id": "region"})
+    return revenue[["region", "ds", "y"]].reset_index(drop=True), won, deals
 
 
 # --- the blend --------------------------------------------------------------------------------
