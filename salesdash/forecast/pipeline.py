@@ -11,6 +11,10 @@ This module does the pipeline part, learnt from the opportunities table alone, a
   such deals still open at ``a``. That is the stage's win rate and the historical slippage of close
   dates at once: a deal open longer than deals of its stage usually stay open has slipped, and both
   its chance and its timing move accordingly (a deal older than any won deal ever was gets none).
+  Exports carry no stage history, so a stage's curves are those of every deal that reached it
+  (some went further): for a deal known to sit at the stage now they are an approximation. A
+  backtest cannot know where a deal stood on a past day at all, and uses the lead stage's curves
+  (every deal's); that is the version measured in docs/benchmarks.md.
 - **Expected close** per region and period: Σ amount × that probability over open deals; and
   sample paths (each deal won in one period or not at all) for the distribution.
 - **The blend**: history's forecast of the revenue that never goes through the pipeline (stores,
