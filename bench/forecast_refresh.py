@@ -7,7 +7,7 @@ Cases, each on one or more stores (``--db``; the bundled demo when none is given
   nothing. Run with this checkout's code ("after": one BLAS thread per fit, series on worker
   processes) and, with ``--before-src DIR`` (a checkout of the code before, e.g. ``git archive
   0002553 | tar -x -C DIR``), with that code and default BLAS threads ("before"). CPU is the
-  process's and its reaped children's (``os.wait4``), workers included.
+  process tree's (``tree_cpu``), workers included.
 - ``refresh``: in one process, ``hierarchy_forecast`` with a store of fits: first as of the end of
   the month before the data's last complete month (the store fills: a first load), then as of the
   data's end (a new month: the history refitted, earlier origins' fits reused).
@@ -25,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import resource
 import statistics
@@ -84,28 +85,37 @@ def timed(fn):
 
 
 COLD = """
+import os, resource
+from pathlib import Path
 import duckdb
 from salesdash import forecast
 from salesdash.scope import Scope
+TICK = os.sysconf("SC_CLK_TCK")
+{helpers}
 if __name__ == "__main__":
     forecast.hierarchy_forecast(duckdb.connect({path!r}, read_only=True), Scope())
+    print(tree_cpu())
 """
 
 
 def cold_run(db_path: Path, src: Path) -> tuple[float, float, float]:
     """(wall, cpu, load) of one cold hierarchy forecast in a fresh process running ``src``'s code
-    (BLAS threads as that code sets them)."""
+    (BLAS threads as that code sets them). CPU is the process tree's, measured by the process
+    before it exits: the forecast workers are not its children (the fork server's), so
+    ``os.wait4`` would miss them."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     env.pop("OPENBLAS_NUM_THREADS", None)
     script = Path(tempfile.mkdtemp()) / "cold.py"
-    script.write_text(COLD.format(path=str(db_path)))
+    helpers = inspect.getsource(_proc_cpu) + "\n" + inspect.getsource(tree_cpu)
+    script.write_text(COLD.format(path=str(db_path), helpers=helpers))
     load = os.getloadavg()[0]
     wall = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(script)], cwd=src, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status:
+    out = subprocess.run(
+        [sys.executable, str(script)], cwd=src, env=env, capture_output=True, text=True
+    )
+    if out.returncode:
         raise SystemExit(f"the forecast failed with the code of {src} on {db_path}")
-    return time.perf_counter() - wall, usage.ru_utime + usage.ru_stime, load
+    return time.perf_counter() - wall, float(out.stdout.split()[-1]), load
 
 
 def median_row(label: str, runs: list[tuple]) -> str:

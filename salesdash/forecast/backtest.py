@@ -41,7 +41,7 @@ BANDS = {80: 0.8, 95: 0.95}
 BACKTEST_PATHS = 500
 
 
-def period_number(ds: pd.DatetimeIndex, freq: str) -> np.ndarray:
+def _period_number(ds: pd.DatetimeIndex, freq: str) -> np.ndarray:
     """Periods counted on the calendar: months since year 0, or weeks since Monday 1970-01-05."""
     ds = pd.DatetimeIndex(ds)
     if freq == "M":
@@ -72,7 +72,7 @@ def cutoffs(
     long = room >= N_ORIGINS * horizon
     step = horizon if long else max(1, horizon // 4)
     count = n_origins or (N_ORIGINS if long else N_ORIGINS_SHORT)
-    numbers = period_number(periods, freq)
+    numbers = _period_number(periods, freq)
     return [c for c in range(min_train, n) if numbers[c] % step == 0][-count:]
 
 
