@@ -30,6 +30,7 @@ import pandas as pd
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.forecasting.theta import ThetaModel
+from threadpoolctl import threadpool_limits
 
 from salesdash.forecast.series import SEASON_LENGTH, cny_regressors, future_periods
 
@@ -540,14 +541,15 @@ def simulate_paths(
         is too thin to forecast (see ``too_thin``).
     """
     y = y.sort_index()
-    result = forecast_series(
-        y.to_numpy(dtype=float),
-        pd.DatetimeIndex(y.index),
-        horizon,
-        freq=freq,
-        n_paths=n_paths,
-        seed=seed,
-    )
+    with threadpool_limits(limits=1):  # one BLAS thread per fit, as in parallel.fit_many
+        result = forecast_series(
+            y.to_numpy(dtype=float),
+            pd.DatetimeIndex(y.index),
+            horizon,
+            freq=freq,
+            n_paths=n_paths,
+            seed=seed,
+        )
     if result.status == "too_thin":
         return np.full((n_paths, horizon), np.nan)
     return result.paths
