@@ -2,14 +2,19 @@
 
 The pieces (all long format ``unique_id, ds, y``):
 - ``series``: complete-period sales of the hierarchy (total, regions, channels, categories) from the
-  database; the partial current period kept apart; Chinese New Year regressors.
+  database; the data's grain; the partial current period kept apart; Chinese New Year regressors.
 - ``models``: statsmodels forecasters (ETS on logs and on sales, a small ARIMA search, Theta,
   seasonal naive) and the default ensemble, with guards against non-finite or exploding forecasts.
+- ``parallel``: fits on worker processes, one BLAS thread each.
 - ``hierarchy`` / ``reconcile``: all series at once, correlated sample paths, made coherent.
-- ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage).
+- ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage) at origins anchored
+  to the calendar, and the ranges' widths calibrated per level.
+- ``pipeline``: the near term from open deals (stage win rates, slippage), blended with history.
+- ``scenario``: what-if on the reconciled sample paths.
 
-``hierarchy_forecast`` is what the page and the CLI call (the page through ``ui.query``, cached
-per data version); ``select`` cuts out one level for display.
+``hierarchy_forecast`` is what the refresh step stores and the page and the CLI read;
+``filter_forecast`` is fitted on demand for a filter no stored level covers; ``select`` cuts out
+one level for display.
 """
 
 from __future__ import annotations
