@@ -76,7 +76,8 @@ def reconcile(
     if c.shape[0] == 0:
         return values
     w = np.ones(len(keys)) if method == "ols" or weights is None else np.asarray(weights, float)
-    w = np.where(np.isfinite(w) & (w > 0), w, np.nanmax(np.where(w > 0, w, np.nan)) or 1.0)
+    usable = np.isfinite(w) & (w > 0)
+    w = np.where(usable, w, w[usable].max() if usable.any() else 1.0)
     wc = w[:, None] * c.T
     projection = np.eye(len(keys)) - wc @ np.linalg.solve(c @ wc, c)
     return values @ projection.T
