@@ -21,6 +21,7 @@ next refresh (the next writer, or ``python -m salesdash refresh``) does the work
 from __future__ import annotations
 
 import enum
+import time
 
 import duckdb
 
@@ -84,22 +85,28 @@ def pending(con: duckdb.DuckDBPyConnection) -> Change:
     return Change.WHOLE if changed > MAX_CHANGED_DAYS_SHARE * days else Change.PARTS
 
 
-def refresh(con: duckdb.DuckDBPyConnection, change: Change = Change.WHOLE) -> None:
+def refresh(con: duckdb.DuckDBPyConnection, change: Change = Change.WHOLE) -> dict[str, float]:
     """Bring every rollup up to date with the canonical tables (inside the caller's transaction)
-    and clear the marks."""
+    and clear the marks; return the seconds each rollup took."""
+    seconds: dict[str, float] = {}
     if change is not Change.NONE:
         whole = change is Change.WHOLE
         if not whole:
+            start = time.perf_counter()
             execute_sql(con, "rollups/changes/forget")
+            seconds["forget"] = time.perf_counter() - start
         for name in names():
             if not whole and name in IN_PLACE:
                 continue
+            start = time.perf_counter()
             table = f"rollup_{name}"
             into = f"create or replace table {table} as" if whole else f"insert into {table}"
             sql = f"{into}\n{sql_text(f'rollups/{name}')}"
             con.execute(sql, params_for(sql, {"full": whole}) or None)
+            seconds[name] = time.perf_counter() - start
     for table in CHANGE_TABLES:
         con.execute(f"delete from {table}")  # noqa: S608
+    return seconds
 
 
 def _built(con: duckdb.DuckDBPyConnection) -> bool:

@@ -107,8 +107,10 @@ def test_undoing_a_batch_refreshes_the_rollups(con, tmp_path):
         "quantity,unit_price,revenue,cost\nX1,1,2025-03-01,Z,East,direct,Rep1,P1,Cat1,1,99,99,50\n"
     )
     batch = ingest.ingest_file(con, path, "orders")
+    rollups.refresh(con, rollups.pending(con))  # the refresh step after the load
     assert kpis.kpis(con, Scope()).revenue == 99.0
     ingest.undo_batch(con, batch.batch_id)
+    rollups.refresh(con, rollups.pending(con))  # and after the undo
     assert kpis.kpis(con, Scope()).revenue == 0.0
     names = rollups.names()  # rebuilt in name order: keys, then the cube, then what sums it
     order = ["sales_customer", "sales_customer_cube", "sales_customer_day", "sales_product_day"]
