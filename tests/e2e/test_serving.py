@@ -25,7 +25,9 @@ OVERVIEW = "/?period=custom&from=2026-11-01&to=2026-11-30"
 def _late_orders(path: Path, prefix: str, n: int = 40) -> Path:
     """Order lines after the demo's last day (15 Nov 2026), still in November."""
     lines = ["order_id,line_no,order_date,customer_id,region,channel,revenue"]
-    lines += [f"{prefix}-{i},1,2026-11-{16 + i % 10},C{i},East,online,{20000 + i}" for i in range(n)]
+    lines += [
+        f"{prefix}-{i},1,2026-11-{16 + i % 10},C{i},East,online,{20000 + i}" for i in range(n)
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
 
