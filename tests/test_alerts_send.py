@@ -219,4 +219,4 @@ def test_the_command_lists_the_stored_alerts_as_json(tmp_path, capsys):
 
 def test_the_command_says_when_nothing_was_computed_yet(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "e.duckdb"), "alerts"]) == 2
-    assert "alerts --refresh" in capsys.readouterr().err
+    assert "salesdash refresh" in capsys.readouterr().err

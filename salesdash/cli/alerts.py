@@ -1,5 +1,5 @@
-"""``alerts``: the open risks, most costly first; ``--refresh`` recomputes and stores them,
-``--send`` mails or posts each recipient what is new since the last send (for cron)."""
+"""``alerts``: the open risks, most costly first, as the refresh step after the last change stored
+them; ``--send`` mails or posts each recipient what is new since the last send (for cron)."""
 
 from __future__ import annotations
 
@@ -28,18 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="include acknowledged and snoozed alerts")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the texts")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    action = p.add_mutually_exclusive_group()
-    action.add_argument(
-        "--refresh", action=_Writes, help="recompute and store the alerts (a writer)"
-    )
-    action.add_argument(
+    p.add_argument(
         "--send",
         action=_Writes,
         help="send each recipient what is new or changed (settings: .streamlit/secrets.toml); "
         "a writer: it records what went to whom",
     )
     add_writer_args(p)
-    # listing reads the published snapshot; --refresh and --send make it a writer
+    # listing reads the published snapshot; --send makes it a writer
     p.set_defaults(run=run, access="read")
 
 
@@ -55,10 +51,6 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     now = datetime.now()
     if args.send:
         return _send(con, now)
-    if args.refresh:
-        found = alerts.refresh(con, now=now)
-        print(f"stored {len(found)} alerts")
-        return 0
     if args.as_of:
         # the day as it stood at its end: loads after it are not counted
         end_of_day = datetime.combine(args.as_of + timedelta(days=1), time())
@@ -70,7 +62,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     else:
         last = alerts.last_run(con)
         if last is None:
-            raise InputError("no alerts computed yet: run `python -m salesdash alerts --refresh`")
+            raise InputError("no alerts computed yet: run `python -m salesdash refresh`")
         frame = alerts.stored_alerts(con, on=now.date(), scope=Scope(regions=tuple(args.region)))
         as_of = last.as_of
     if not args.all:
