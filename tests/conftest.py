@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from salesdash import db, ingest
+from salesdash import db, ingest, rollups
 from salesdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,14 +63,23 @@ def demo_con(demo_store: Store) -> Iterable[duckdb.DuckDBPyConnection]:
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], batch_id: int = 0
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[dict],
+    batch_id: int = 0,
+    *,
+    refresh: bool = True,
 ) -> None:
-    """Insert hand-written rows (dicts of canonical columns) straight into a table."""
+    """Insert hand-written rows (dicts of canonical columns) straight into a table; rows of the
+    tables the rollups summarise are rolled up at once (as the refresh step after a load does),
+    unless ``refresh`` is False."""
     frame = pd.DataFrame(rows)
     frame.insert(0, "batch_id", batch_id)
     con.register("_rows", frame)
     con.execute(f"insert into {table} by name select * from _rows")
     con.unregister("_rows")
+    if refresh and table in rollups.SOURCE_KINDS:
+        rollups.refresh(con)
 
 
 @pytest.fixture

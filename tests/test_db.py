@@ -102,6 +102,7 @@ def test_rollups_rebuild_only_after_batches_they_are_built_from(con, insert):
                 "customer_id": "C1",
             }
         ],
+        refresh=False,
     )
     rollups.refresh(con, rollups.capture(con, "opportunities", 0))
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 0

@@ -137,9 +137,10 @@ def test_orders_never_rolled_up_are_built_whole_even_for_a_small_batch(con, inse
         {"order_id": f"O{i}", "line_no": 1, "order_date": d, "revenue": 1.0}
         for i, d in enumerate(days)
     ]
-    insert(con, "orders", rows, batch_id=1)  # as a database from before the rollups holds them
-    insert(con, "orders", [{**rows[0], "order_id": "NEW"}], batch_id=2)
+    # as a database from before the rollups holds them
+    insert(con, "orders", rows, batch_id=1, refresh=False)
+    insert(con, "orders", [{**rows[0], "order_id": "NEW"}], batch_id=2, refresh=False)
     assert rollups.capture(con, "orders", 2) is rollups.Change.WHOLE
     rollups.refresh(con, rollups.Change.WHOLE)
-    insert(con, "orders", [{**rows[0], "order_id": "NEXT"}], batch_id=3)
+    insert(con, "orders", [{**rows[0], "order_id": "NEXT"}], batch_id=3, refresh=False)
     assert rollups.capture(con, "orders", 3) is rollups.Change.PARTS
