@@ -255,3 +255,11 @@ def test_stored_results_are_found_by_a_reader_and_not_computed_again(store, tmp_
     assert stored.remembered(reader, "test", ("x", 1), compute) == {"answer": 42}
     assert stored.remembered(reader, "test", ("x", 2), compute) == {"answer": 42}  # on demand
     assert len(calls) == 2
+
+
+def test_every_refresh_step_has_a_progress_message_in_both_languages():
+    from salesdash import i18n, refresh
+
+    for name in [step for step, _ in refresh.STEPS] + ["refreshed", "publishing"]:
+        entry = i18n.catalogue()[f"app.refresh_step.{name}"]
+        assert entry["en"] and entry["zh"]
