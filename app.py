@@ -45,5 +45,6 @@ navigation = st.navigation(
     }
 )
 ui.filter_bar()
+ui.demo_banner()
 ui.freshness_line()
 navigation.run()

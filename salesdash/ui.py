@@ -35,17 +35,25 @@ _SCOPE_KEY = "_scope"
 
 
 _PUBLICATION_KEY = "_publication"
+_DEMO_KEY = "_showing_demo"
 _CURSOR_KEY = "_cursor"
 
 
 def begin_run() -> Publication:
     """Look up, once at the start of every script run, the publication this run reads
     (app.py calls it first): every query of one run reads the same snapshot, and the next run
-    sees a newer one as soon as a writer has published it. On a store with nothing published
-    yet (a first start), the demo company is loaded and published first."""
-    store = Store.default()
-    publication = store.current() or _first_start(store)
+    sees a newer one as soon as a writer has published it.
+
+    While the company has no data of its own (and nobody removed the demo) the run reads the
+    demo company's store instead (``Store.demo``), built and published on first use; it is
+    labelled as fictional on every page and never merged with the company's data."""
+    company = Store.default()
+    if company.current() is None and company.working.exists():
+        _publish_unpublished(company)
+    shown = company.demo() if company.shows_demo() else company
+    publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
+    st.session_state[_DEMO_KEY] = shown != company
     return publication
 
 
@@ -56,14 +64,34 @@ def publication() -> Publication:
     return st.session_state[_PUBLICATION_KEY]
 
 
-def _first_start(store: Store) -> Publication:
+def showing_demo() -> bool:
+    """Whether this run shows the demo company (the company has no data of its own yet)."""
+    publication()
+    return st.session_state[_DEMO_KEY]
+
+
+def demo_banner() -> None:
+    """The label every page carries while the demo company is shown."""
+    if showing_demo():
+        st.info(t("app.demo_banner"), icon=":material/theater_comedy:")
+
+
+def _publish_unpublished(company: Store) -> None:
+    """A working database with nothing published (from a version before publications): publish
+    what it holds, once per session (a writer finds nothing to do when it is empty)."""
+    if "_published_unpublished" not in st.session_state:
+        with company.writing("first start: publishing the data of an earlier version"):
+            st.session_state["_published_unpublished"] = True
+
+
+def _first_start(demo: Store) -> Publication:
     with (
         st.spinner(t("app.first_start")),
-        store.writing("first start of the dashboard: loading the demo company") as con,
+        demo.writing("first start of the dashboard: loading the demo company") as con,
     ):
-        if store.current() is None and db.is_empty(con):
+        if demo.current() is None and db.is_empty(con):
             ingest.seed_demo(con)
-    return store.current()
+    return demo.current()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
