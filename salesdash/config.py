@@ -24,6 +24,11 @@ MAX_BAD_ROW_RATE = 0.05
 # with it the same load peaks near 0.7 GB in the same time. The dashboard keeps DuckDB's default.
 INGEST_MEMORY_LIMIT = "500MB"
 
+# A session's upload folder is removed when the session ends; one still on disk after a day was
+# left by a server that was killed, and the next session to create a folder removes it. A day is
+# far longer than any upload waits for its Load click.
+UPLOAD_FOLDER_MAX_AGE_S = 24 * 3600
+
 # Channels of a direct-selling company, as stored; labels come from the catalogue.
 CHANNELS = ("direct", "store", "online")
 

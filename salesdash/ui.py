@@ -15,13 +15,14 @@ import importlib
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest
+from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest, uploads
 from salesdash.periods import QUICK_PICKS, quick_range
 from salesdash.scope import Scope
 
@@ -286,6 +287,16 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     Returns what ``st.plotly_chart`` returns: the selection state when ``on_select`` is given."""
     kwargs.setdefault("width", "stretch")
     return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
+
+
+# --- uploads -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_upload_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This session's private upload folder: made on the first upload, removed (with what is
+    left in it) when the session ends."""
+    return uploads.new_upload_folder()
 
 
 # --- tables ------------------------------------------------------------------------------------

@@ -89,17 +89,26 @@ def _mapping_for(
 
 
 def preview_file(
-    con: duckdb.DuckDBPyConnection, path: str | Path, kind: str, *, n_rows: int = 20
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    n_rows: int = 20,
+    file_name: str | None = None,
 ) -> FilePreview:
     """The first rows of a file and the proposed mapping (remembered one when this header was
     confirmed before), for the analyst to confirm or correct.
+
+    Args:
+        file_name: how messages and the preview call the file (default: its name on disk).
 
     Raises:
         InputError: unknown kind, or the file is empty, binary or unreadable.
     """
     _check_kind(kind)
     path = Path(path)
-    with reading.open_source(path, n_sample=n_rows, full=False) as src:
+    name = file_name or path.name
+    with reading.open_source(path, n_sample=n_rows, full=False, name=name) as src:
         mapping, remembered = _mapping_for(con, kind, src.header, None)
         width = len(src.header)
         rows = pd.DataFrame(
@@ -108,9 +117,7 @@ def preview_file(
             dtype="string",
         )
         missing = mapping_mod.missing_required(kind, mapping)
-        return FilePreview(
-            path.name, kind, src.encoding, src.header, rows, mapping, missing, remembered
-        )
+        return FilePreview(name, kind, src.encoding, src.header, rows, mapping, missing, remembered)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -149,20 +156,21 @@ def ingest_file(
     """
     _check_kind(kind)
     path = Path(path)
+    name = file_name or path.name
     report = progress or (lambda _f, _s: None)
     report(0.0, "reading")
-    with reading.open_source(path) as src:
+    with reading.open_source(path, name=name) as src:
         used, _ = _mapping_for(con, kind, src.header, mapping)
         missing = mapping_mod.missing_required(kind, used)
         if missing:
             guess = mapping_mod.guess_kind(src.header)
             hint = f"; it looks like {_a(guess)} file" if guess and guess != kind else ""
             raise InputError(
-                f"{path.name}: not {_a(kind)} file — missing "
+                f"{name}: not {_a(kind)} file — missing "
                 f"{mapping_mod.describe_missing(kind, missing)}{hint}"
             )
         if not src.sample:
-            raise InputError(f"{path.name}: header only, no data rows")
+            raise InputError(f"{name}: header only, no data rows")
         report(0.1, "checking")
         # counting records and hashing read the file in Python while DuckDB loads it
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
@@ -190,8 +198,7 @@ def ingest_file(
             result = _load(
                 con,
                 kind,
-                path,
-                file_name,
+                name,
                 src.encoding,
                 facts,
                 src.header,
@@ -215,8 +222,7 @@ def ingest_file(
 def _load(
     con: duckdb.DuckDBPyConnection,
     kind: str,
-    path: Path,
-    file_name: str | None,
+    name: str,
     encoding: str,
     facts: Future[tuple[int, str]],
     header: list[str],
@@ -231,7 +237,6 @@ def _load(
     ``create table as`` does), the reader typing the plain date and number columns itself; the
     few records it could not type are read again as text. Scan 2, only when that did not account
     for every record, finds the rejected ones with their record numbers."""
-    name = file_name or path.name
     batch_id = next_batch_id(con)
     loaded = _insert(con, kind, plan.native, plan.opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)

@@ -56,26 +56,30 @@ class SourceFile:
         self.close()
 
 
-def open_source(path: Path, *, n_sample: int = 20, full: bool = True) -> SourceFile:
+def open_source(
+    path: Path, *, n_sample: int = 20, full: bool = True, name: str | None = None
+) -> SourceFile:
     """Detect the format and encoding of ``path``; transcode to UTF-8 when needed.
 
     With ``full=False`` (a preview) only the header and first rows are read: nothing is
-    transcoded and ``csv_path`` is the original file.
+    transcoded and ``csv_path`` is the original file. ``name`` is how messages call the file
+    (default: its file name; an upload is kept under a generated one).
 
     Raises:
         InputError: missing, empty, binary or unreadable file.
     """
+    name = name or path.name
     if not path.is_file():
-        raise InputError(f"{path.name}: no such file")
+        raise InputError(f"{name}: no such file")
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head.strip():
-        raise InputError(f"{path.name}: the file is empty")
+        raise InputError(f"{name}: the file is empty")
     if head.startswith(XLSX_MAGIC):
-        return _from_xlsx(path, n_sample, full)
+        return _from_xlsx(path, n_sample, full, name)
     if head.startswith(OLD_XLS_MAGIC):
-        raise InputError(f"{path.name}: old .xls format; save it as .xlsx or CSV")
-    encoding = detect_encoding(head, path.name)
+        raise InputError(f"{name}: old .xls format; save it as .xlsx or CSV")
+    encoding = detect_encoding(head, name)
     temp = None
     csv_path = path
     if encoding != "utf-8" and full:
@@ -86,7 +90,7 @@ def open_source(path: Path, *, n_sample: int = 20, full: bool = True) -> SourceF
         except UnicodeDecodeError as exc:
             temp.cleanup()
             raise InputError(
-                f"{path.name}: not readable as {encoding} (byte {exc.start} of a chunk); "
+                f"{name}: not readable as {encoding} (byte {exc.start} of a chunk); "
                 "the file may be truncated or in another encoding"
             ) from None
     text = _decode_head(head, encoding)
@@ -95,7 +99,7 @@ def open_source(path: Path, *, n_sample: int = 20, full: bool = True) -> SourceF
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     header = [h.strip() for h in rows[0]] if rows else []
     if not header or not any(header):
-        raise InputError(f"{path.name}: no header line")
+        raise InputError(f"{name}: no header line")
     return SourceFile(path, encoding, csv_path, delimiter, header, rows[1 : n_sample + 1], temp)
 
 
@@ -181,7 +185,7 @@ def transcode(src: Path, dst: Path, encoding: str) -> None:
         fout.write(decoder.decode(b"", final=True).encode("utf-8"))
 
 
-def _from_xlsx(path: Path, n_sample: int, full: bool) -> SourceFile:
+def _from_xlsx(path: Path, n_sample: int, full: bool, name: str) -> SourceFile:
     """The first sheet, streamed row by row into a UTF-8 CSV (only its first rows for a preview)."""
     from python_calamine import CalamineWorkbook
 
@@ -203,10 +207,10 @@ def _from_xlsx(path: Path, n_sample: int, full: bool) -> SourceFile:
                 writer.writerow(row)
     except Exception as exc:  # calamine raises its own types for broken zips and sheets
         temp.cleanup()
-        raise InputError(f"{path.name}: not a readable .xlsx file ({exc})") from None
+        raise InputError(f"{name}: not a readable .xlsx file ({exc})") from None
     if not head:
         temp.cleanup()
-        raise InputError(f"{path.name}: the first sheet is empty")
+        raise InputError(f"{name}: the first sheet is empty")
     header = [cell.strip() for cell in head[0]]
     return SourceFile(path, "xlsx", csv_path, ",", header, head[1:], temp)
 

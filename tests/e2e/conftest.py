@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running dashboard on a temporary database."""
+@contextmanager
+def running_server(db_path: Path, log_path: Path, env: dict | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port against ``db_path``; yields its base URL.
+
+    ``env`` adds variables to the server's environment (e.g. TMPDIR)."""
     port = _free_port()
-    env = {**os.environ, "SALESDASH_DB": str(tmp_path_factory.mktemp("e2e") / "e2e.duckdb")}
-    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("w")
+    env = {**os.environ, **(env or {}), "SALESDASH_DB": str(db_path)}
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -68,18 +71,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start within {START_TIMEOUT_S}s; see {log.name}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    while not is_healthy(url):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"streamlit did not start within {START_TIMEOUT_S}s; see {log.name}")
+        time.sleep(0.5)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def is_healthy(url: str) -> bool:
+    """Whether the server at ``url`` answers its health check."""
+    try:
+        return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running dashboard on a temporary database."""
+    db_path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
+    with running_server(db_path, tmp_path_factory.getbasetemp() / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
