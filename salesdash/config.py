@@ -24,6 +24,27 @@ MAX_BAD_ROW_RATE = 0.05
 # with it the same load peaks near 0.7 GB in the same time. The dashboard keeps DuckDB's default.
 INGEST_MEMORY_LIMIT = "500MB"
 
+# Limits of what one file may be. A real export is a few dozen columns; the mapping shows one choice
+# per column and DuckDB reads each as a typed column, so a header of thousands is an attack or the
+# wrong file, not an export.
+MAX_COLUMNS = 500
+# Workbooks (.xlsx) are read in a child process (ingest/workbook.py) within these limits:
+# - rows and cell length: Excel's own limits (1,048,576 rows, 32,767 characters a cell); a sheet
+#   beyond them was not made by Excel or for it;
+WORKBOOK_MAX_ROWS = 1_048_576
+WORKBOOK_MAX_CELL_CHARS = 32_767
+# - XML: a full sheet of a 13-column export (the canonical orders) is about 650 MB of XML as Excel
+#   and openpyxl write it; a zip claiming more holds something else (the 2 MB bomb of issue 13
+#   claims 2 GiB);
+WORKBOOK_MAX_XML_BYTES = 1 << 30
+# - memory: calamine keeps the whole sheet, about 80 bytes a cell plus the strings; that full
+#   13-column sheet peaks at 1.2 GB in the child (bench/hostile_bench.py), so 2 GiB leaves room
+#   and still cannot take a 24 GB server down even with several uploads at once;
+WORKBOOK_MEMORY_LIMIT_BYTES = 2 << 30
+# - CPU: that full sheet took 41 s with the machine's load average at 7; five times that is a
+#   file built to be slow (the child is killed; the parent stops waiting after three times this).
+WORKBOOK_CPU_LIMIT_S = 200
+
 # A session's upload folder is removed when the session ends; one still on disk after a day was
 # left by a server that was killed, and the next session to create a folder removes it. A day is
 # far longer than any upload waits for its Load click.

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 from charset_normalizer import from_bytes
 
+from salesdash import config
 from salesdash.errors import InputError
+from salesdash.ingest import workbook
 
 # Bytes looked at to decide the encoding and the dialect: enough for many rows of a wide export.
 SNIFF_BYTES = 1 << 20
@@ -80,6 +82,21 @@ def open_source(
     if head.startswith(OLD_XLS_MAGIC):
         raise InputError(f"{name}: old .xls format; save it as .xlsx or CSV")
     encoding = detect_encoding(head, name)
+    text = _decode_head(head, encoding)
+    delimiter = sniff_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(_cut_at_line_end(text)), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KB)
+        raise InputError(f"{name}: not readable as CSV in its first lines ({exc})") from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    header = [h.strip() for h in rows[0]] if rows else []
+    if not header or not any(header):
+        raise InputError(f"{name}: no header line")
+    if len(header) > config.MAX_COLUMNS:  # workbooks: checked in the child
+        raise InputError(
+            f"{name}: {len(header):,} columns, more than the {config.MAX_COLUMNS} an export may "
+            "have; is it the right file?"
+        )
     temp = None
     csv_path = path
     if encoding != "utf-8" and full:
@@ -93,13 +110,6 @@ def open_source(
                 f"{name}: not readable as {encoding} (byte {exc.start} of a chunk); "
                 "the file may be truncated or in another encoding"
             ) from None
-    text = _decode_head(head, encoding)
-    delimiter = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(_cut_at_line_end(text)), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    header = [h.strip() for h in rows[0]] if rows else []
-    if not header or not any(header):
-        raise InputError(f"{name}: no header line")
     return SourceFile(path, encoding, csv_path, delimiter, header, rows[1 : n_sample + 1], temp)
 
 
@@ -186,44 +196,20 @@ def transcode(src: Path, dst: Path, encoding: str) -> None:
 
 
 def _from_xlsx(path: Path, n_sample: int, full: bool, name: str) -> SourceFile:
-    """The first sheet, streamed row by row into a UTF-8 CSV (only its first rows for a preview)."""
-    from python_calamine import CalamineWorkbook
-
+    """The first sheet as a UTF-8 CSV (only its first rows for a preview), read in a child process
+    under the workbook limits (``workbook``)."""
     temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
     csv_path = Path(temp.name) / "sheet.csv"
-    head: list[list[str]] = []
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        with csv_path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            for raw in sheet.iter_rows():
-                row = [_cell(c) for c in raw]
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(head) <= n_sample:
-                    head.append(row)
-                elif not full:
-                    break
-                writer.writerow(row)
-    except Exception as exc:  # calamine raises its own types for broken zips and sheets
+        head = workbook.read_first_sheet(path, csv_path, n_sample=n_sample, full=full, name=name)
+    except InputError:
         temp.cleanup()
-        raise InputError(f"{name}: not a readable .xlsx file ({exc})") from None
+        raise
     if not head:
         temp.cleanup()
         raise InputError(f"{name}: the first sheet is empty")
     header = [cell.strip() for cell in head[0]]
     return SourceFile(path, "xlsx", csv_path, ",", header, head[1:], temp)
-
-
-def _cell(value: object) -> str:
-    """Excel cells as the text a CSV export would hold: whole floats without '.0', ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def count_records(path: Path) -> int:
