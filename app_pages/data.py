@@ -1,5 +1,6 @@
 """Data: upload exports, confirm kind and mapping, load, see what was rejected, undo a batch."""
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -126,7 +127,15 @@ if ready and st.button(
             bar.progress(done, text=f"{ui.plain(name)}: {step_label(message)}")
 
         try:
-            result = uploads.load(con, path, kind, mapping=mapping, file_name=name, progress=report)
+            result = uploads.load(
+                con,
+                path,
+                kind,
+                load_day=date.today(),
+                mapping=mapping,
+                file_name=name,
+                progress=report,
+            )
             results.append({"name": name, "result": result})
         except InputError as error:
             results.append({"name": name, "error": str(error)})

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import warnings
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -231,7 +232,7 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     con = db.connect(":memory:")
-    ingest.seed_demo(con)
+    ingest.seed_demo(con, load_day=date.today())
     series = {**real_series(args.venv_python), **demo_series(con)}
     methods = method_table(series, args.venv_python)
     print("\n## Methods\n" + md(methods))

@@ -45,6 +45,7 @@ print(json.dumps({"loaded": con.execute("select count(*) from t").fetchall()[0][
 
 OURS = """
 import json, resource, sys, time
+from datetime import date
 from salesdash import config, db, ingest, rollups
 con = db.connect(sys.argv[1])
 con.execute("set enable_progress_bar = false")
@@ -58,7 +59,7 @@ def timed(*args):
     refresh(*args)
     spent.append(time.perf_counter() - start)
 rollups.refresh = timed
-r = ingest.ingest_file(con, sys.argv[2], sys.argv[3])
+r = ingest.ingest_file(con, sys.argv[2], sys.argv[3], load_day=date.today())
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"loaded": r.rows_loaded, "rejected": r.rows_rejected, "rss": rss,
     "rollups_s": sum(spent), "lines": [int(x) for x in r.rejects["line"]]}))

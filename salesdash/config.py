@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,23 @@ KINDS = ("orders", "customers", "opportunities", "targets", "teams")
 # A file with more bad rows than this share is refused whole: beyond it the file is more likely
 # the wrong export (or mis-mapped) than a good export with a few typos.
 MAX_BAD_ROW_RATE = 0.05
+
+# What a loaded value may be (ingest/parsing.py Plausible). Exports carry placeholders and typos
+# (9999-12-31, 1900-01-01, 2205 for 2025, 1e308): one such row moved every page's default period
+# to the year 9999 and broke the pages' date arithmetic, so rows outside are rejected with their
+# line, like any unreadable value.
+# - events (orders, deals, sign-ups): no company keeps CRM exports from before 1990; orders can be
+#   pre-dated and deals expected to close within the year after the load day, rarely later;
+EARLIEST_PLAUSIBLE_DATE = date(1990, 1, 1)
+PLAUSIBLE_DAYS_AHEAD = 366
+# - target periods are planned for the next few years, not decades;
+TARGET_DAYS_AHEAD = 5 * 366
+# - birthdays run from the oldest living customers to the load day;
+EARLIEST_PLAUSIBLE_BIRTHDAY = date(1900, 1, 1)
+# - amounts (revenue, price, cost, quantity, deal amount, target) must be finite and within a
+#   trillion: more than any order line or yearly target of a company selling direct, and far
+#   enough from float overflow that a sum of 100M lines stays finite and exact to the cent.
+MAX_AMOUNT = 1e12
 
 # DuckDB's memory cap for `python -m salesdash ingest` (the command owns its process). Without a
 # cap DuckDB's buffer pool keeps what a 10M-row load writes (~750 MB) on top of Python's ~200 MB;

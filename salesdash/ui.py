@@ -37,7 +37,7 @@ def _root_connection(path: str) -> duckdb.DuckDBPyConnection:
     """One connection per app process and database file; seeded with the demo data when empty."""
     con = db.connect(path)
     if db.is_empty(con):
-        ingest.seed_demo(con)
+        ingest.seed_demo(con, load_day=date.today())
     return con
 
 

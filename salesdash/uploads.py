@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -157,6 +158,7 @@ def load(
     path: Path,
     kind: str,
     *,
+    load_day: date,
     mapping: dict[str, str | None],
     file_name: str,
     user_name: str | None = None,
@@ -165,6 +167,7 @@ def load(
     """Load one file as one batch with the analyst's mapping; nothing changes when it fails.
 
     Args:
+        load_day: the day plausible dates are counted from (``ingest.ingest_file``).
         mapping: canonical column → source column (None: not in the file), as confirmed on the
             page.
         progress: called with (fraction done, step name) while loading.
@@ -177,6 +180,7 @@ def load(
             con,
             path,
             kind,
+            load_day=load_day,
             mapping=mapping,
             user_name=user_name,
             file_name=file_name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,9 @@ APP = ROOT / "app.py"
 # The real data set lives in ../shared/data beside the checkout (in CI too); see its README.
 SHARED_DATA = ROOT.parent / "shared" / "data"
 MAVEN = SHARED_DATA / "maven-crm"
+# The day tests load on: plausible dates run to a year after it (parsing.Plausible); the demo's
+# last order is 2026-11-15.
+LOAD_DAY = date(2026, 11, 27)
 
 
 @pytest.fixture
@@ -29,7 +33,7 @@ def con() -> Iterable[duckdb.DuckDBPyConnection]:
 @pytest.fixture
 def demo_con(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """An in-memory database seeded with the bundled demo data."""
-    ingest.seed_demo(con)
+    ingest.seed_demo(con, load_day=LOAD_DAY)
     return con
 
 
@@ -63,7 +67,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database file seeded with the demo data, set as $SALESDASH_DB for the app."""
     path = tmp_path / "salesdash.duckdb"
     connection = db.connect(path)
-    ingest.seed_demo(connection)
+    ingest.seed_demo(connection, load_day=LOAD_DAY)
     connection.close()
     monkeypatch.setenv("SALESDASH_DB", str(path))
     return path

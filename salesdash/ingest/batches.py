@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash import config, rollups
-from salesdash.db import execute_sql, run_sql, scalar
+from salesdash.db import execute_sql, params_for, run_sql, scalar
 from salesdash.errors import InputError
 from salesdash.ingest import mapping as mapping_mod
 from salesdash.ingest import parsing, reading
@@ -135,6 +135,7 @@ def ingest_file(
     path: str | Path,
     kind: str,
     *,
+    load_day: date,
     mapping: dict[str, str | None] | None = None,
     user_name: str | None = None,
     file_name: str | None = None,
@@ -145,6 +146,8 @@ def ingest_file(
     """Load one file (CSV or .xlsx) as one batch: all its good rows, or nothing.
 
     Args:
+        load_day: the day of the load, which the plausible dates are counted from
+            (``parsing.Plausible``): rows dated more than a year after it are rejected.
         mapping: corrections to the proposed mapping, canonical column → source column.
         day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
             the column, and refuse when it is ambiguous).
@@ -183,13 +186,11 @@ def ingest_file(
         date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
         first = parsing.date_order(con, text, date_sources, src.sample, day_first)
         native = parsing.native_sources(con, kind, types, sources, src.sample)
+        limits = parsing.Plausible(load_day)
+        shape = {"day_first": first, "n_columns": len(src.header), "limits": limits}
         plan = _Plan(
-            text=parsing.stage_select(
-                kind, types, sources, day_first=first, n_columns=len(src.header)
-            ),
-            native=parsing.stage_select(
-                kind, types, sources, day_first=first, n_columns=len(src.header), native=native
-            ),
+            text=parsing.stage_select(kind, types, sources, **shape),
+            native=parsing.stage_select(kind, types, sources, native=native, **shape),
             opts=parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header), native),
         )
         report(0.2, "loading")
@@ -336,7 +337,8 @@ def _insert(
         f"insert into {kind} (batch_id, {', '.join(columns)}) "  # noqa: S608
         f"select $batch_id, {', '.join('s.' + c for c in columns)} from ({rows}) as s {new_only}"
     )
-    return int(con.execute(sql, {**opts.params(), "batch_id": batch_id}).fetchall()[0][0])
+    params = params_for(sql, {**opts.params(), **select.params, "batch_id": batch_id})
+    return int(con.execute(sql, params).fetchall()[0][0])
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,7 @@ def _value_rejects(
         "from (select row_number() over () as _rec, reject_column, reject_value, reject_reason "
         f"from ({select.problems(parsing.READ_CSV)}))"
     )
-    n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
+    n_parsed, bad = con.execute(sql, {**opts.params(), **select.params}).fetchall()[0]
     parsing.drop_rejects(con)
     return int(n_parsed), bad or []
 
@@ -565,11 +567,11 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
 
 
 def seed_demo(
-    con: duckdb.DuckDBPyConnection, demo_dir: Path = config.DEMO_DIR
+    con: duckdb.DuckDBPyConnection, *, load_day: date, demo_dir: Path = config.DEMO_DIR
 ) -> list[BatchResult]:
     """Load the bundled demo CSVs (teams first, so regions can be inherited) as ordinary batches."""
     return [
-        ingest_file(con, demo_dir / f"{kind}.csv", kind, user_name="demo")
+        ingest_file(con, demo_dir / f"{kind}.csv", kind, user_name="demo", load_day=load_day)
         for kind in ("teams", "customers", "orders", "opportunities", "targets")
     ]
 

@@ -15,6 +15,7 @@ import pytest
 from salesdash import config, db, ingest
 from salesdash.cli import main
 from salesdash.errors import InputError
+from tests.conftest import LOAD_DAY
 from tests.e2e.conftest import wait_for_app
 from tests.hostile import workbooks
 from tests.hostile.conftest import fingerprint
@@ -71,7 +72,7 @@ def test_a_hostile_workbook_is_refused_quickly_in_one_line_with_bounded_memory(
     floor = _peak_rss()
     started = time.monotonic()
     with pytest.raises(InputError) as refusal:
-        ingest.ingest_file(con, attacks[name], "orders", file_name=name)
+        ingest.ingest_file(con, attacks[name], "orders", file_name=name, load_day=LOAD_DAY)
     assert time.monotonic() - started < REFUSAL_SECONDS
     assert _peak_rss() - floor < PARENT_GROWTH_BYTES
     message = str(refusal.value)
