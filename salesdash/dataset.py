@@ -13,7 +13,10 @@ from salesdash.db import run_sql
 
 @dataclass(frozen=True)
 class Freshness:
-    """The data freshness line: last order date, last load time, rows in the database."""
+    """The data freshness line: last order date, last load time, rows in the database.
+
+    ``last_order_date`` is the data's real last day (no order dated after the day it was loaded:
+    see sql/app/freshness.sql), where views stand by default."""
 
     first_order_date: date | None
     last_order_date: date | None

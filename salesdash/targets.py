@@ -36,6 +36,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset
 from salesdash.db import execute_sql, run_sql
 from salesdash.errors import InputError
 from salesdash.ingest.batches import log_batch, next_batch_id
@@ -492,8 +493,9 @@ def progress_frame(progress: list[TargetProgress]) -> pd.DataFrame:
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The last order date in the data: where the dashboard stands unless told otherwise."""
-    return data_range(con)[1]
+    """The data's real last day (``dataset.Freshness``): where the dashboard stands unless told
+    otherwise."""
+    return dataset.data_freshness(con).last_order_date
 
 
 def period_of(kind: str, as_of: date) -> tuple[date, date]:

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest, uploads
-from salesdash.periods import QUICK_PICKS, quick_range
+from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope
 
 T = TypeVar("T")
@@ -228,8 +228,11 @@ def filter_bar() -> Scope:
         format_func=labels("filters.pick"),
     )
     if pick == "custom":
-        default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
-        picked = sb.date_input(t("filters.dates"), value=default, key="f_dates")
+        # a range from the URL, or picked before the data changed, stays inside the data
+        first = min(fresh.first_order_date or as_of, as_of)
+        wanted = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
+        st.session_state["f_dates"] = clamp_dates(tuple(wanted), first, as_of)
+        picked = sb.date_input(t("filters.dates"), min_value=first, max_value=as_of, key="f_dates")
         start, end = (tuple(picked) + (None, None))[:2]
         end = end or start
     else:
