@@ -306,7 +306,9 @@ def upload_folder() -> Path:
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised."""
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
+    made a safe file name."""
+    name = export.file_name(name)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),
