@@ -67,8 +67,8 @@ def segment_map_figure(cells) -> go.Figure:
             text="<br>".join(
                 (
                     f"<b>{segment_name(cell.segment)}</b>",
-                    ui.t("customers.map.customers", n=f"{cell.n_customers:,}"),
-                    ui.t("customers.map.revenue", share=pct(cell.revenue_share)),
+                    ui.text("customers.map.customers", n=f"{cell.n_customers:,}"),
+                    ui.text("customers.map.revenue", share=pct(cell.revenue_share)),
                 )
             ),
             showarrow=False,
@@ -346,8 +346,8 @@ with tab_move:
         fig.update_layout(
             height=520,
             margin={"l": 10, "r": 10, "t": 10, "b": 10},
-            xaxis_title=ui.t("customers.movement.x", date=ui.day(as_of)),
-            yaxis_title=ui.t("customers.movement.y", date=ui.day(from_date)),
+            xaxis_title=ui.text("customers.movement.x", date=ui.day(as_of)),
+            yaxis_title=ui.text("customers.movement.y", date=ui.day(from_date)),
             coloraxis_showscale=False,
         )
         ui.chart(fig, key="movement")

@@ -69,7 +69,7 @@ for file in files or []:
         st.markdown(f"**{ui.plain(name)}**")
         problem = uploads.check_upload(name, file.size, MAX_BYTES)
         if problem is not None:
-            st.error(ui.t(problem.key, **{**problem.values, "name": ui.plain(name)}))
+            st.error(ui.t(problem.key, **{**problem.values, "name": name}))
             continue
         try:
             first = _preview(file, ingest.KINDS[0], name)
@@ -83,7 +83,7 @@ for file in files or []:
             )
             preview = _preview(file, kind, name)
         except InputError as error:
-            st.error(ui.t("data.error.read", reason=ui.plain(error)))
+            st.error(ui.t("data.error.read", reason=error))
             continue
         st.caption(
             ui.t(
@@ -148,9 +148,9 @@ if ready and st.button(
     st.rerun()
 
 for outcome in state["data_results"]:
-    name = ui.plain(outcome["name"])
+    name = outcome["name"]
     if "error" in outcome:
-        st.error(ui.t("data.result.failed", name=name, reason=ui.plain(outcome["error"])))
+        st.error(ui.t("data.result.failed", name=name, reason=outcome["error"]))
         continue
     result = outcome["result"]
     st.success(
@@ -200,7 +200,7 @@ else:
     )
     active = uploads.active_batches(batches)
     described = {
-        row.batch_id: ui.t(
+        row.batch_id: ui.text(
             "data.undo.option",
             batch=row.batch_id,
             name=row.file_name,
@@ -222,7 +222,7 @@ else:
             state["data_undo"] = batch
     pending = state.get("data_undo")
     if pending in described:
-        st.warning(ui.t("data.undo.confirm", option=ui.plain(described[pending])))
+        st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:

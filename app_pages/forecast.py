@@ -103,7 +103,7 @@ if not partial.empty:
             y=partial["y"],
             mode="markers",
             marker={"symbol": "circle-open", "size": 12, "color": "#e45756"},
-            name=ui.t(
+            name=ui.text(
                 "forecast.chart.partial", grain=grain, day=ui.day(partial["as_of"].iloc[0].date())
             ),
         )

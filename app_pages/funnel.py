@@ -16,7 +16,7 @@ def stage_label(stage: str) -> str:
 
 def step_label(step: str) -> str:
     a, b = step.removesuffix("_rate").split("_to_")
-    return ui.t("funnel.step", a=stage_label(a), b=stage_label(b))
+    return ui.text("funnel.step", a=stage_label(a), b=stage_label(b))
 
 
 def columns(frame) -> dict:

@@ -12,7 +12,6 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -78,8 +77,21 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The catalogue text of ``key`` in the session's language."""
+    """The catalogue text of ``key`` in the session's language, for markdown: st.markdown, captions,
+    alerts, labels, metrics, help. Every value but a number is escaped (``plain``): a region named
+    ``[text](https://evil.example)`` is shown as written, never as a link. For text that is not
+    markdown (chart texts, table headers and cells, select box options) use ``text``."""
+    return i18n.t(key, lang(), **{k: _literal(v) for k, v in values.items()})
+
+
+def text(key: str, **values: object) -> str:
+    """The catalogue text of ``key`` with its values as they are: for chart texts (which
+    ``charts.style`` escapes for plotly), table headers and cells and select box options."""
     return i18n.t(key, lang(), **values)
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, int | float) else plain(value)
 
 
 def labels(prefix: str) -> Callable[[str], str]:
@@ -138,11 +150,9 @@ def language_switch() -> None:
 
 def plain(text: object) -> str:
     """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
-    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+    elements (st.markdown, st.error, button labels, …) outside ``t``: markdown and HTML
+    characters are shown as they are."""
+    return fmt.markdown_literal(text)
 
 
 # --- formatting --------------------------------------------------------------------------------
