@@ -41,6 +41,7 @@ navigation = st.navigation(
         for section, names in SECTIONS.items()
     }
 )
-ui.filter_bar()
-ui.freshness_line()
-navigation.run()
+with ui.one_line_errors():
+    ui.filter_bar()
+    ui.freshness_line()
+    navigation.run()

@@ -226,7 +226,7 @@ else:
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:
-                removed = ingest.undo_batch(con, int(pending))
+                removed = uploads.undo(con, int(pending))
                 state["data_undo_done"] = (
                     st.success,
                     ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),

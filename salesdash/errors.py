@@ -1,5 +1,9 @@
 """Errors a person can act on: the message is one line that names the problem."""
 
+from __future__ import annotations
+
+import duckdb
+
 
 class InputError(ValueError):
     """Bad input (a file, an argument, a mapping): shown as one line, never as a traceback."""
@@ -7,3 +11,22 @@ class InputError(ValueError):
 
 class DatabaseLockedError(RuntimeError):
     """Another process (usually a running dashboard) holds the database file."""
+
+
+# DuckDB's "TransactionContext Error: Conflict on update!": two writers changed the same rows at
+# once. Nothing was written by the one that gets it; the writer lock (issue 12) makes it a wait.
+WRITE_CONFLICT = (
+    "another load, undo or edit changed the same data at the same moment; nothing was changed "
+    "by this one — try again"
+)
+
+
+def one_line(error: BaseException) -> str:
+    """The one line to show for ``error``: a person's sentence for what the database or the
+    system reports, else the first line of its message (its type when it has none)."""
+    if isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower():
+        return WRITE_CONFLICT
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()  # without the file name: pages must not show server paths
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -12,7 +12,8 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +22,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, config, dataset, db, export, fmt, i18n, ingest, uploads
+from salesdash import charts, config, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash.errors import DatabaseLockedError
 from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope
 
@@ -288,6 +290,25 @@ def freshness_line() -> None:
             rows=f"{fresh.n_rows:,}",
         )
     )
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Around the filter bar and the page: what another writer did becomes one line in the
+    session's language (the database held by a load, a write conflict), never a traceback with
+    server paths. Other errors stay errors (Streamlit shows visitors a generic message:
+    client.showErrorDetails = "none")."""
+    try:
+        yield
+    except DatabaseLockedError:
+        st.error(t("app.error.locked"), icon=":material/hourglass_top:")
+    except duckdb.TransactionException as error:
+        if errors.one_line(error) != errors.WRITE_CONFLICT:
+            raise
+        st.error(t("app.error.conflict"))
 
 
 # --- charts and tables ---

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from salesdash import config, ingest
+from salesdash import config, errors, ingest
 from salesdash.errors import InputError
 
 # The formats the import reads; anything else is refused before it reaches the import.
@@ -127,8 +127,7 @@ def default_kind(file_name: str, header: list[str]) -> str:
 def _one_line(error: Exception, file_name: str) -> InputError:
     if isinstance(error, InputError):
         return error
-    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return InputError(f"{file_name}: {first}")
+    return InputError(f"{file_name}: {errors.one_line(error)}")
 
 
 # What reading a file that is not what it claims to be raises, besides InputError.
@@ -188,6 +187,18 @@ def load(
         )
     except _READ_ERRORS as error:
         raise _one_line(error, file_name) from error
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """``ingest.undo_batch``, with what the database reports (a write conflict) as one line.
+
+    Raises:
+        InputError: no such batch, undone already, or the undo could not be written.
+    """
+    try:
+        return ingest.undo_batch(con, batch_id)
+    except duckdb.Error as error:
+        raise InputError(errors.one_line(error)) from error
 
 
 def template_path(kind: str) -> Path | None:

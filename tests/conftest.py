@@ -22,6 +22,15 @@ MAVEN = SHARED_DATA / "maven-crm"
 LOAD_DAY = date(2026, 11, 27)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def error_details() -> None:
+    """AppTest reads .streamlit/config.toml, which hides error details from visitors
+    (client.showErrorDetails = "none"); a failing test should say why the page failed."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
+
+
 @pytest.fixture
 def con() -> Iterable[duckdb.DuckDBPyConnection]:
     """An empty in-memory database with the schema."""
