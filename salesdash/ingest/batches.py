@@ -120,6 +120,19 @@ def preview_file(
         return FilePreview(name, kind, src.encoding, src.header, rows, mapping, missing, remembered)
 
 
+def _check_unambiguous(name: str, header: list[str], used: dict[str, str | None]) -> None:
+    """Refuse a file where a column the mapping uses appears twice in the header: which of the two
+    holds the revenue cannot be told, and taking the first silently loaded the wrong numbers."""
+    for canonical, source in used.items():
+        positions = [i for i, column in enumerate(header, start=1) if source and column == source]
+        if len(positions) > 1:
+            where = " and ".join(str(p) for p in positions)
+            raise InputError(
+                f"{name}: the header has '{source}' {len(positions)} times (columns {where}); "
+                f"rename them so it is clear which one holds {canonical}"
+            )
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -174,6 +187,7 @@ def ingest_file(
             )
         if not src.sample:
             raise InputError(f"{name}: header only, no data rows")
+        _check_unambiguous(name, src.header, used)
         report(0.1, "checking")
         # counting records and hashing read the file in Python while DuckDB loads it
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
@@ -225,7 +239,7 @@ def _load(
     kind: str,
     name: str,
     encoding: str,
-    facts: Future[tuple[int, str]],
+    facts: Future[reading.FileFacts],
     header: list[str],
     used: dict[str, str | None],
     sources: dict[str, str],
@@ -243,7 +257,13 @@ def _load(
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
     untyped = parsing.cast_reject_records(con)
-    total, sha = facts.result()
+    fact = facts.result()
+    total, sha = fact.records, fact.sha256
+    if fact.nul_line is not None:
+        raise InputError(
+            f"{name}: a NUL byte on line {fact.nul_line:,} — binary data inside the text, or a "
+            "damaged export; nothing was loaded"
+        )
     bad: list[dict] = []
     if untyped:
         loaded, reread_bad = _insert_as_text(con, kind, plan, untyped, loaded, batch_id, sources)
@@ -277,7 +297,7 @@ def _load(
     if kind == "teams":
         for target in _INHERITS_REGION:
             execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
-    warnings = product_warnings(con, kind, batch_id)
+    warnings = negative_warnings(con, kind, batch_id) + product_warnings(con, kind, batch_id)
     log_batch(
         con,
         batch_id=batch_id,
@@ -455,6 +475,28 @@ def _rejects_frame(
         }
     )
     return out.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+# The amount of each kind whose negative values load (returns, credit notes) but deserve a word.
+_SIGNED_AMOUNTS = {"orders": "revenue", "opportunities": "amount"}
+
+
+def negative_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:
+    """How many rows of the batch carry a negative amount, and how much in all: returns are
+    legitimate, a sign flipped by an export is not, and only a person can tell."""
+    column = _SIGNED_AMOUNTS.get(kind)
+    if column is None:
+        return []
+    n, total = con.execute(
+        f"select count(*), sum({column}) from {kind} where batch_id = ? and {column} < 0",  # noqa: S608
+        [batch_id],
+    ).fetchall()[0]
+    if not n:
+        return []
+    return [
+        f"{n:,} {kind} rows with a negative {column}, {total:,.2f} in all: loaded and counted "
+        "(returns or credit notes?)"
+    ]
 
 
 def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:
