@@ -1,4 +1,5 @@
-"""salesdash entry point: page config, language switch, navigation, filter bar — nothing else."""
+"""salesdash entry point: page config, the publication this run reads, language switch, navigation,
+filter bar — nothing else."""
 
 from pathlib import Path
 
@@ -29,19 +30,24 @@ ICONS = {
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
-ui.language_switch()
-navigation = st.navigation(
-    {
-        ui.t(section): [
-            st.Page(
-                PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
-            )
-            for name in names
-        ]
-        for section, names in SECTIONS.items()
-    }
-)
+# What another writer did (a load holding the store, a write conflict) is one line, not a traceback.
 with ui.one_line_errors():
+    ui.begin_run()
+    ui.language_switch()
+    navigation = st.navigation(
+        {
+            ui.t(section): [
+                st.Page(
+                    PAGES_DIR / f"{name}.py",
+                    title=ui.t(f"nav.{name}"),
+                    icon=ICONS[name],
+                    url_path=name,
+                )
+                for name in names
+            ]
+            for section, names in SECTIONS.items()
+        }
+    )
     ui.filter_bar()
     ui.freshness_line()
     navigation.run()

@@ -120,26 +120,28 @@ if ready and st.button(
     bar = st.progress(0.0, text=ui.t("data.upload.loading"))
     step_label = ui.labels("data.step")
     results = []
-    for i, (name, path, kind, mapping) in enumerate(ready):
+    names = ", ".join(name for name, *_ in ready)
+    with ui.writing(f"upload of {names} on the Data page") as writer:
+        for i, (name, path, kind, mapping) in enumerate(ready):
 
-        def report(fraction: float, message: str, i=i, name=name) -> None:
-            done = min(1.0, (i + fraction) / len(ready))
-            bar.progress(done, text=f"{ui.plain(name)}: {step_label(message)}")
+            def report(fraction: float, message: str, i=i, name=name) -> None:
+                done = min(1.0, (i + fraction) / len(ready))
+                bar.progress(done, text=f"{ui.plain(name)}: {step_label(message)}")
 
-        try:
-            result = uploads.load(
-                con,
-                path,
-                kind,
-                load_day=date.today(),
-                mapping=mapping,
-                file_name=name,
-                progress=report,
-            )
-            results.append({"name": name, "result": result})
-        except InputError as error:
-            results.append({"name": name, "error": str(error)})
-        bar.progress((i + 1) / len(ready), text=ui.plain(name))
+            try:
+                result = uploads.load(
+                    writer,
+                    path,
+                    kind,
+                    load_day=date.today(),
+                    mapping=mapping,
+                    file_name=name,
+                    progress=report,
+                )
+                results.append({"name": name, "result": result})
+            except InputError as error:
+                results.append({"name": name, "error": str(error)})
+            bar.progress((i + 1) / len(ready), text=ui.plain(name))
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
@@ -226,7 +228,8 @@ else:
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:
-                removed = uploads.undo(con, int(pending))
+                with ui.writing(f"undo of batch {pending} on the Data page") as writer:
+                    removed = uploads.undo(writer, int(pending))
                 state["data_undo_done"] = (
                     st.success,
                     ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),

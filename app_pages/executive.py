@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import executive, fmt, targets, ui
+from salesdash import dataset, executive, fmt, targets, ui
 
 METRIC = "revenue"
 
 st.title(ui.t("executive.title"))
 st.caption(ui.t("executive.intro"))
 
-last_day = ui.query(targets.default_as_of)
+last_day = ui.query(dataset.last_order_date)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()

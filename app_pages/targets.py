@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import executive, smart, targets, ui
+from salesdash import dataset, executive, smart, targets, ui
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
 
-last_day = ui.query(targets.default_as_of)
+last_day = ui.query(dataset.last_order_date)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()
@@ -146,7 +146,7 @@ st.subheader(ui.t("targets.edit_title"))
 st.caption(ui.t("targets.edit_caption"))
 if "targets_saved" in st.session_state:
     st.success(st.session_state.pop("targets_saved"))
-current = ui.query(targets.current_targets)[list(targets.EDIT_COLUMNS)]
+current = ui.query(targets.current_targets)[list(targets.COLUMNS)]
 edited = st.data_editor(
     current,
     num_rows="add",
@@ -173,7 +173,10 @@ edited = st.data_editor(
 if st.button(ui.t("targets.save"), key="targets_save", type="primary"):
     try:
         changes = targets.changed_targets(current, edited)
-        batch = targets.save_edits(ui.connection(), changes)
+        batch = None
+        if not changes.empty:
+            with ui.writing("target edit on the Targets page") as con:
+                batch = targets.save_edits(con, changes)
     except ValueError as exc:
         st.error(ui.t("targets.save_error", error=str(exc)))
     else:

@@ -68,6 +68,11 @@ WORKBOOK_CPU_LIMIT_S = 200
 # far longer than any upload waits for its Load click.
 UPLOAD_FOLDER_MAX_AGE_S = 24 * 3600
 
+# How long a writer (a load, an undo, a target edit) waits for another one before giving up with
+# a one-line reason: longer than a month's export takes end to end on a 10M-line store (~15 s)
+# and than a first load of 10M lines (~40 s), short enough that a stuck job is noticed.
+WRITER_WAIT_S = 300.0
+
 # Channels of a direct-selling company, as stored; labels come from the catalogue.
 CHANNELS = ("direct", "store", "online")
 

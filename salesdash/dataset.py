@@ -15,8 +15,7 @@ from salesdash.db import run_sql
 class Freshness:
     """The data freshness line: last order date, last load time, rows in the database.
 
-    ``last_order_date`` is the data's real last day (no order dated after the day it was loaded:
-    see sql/app/freshness.sql), where views stand by default."""
+    ``last_order_date`` is the data's real last day (``order_date_range``)."""
 
     first_order_date: date | None
     last_order_date: date | None
@@ -24,20 +23,34 @@ class Freshness:
     n_rows: int
 
 
-def _value(x):
-    return None if x is None or pd.isna(x) else x
+def order_date_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last order date in the whole database, (None, None) without orders.
+
+    The last one is where the dashboard, the command line and every as-of default stand unless
+    told otherwise: the data's real last day, the last order date that had come when its batch
+    was loaded (sql/app/order_dates.sql), never a pre-dated order or a typo years ahead.
+    """
+    row = run_sql(con, "app/order_dates").iloc[0]
+    first, last = row["first_order_date"], row["last_order_date"]
+    if pd.isna(last):
+        return None, None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+def last_order_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last order date in the database (the default as-of date), None without orders."""
+    return order_date_range(con)[1]
 
 
 def data_freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
     """How fresh the loaded data is."""
+    first, last = order_date_range(con)
     row = run_sql(con, "app/freshness").iloc[0]
-    first, last, loaded = (
-        _value(row[c]) for c in ("first_order_date", "last_order_date", "last_loaded_at")
-    )
+    loaded = row["last_loaded_at"]
     return Freshness(
-        first_order_date=pd.Timestamp(first).date() if first is not None else None,
-        last_order_date=pd.Timestamp(last).date() if last is not None else None,
-        last_loaded_at=pd.Timestamp(loaded).to_pydatetime() if loaded is not None else None,
+        first_order_date=first,
+        last_order_date=last,
+        last_loaded_at=None if pd.isna(loaded) else pd.Timestamp(loaded).to_pydatetime(),
         n_rows=int(row["n_rows"]),
     )
 

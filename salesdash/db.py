@@ -2,14 +2,20 @@
 
 Queries live in ``salesdash/sql/<name>.sql``; ``run_sql(con, "marts/daily_sales", **params)`` runs
 one with DuckDB named parameters (``$start_date``). Parameters a query does not mention are not
-passed, so callers can hand every query the whole ``Scope.params()``.
+passed, so callers can hand every query the whole ``Scope.params()``. DuckDB's own parser says
+which parameters a statement names and where one statement ends, so a ``$name`` or ``--`` inside
+a string literal is text, as it is to the database.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +25,27 @@ import pandas as pd
 from salesdash import config
 from salesdash.errors import DatabaseLockedError
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*")
-_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 SCHEMA_DIR = config.SQL_DIR / "schema"
+DEFINITIONS_DIR = config.SQL_DIR / "definitions"
 
 
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (``:memory:`` for tests), creating and migrating the schema.
+    """Open the database (``:memory:`` for tests).
+
+    A writing connection brings the schema up to date: the table migrations not yet applied
+    (``migrate``), then the macros and views, when the code's differ from the database's
+    (``define``). A read-only connection writes nothing and uses the macros and views stored in
+    the file, so a database is always published by a writer that connected to it. It cannot do
+    otherwise: DuckDB refuses ``create macro`` on a read-only database, and the ``temp`` macros
+    it allows there belong to one connection, unseen by its cursors (one per dashboard session).
 
     Raises:
         DatabaseLockedError: another process holds the file (a running dashboard does).
     """
     target = str(path if path is not None else config.db_path())
-    if target != ":memory:":
+    if target != ":memory:" and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(target, read_only=read_only)
@@ -47,11 +58,16 @@ def connect(
         raise
     if not read_only:
         migrate(con)
+        define(con)
     return con
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the files in ``sql/schema`` not yet applied, in name order; return their names."""
+    """Apply the files in ``sql/schema`` not yet applied, in name order; return their names.
+
+    Migrations create and alter tables and run once per database; macros and views are not
+    migrations (see ``define``).
+    """
     con.execute(
         "create table if not exists schema_migrations"
         " (name varchar primary key, applied_at timestamp)"
@@ -61,16 +77,51 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for file in sorted(SCHEMA_DIR.glob("*.sql")):
         if file.stem in done:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(file.read_text(encoding="utf-8"))
             con.execute("insert into schema_migrations values (?, ?)", [file.stem, datetime.now()])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(file.stem)
     return applied
+
+
+def define(con: duckdb.DuckDBPyConnection) -> bool:
+    """(Re)create the macros and views of ``sql/definitions`` when they differ from those the
+    database was last given; True when it did.
+
+    Each file is ``create or replace`` statements, applied in name order (within a file, a macro
+    comes after those it calls), so an edited macro reaches every existing database at its next
+    writing connection. The digest of all the files is kept in ``schema_definitions``: a database
+    already up to date is not written to.
+    """
+    files = sorted(DEFINITIONS_DIR.glob("*.sql"))
+    texts = [file.read_text(encoding="utf-8") for file in files]
+    digest = hashlib.sha256(
+        "\n".join(f"{f.name}\n{t}" for f, t in zip(files, texts, strict=True)).encode()
+    ).hexdigest()
+    con.execute(
+        "create table if not exists schema_definitions (digest varchar, applied_at timestamp)"
+    )
+    if scalar(con, "select digest from schema_definitions") == digest:
+        return False
+    with transaction(con):
+        for text in texts:
+            con.execute(text)
+        con.execute("delete from schema_definitions")
+        con.execute("insert into schema_definitions values (?, ?)", [digest, datetime.now()])
+    return True
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``with transaction(con):`` runs the block in one transaction: committed when the block
+    ends, rolled back (and the error raised again) when it raises."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 @cache
@@ -79,9 +130,34 @@ def sql_text(name: str) -> str:
     return (config.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a SQL text, as DuckDB parses it, and the named parameters it uses."""
+
+    sql: str
+    parameters: frozenset[str]
+
+
+# An in-memory database only for parsing: the parser needs no catalogue, and a connection of its
+# own (behind a lock: a connection serves one thread at a time) keeps it off every caller's.
+_PARSER = duckdb.connect(":memory:")
+_PARSER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=512)
+def statements(sql: str) -> tuple[Statement, ...]:
+    """The statements of ``sql`` in order, split and read by DuckDB's parser."""
+    with _PARSER_LOCK:
+        parsed = _PARSER.extract_statements(sql)
+        return tuple(Statement(s.query, frozenset(s.named_parameters)) for s in parsed)
+
+
 def params_for(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """The named parameters ``sql`` uses, taken from ``params`` (TypeError when one is missing)."""
-    wanted = set(_PARAM.findall(_COMMENT.sub("", sql)))
+    return _named(frozenset().union(*(s.parameters for s in statements(sql))), params)
+
+
+def _named(wanted: frozenset[str], params: dict[str, Any]) -> dict[str, Any]:
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query needs parameters {sorted(missing)}")
@@ -95,12 +171,11 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Data
 
 
 def execute_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
-    """Run a statement file (DDL/DML) from ``sql/<name>.sql``; statements end with ``;`` at the
-    end of a line. Each statement gets the parameters it names (DuckDB binds parameters only to
-    the last statement of a multi-statement call)."""
-    for statement in _STATEMENT_END.split(_COMMENT.sub("", sql_text(name))):
-        if statement.strip():
-            con.execute(statement, params_for(statement, params) or None)
+    """Run a statement file (DDL/DML) from ``sql/<name>.sql``, one statement at a time, each with
+    the parameters it names (DuckDB binds parameters only to the last statement of a
+    multi-statement call)."""
+    for statement in statements(sql_text(name)):
+        con.execute(statement.sql, _named(statement.parameters, params) or None)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> Any:
@@ -111,6 +186,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
     """
     rows = con.execute(sql, params).fetchall()
     return rows[0][0] if rows else None
+
+
+def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record, inside a writer's transaction, a change that is not a batch (a target edit, an
+    alert acknowledged, an access grant), so that it is published (salesdash/store.py)."""
+    con.execute("update store_state set changed = changed + 1")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

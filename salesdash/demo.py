@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import targets
 from salesdash.holidays import chinese_new_year
 
 DEMO_START = date(2023, 11, 1)
@@ -493,16 +494,7 @@ def _targets(
             )
     return pd.DataFrame(
         rows,
-        columns=[
-            "period_start",
-            "period_end",
-            "scope",
-            "scope_value",
-            "metric",
-            "target",
-            "owner",
-            "note",
-        ],
+        columns=list(targets.COLUMNS),
     )
 
 

@@ -13,8 +13,13 @@ class DatabaseLockedError(RuntimeError):
     """Another process (usually a running dashboard) holds the database file."""
 
 
+class WriterBusyError(RuntimeError):
+    """Another writer (a load, an undo, a target edit) held the store for longer than we waited."""
+
+
 # DuckDB's "TransactionContext Error: Conflict on update!": two writers changed the same rows at
-# once. Nothing was written by the one that gets it; the writer lock (issue 12) makes it a wait.
+# once; nothing was written by the one that gets it. The writer lock (store.py) makes writers take
+# turns; should a conflict surface anyway, this is what a person reads.
 WRITE_CONFLICT = (
     "another load, undo or edit changed the same data at the same moment; nothing was changed "
     "by this one — try again"

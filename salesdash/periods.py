@@ -1,4 +1,5 @@
-"""Named date ranges (quick picks) relative to an explicit as-of date, never a hidden today()."""
+"""Calendar periods: month, quarter and year boundaries, and named date ranges (quick picks)
+relative to an explicit as-of date, never a hidden today()."""
 
 from __future__ import annotations
 
@@ -19,6 +20,40 @@ def add_months(d: date, months: int) -> date:
     """The first of the month ``months`` after ``d``'s month."""
     index = d.year * 12 + d.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    return add_months(d, 1) - timedelta(days=1)
+
+
+def years_earlier(d: date, years: int) -> date:
+    """The same day ``years`` years before (28 February for a 29 February)."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
+
+
+def period_of(kind: str, as_of: date) -> tuple[date, date]:
+    """The calendar quarter or year (``kind``) containing ``as_of``."""
+    if kind == "quarter":
+        start = quarter_start(as_of)
+        return start, add_months(start, 3) - timedelta(days=1)
+    if kind == "year":
+        return date(as_of.year, 1, 1), date(as_of.year, 12, 31)
+    raise ValueError(f"unknown period kind '{kind}' (expected quarter or year)")
+
+
+def period_kind(start: date, end: date) -> str:
+    """The calendar period [start, end] is: "month", "quarter", "year" or "other"."""
+    if start.day != 1 or end < start:
+        return "other"
+    kinds = {1: "month", 3: "quarter", 12: "year"}
+    for months, kind in kinds.items():
+        if add_months(start, months) - timedelta(days=1) == end:
+            return kind
+    return "other"
 
 
 def quick_range(

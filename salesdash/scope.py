@@ -1,7 +1,7 @@
 """Scope: the date range, filters and the regions the user may see — applied in SQL, in one place.
 
 Every scoped query takes ``**scope.params()`` and filters sales rows with one macro of the schema
-(sql/schema/020_sales_scope.sql)::
+(sql/definitions/sales.sql)::
 
     where in_sales_scope(order_date, region, channel, sales_rep, category, product,
         $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products)

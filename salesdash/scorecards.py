@@ -1,4 +1,5 @@
-"""Team scorecards: one row per sales rep (performance evaluation), and the manager roll-up.
+"""Team scorecards: one row per sales rep (performance evaluation) with their attainment of
+their targets, and the manager roll-up.
 
 Orders without a rep (the online shop) are not part of any rep's card. A rep's region and
 manager come from the teams table, else the region the rep sold in.
@@ -6,11 +7,13 @@ manager come from the teams table, else the region the rep sold in.
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import targets
+from salesdash import dataset, periods, targets
 from salesdash.db import run_sql
 from salesdash.kpis import opportunity_stats, with_previous_revenue
 from salesdash.scope import Scope
@@ -45,7 +48,7 @@ def rep_scorecards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     frame = frame.rename(columns={"member": "sales_rep"})
     opps = opportunity_stats(con, scope)[["sales_rep", "win_rate", "median_cycle_days"]]
     frame = frame.merge(opps, on="sales_rep", how="left")
-    attainment = targets.rep_attainment(con, scope)
+    attainment = rep_attainment(con, scope)
     if attainment is not None and not attainment.empty:
         frame = frame.merge(attainment[["sales_rep", "attainment"]], on="sales_rep", how="left")
     else:
@@ -100,3 +103,88 @@ def manager_rollup(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
         "revenue_change",
     ]
     return frame[cols].sort_values("revenue", ascending=False).reset_index(drop=True)
+
+
+def attainment_by(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    scope_kind: str = "sales_rep",
+    as_of: date,
+    metric: str = "revenue",
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Attainment of the targets of one scope kind whose period contains ``as_of`` (no forecast).
+
+    Args:
+        period: "month", "quarter" or "year"; None takes each value's shortest period.
+
+    Returns:
+        one row per scope_value (scope_value, period_start, period_end, metric, target, actual,
+        attainment, expected_to_date, ahead_amount), limited to ``scope``'s sales reps or regions
+        when it names some (reps by their team's region).
+    """
+    current = targets.current_targets(con)
+    current = current[
+        (current["scope"] == scope_kind)
+        & (current["metric"] == metric)
+        & (current["period_start"] <= as_of)
+        & (current["period_end"] >= as_of)
+    ]
+    kinds = [
+        periods.period_kind(a, b)
+        for a, b in zip(current["period_start"], current["period_end"], strict=True)
+    ]
+    if period is not None:
+        current = current[[k == period for k in kinds]]
+    current = (
+        current.assign(
+            _days=[
+                (b - a).days
+                for a, b in zip(current["period_start"], current["period_end"], strict=True)
+            ]
+        )
+        .sort_values(["scope_value", "_days"])
+        .drop_duplicates("scope_value")
+        .drop(columns="_days")
+    )
+    if scope_kind == "sales_rep" and scope.sales_reps:
+        current = current[current["scope_value"].isin(scope.sales_reps)]
+    regions = scope.effective_regions()
+    if regions and scope_kind == "region":
+        current = current[current["scope_value"].isin(regions)]
+    elif regions and scope_kind == "sales_rep":
+        teams = con.execute("select sales_rep, region from teams").df()
+        reps = teams.loc[teams["region"].isin(regions), "sales_rep"]
+        current = current[current["scope_value"].isin(reps)]
+    columns = [
+        "scope_value",
+        "period_start",
+        "period_end",
+        "metric",
+        "target",
+        "actual",
+        "attainment",
+        "expected_to_date",
+        "ahead_amount",
+    ]
+    frame = targets.progress_frame(targets.track(con, current, as_of=as_of, with_forecast=False))
+    return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
+
+
+def rep_attainment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame | None:
+    """Each rep's attainment of the shortest revenue target containing the scope's last day (or
+    the data's, if earlier).
+
+    Returns:
+        sales_rep, attainment, target, actual, period_start, period_end; None without targets.
+    """
+    last = dataset.last_order_date(con)
+    if last is None:
+        return None
+    as_of = min(scope.end_date or last, last)
+    frame = attainment_by(con, scope, scope_kind="sales_rep", as_of=as_of)
+    if frame.empty:
+        return None
+    frame = frame.rename(columns={"scope_value": "sales_rep"})
+    return frame[["sales_rep", "attainment", "target", "actual", "period_start", "period_end"]]

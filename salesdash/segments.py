@@ -26,7 +26,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.scope import Scope
 
@@ -295,11 +294,6 @@ def rfm_summary(rfm: pd.DataFrame, as_of: date) -> RfmSummary:
             for row in tiers.itertuples()
         },
     )
-
-
-def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The last order date in the data (the default as-of date), None when there are no orders."""
-    return dataset.data_freshness(con).last_order_date
 
 
 # The per-customer table as the CLI writes it.

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from salesdash import i18n, targets
+from salesdash import i18n, periods, targets
 from salesdash.db import run_sql
 
 RULES = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -193,7 +193,7 @@ def assess_targets(
     frame["smart"] = pd.Series(checks, index=frame.index, dtype=object)
     frame["smart_passed"] = [sum(c.passed is True for c in cs) for cs in checks]
     frame["period_kind"] = [
-        targets.period_kind(s, e)
+        periods.period_kind(s, e)
         for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     return frame

@@ -22,10 +22,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, config, dataset, db, errors, export, fmt, i18n, ingest, uploads
-from salesdash.errors import DatabaseLockedError
+from salesdash import charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash.errors import DatabaseLockedError, WriterBusyError
+from salesdash.lock import Holder
 from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope
+from salesdash.store import Publication, Store
 
 T = TypeVar("T")
 
@@ -33,38 +35,93 @@ DEFAULT_PICK = "last_12_months"
 _SCOPE_KEY = "_scope"
 
 
-@st.cache_resource(show_spinner=False)
-def _root_connection(path: str) -> duckdb.DuckDBPyConnection:
-    """One connection per app process and database file; seeded with the demo data when empty."""
-    con = db.connect(path)
-    if db.is_empty(con):
-        ingest.seed_demo(con, load_day=date.today())
-    return con
+_PUBLICATION_KEY = "_publication"
+_CURSOR_KEY = "_cursor"
+
+
+def begin_run() -> Publication:
+    """Look up, once at the start of every script run, the publication this run reads
+    (app.py calls it first): every query of one run reads the same snapshot, and the next run
+    sees a newer one as soon as a writer has published it. On a store with nothing published
+    yet (a first start), the demo company is loaded and published first."""
+    store = Store.default()
+    publication = store.current() or _first_start(store)
+    st.session_state[_PUBLICATION_KEY] = publication
+    return publication
+
+
+def publication() -> Publication:
+    """The publication this run reads (see ``begin_run``)."""
+    if _PUBLICATION_KEY not in st.session_state:
+        return begin_run()
+    return st.session_state[_PUBLICATION_KEY]
+
+
+def _first_start(store: Store) -> Publication:
+    with (
+        st.spinner(t("app.first_start")),
+        store.writing("first start of the dashboard: loading the demo company") as con,
+    ):
+        if store.current() is None and db.is_empty(con):
+            ingest.seed_demo(con, load_day=date.today())
+    return store.current()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _snapshot_connection(path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per app process and snapshot."""
+    return db.connect(path, read_only=True)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """This session's cursor on the process-wide connection.
+    """This session's cursor on the snapshot this run reads (read-only).
 
     A DuckDB connection refuses concurrent queries from several threads; each browser session runs
     its script in its own thread, so each gets its own cursor.
     """
-    path = str(config.db_path())
-    key = f"_cursor::{path}"
-    if key not in st.session_state:
-        st.session_state[key] = _root_connection(path).cursor()
-    return st.session_state[key]
+    path = str(publication().path)
+    held = st.session_state.get(_CURSOR_KEY)
+    if held is None or held[0] != path:
+        held = (path, _snapshot_connection(path).cursor())
+        st.session_state[_CURSOR_KEY] = held
+    return held[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(module: str, name: str, version: str, db_file: str, args: tuple, kwargs: dict) -> Any:
+def _cached(module: str, name: str, snapshot: str, args: tuple, kwargs: dict) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(connection(), *args, **kwargs)
 
 
 def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(connection(), *args, **kwargs)``, cached until the data changes (a load or an undo)."""
-    version = dataset.data_version(connection())
-    return _cached(fn.__module__, fn.__name__, version, str(config.db_path()), args, kwargs)
+    """``fn(connection(), *args, **kwargs)``, cached per published snapshot (a load, an undo or
+    an edit publishes a new one)."""
+    return _cached(fn.__module__, fn.__name__, str(publication().path), args, kwargs)
+
+
+@contextmanager
+def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working database for one change made on a page (an upload, an undo, a target edit),
+    under the writer lock: waits for another writer with a message, then shows the refresh and
+    the publication; the next run reads the new publication."""
+    waiting = st.empty()
+
+    def on_wait(holder: Holder | None, waited: float) -> None:
+        who = holder.describe() if holder else "…"
+        waiting.info(t("app.writer_waiting", who=who, seconds=f"{waited:.0f}"))
+
+    bar = st.empty()
+
+    def progress(fraction: float, step: str) -> None:
+        bar.progress(fraction, text=t(f"app.refresh_step.{step}"))
+
+    try:
+        with Store.default().writing(what, on_wait=on_wait, progress=progress) as con:
+            waiting.empty()
+            yield con
+    finally:
+        bar.empty()
+        st.session_state.pop(_PUBLICATION_KEY, None)
 
 
 # --- language --------------------------------------------------------------------------------
@@ -277,16 +334,29 @@ def channel_label(code: str) -> str:
 
 
 def freshness_line() -> None:
-    """One caption: last order date, last load time, rows in the database."""
+    """One caption: last order date, which publication the page shows (after which load or
+    undo, published when), rows in the database."""
     fresh = query(dataset.data_freshness)
     if fresh.last_order_date is None:
         st.caption(t("app.freshness_empty"))
         return
+    shown = publication()
+    batch = shown.last_batch
+    change = (
+        text(  # a value of the sentence below, which escapes it
+            "app.freshness_undo" if batch["undone_at"] else "app.freshness_load",
+            batch=batch["batch_id"],
+            name=batch["file_name"],
+        )
+        if batch
+        else ""
+    )
     st.caption(
         t(
             "app.freshness",
             last_order=day(fresh.last_order_date),
-            loaded=fresh.last_loaded_at.strftime("%Y-%m-%d %H:%M") if fresh.last_loaded_at else "–",
+            published=shown.published_at.strftime("%Y-%m-%d %H:%M"),
+            change=change,
             rows=f"{fresh.n_rows:,}",
         )
     )
@@ -298,12 +368,12 @@ def freshness_line() -> None:
 @contextmanager
 def one_line_errors() -> Iterator[None]:
     """Around the filter bar and the page: what another writer did becomes one line in the
-    session's language (the database held by a load, a write conflict), never a traceback with
-    server paths. Other errors stay errors (Streamlit shows visitors a generic message:
-    client.showErrorDetails = "none")."""
+    session's language (the store held by a load for longer than a change waits, a write
+    conflict), never a traceback with server paths. Other errors stay errors (Streamlit shows
+    visitors a generic message: client.showErrorDetails = "none")."""
     try:
         yield
-    except DatabaseLockedError:
+    except (DatabaseLockedError, WriterBusyError):
         st.error(t("app.error.locked"), icon=":material/hourglass_top:")
     except duckdb.TransactionException as error:
         if errors.one_line(error) != errors.WRITE_CONFLICT:

@@ -1,7 +1,14 @@
-"""Shared fixtures: real DuckDB databases (never mocks), tiny inline data, the demo set, AppTest."""
+"""Shared fixtures: real DuckDB databases (never mocks), tiny inline data, the demo set, AppTest.
+
+The demo company is loaded, refreshed (rollups, forecasts) and published once per test session
+(``demo_store``): page tests read that one store as every dashboard process would, and its
+stored forecasts, so no page test fits a model. Tests that write get a copy of it
+(``writable_db``); unit tests get an in-memory copy (``demo_con``).
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -11,6 +18,7 @@ import pandas as pd
 import pytest
 
 from salesdash import db, ingest
+from salesdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -39,11 +47,33 @@ def con() -> Iterable[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The demo company, loaded, refreshed and published once for the whole session (read it;
+    never write to it: use ``writable_db``)."""
+    store = Store(tmp_path_factory.mktemp("demo-store") / "salesdash.duckdb")
+    with store.writing("test session: loading the demo company") as con:
+        ingest.seed_demo(con, load_day=LOAD_DAY)
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_reader(demo_store: Store) -> Iterable[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the demo store's snapshot, as the pages and the CLI read it."""
+    connection = demo_store.reader()
+    yield connection
+    connection.close()
+
+
 @pytest.fixture
-def demo_con(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """An in-memory database seeded with the bundled demo data."""
-    ingest.seed_demo(con, load_day=LOAD_DAY)
-    return con
+def demo_con(demo_store: Store) -> Iterable[duckdb.DuckDBPyConnection]:
+    """An in-memory copy of the published demo database, free to change."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("attach ? as published (read_only)", [str(demo_store.current().path)])
+    connection.execute("copy from database published to memory")
+    connection.execute("detach published")
+    yield connection
+    connection.close()
 
 
 def insert_rows(
@@ -72,19 +102,41 @@ def maven() -> Path:
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A database file seeded with the demo data, set as $SALESDASH_DB for the app."""
-    path = tmp_path / "salesdash.duckdb"
-    connection = db.connect(path)
-    ingest.seed_demo(connection, load_day=LOAD_DAY)
-    connection.close()
-    monkeypatch.setenv("SALESDASH_DB", str(path))
+def demo_db(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared demo store's database file, set as $SALESDASH_DB for the app (read only)."""
+    monkeypatch.setenv("SALESDASH_DB", str(demo_store.working))
+    return demo_store.working
+
+
+def copy_store(source: Store, path: Path) -> Path:
+    """A store at ``path`` holding what ``source`` holds (working file and snapshots)."""
+    shutil.copyfile(source.working, path)
+    shutil.copytree(source.published_dir, Store(path).published_dir)
     return path
 
 
 @pytest.fixture
-def app(demo_db: Path):
-    """An AppTest of app.py on the demo database (call ``.run()``; ``switch_page`` to move)."""
+def writable_db(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo store of this test's own, as $SALESDASH_DB: the test may load, undo
+    and edit."""
+    path = copy_store(demo_store, tmp_path / "salesdash.duckdb")
+    monkeypatch.setenv("SALESDASH_DB", str(path))
+    return path
+
+
+def _app_test():
     from streamlit.testing.v1 import AppTest
 
     return AppTest.from_file(str(APP), default_timeout=120)
+
+
+@pytest.fixture
+def app(demo_db: Path):
+    """An AppTest of app.py on the shared demo store (call ``.run()``; ``switch_page`` to move)."""
+    return _app_test()
+
+
+@pytest.fixture
+def writable_app(writable_db: Path):
+    """An AppTest of app.py on a copy of the demo store the test may change."""
+    return _app_test()

@@ -3,6 +3,7 @@ import pytest
 
 from salesdash import breakdowns, export
 from salesdash.scope import Scope
+from salesdash.store import Store
 from tests.sales_fixtures import FEB, load_tiny
 
 
@@ -144,13 +145,11 @@ def test_a_formula_in_the_data_arrives_neutralised_in_the_download(con, insert):
 def test_the_breakdown_command_lists_the_top_values(tmp_path, capsys):
     import json
 
-    from salesdash import db
     from salesdash.cli import main
 
     path = tmp_path / "t.duckdb"
-    connection = db.connect(path)
-    load_tiny(connection)
-    connection.close()
+    with Store(path).writing("test data") as connection:
+        load_tiny(connection)
     args = ["--db", str(path), "breakdown", "--by", "product", "--from", "2025-02-01"]
     assert main([*args, "--to", "2025-02-28", "--top", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

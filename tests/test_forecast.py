@@ -22,6 +22,7 @@ from salesdash.forecast.reconcile import (
 )
 from salesdash.forecast.series import cny_regressors
 from salesdash.scope import Scope
+from salesdash.store import Store
 
 
 def trend_season(n: int, *, noise: float = 0.0, seed: int = 1) -> pd.Series:
@@ -292,11 +293,12 @@ def test_the_cli_prints_the_same_numbers_as_the_function_the_page_uses(
     three_region_con.execute(f"attach '{path}' as f")
     three_region_con.execute("copy from database memory to f")
     three_region_con.execute("detach f")
+    with Store(path).writing("publish the test data"):
+        pass
     assert main(["--db", str(path), "forecast", "--by", "region", "--horizon", "4", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    from salesdash import db
 
-    con = db.connect(path)
+    con = Store(path).reader()
     view = forecast.forecast_view(con, Scope(), by="region", horizon=4)
     con.close()
     north = next(s for s in printed["series"] if s["unique_id"] == "North")

@@ -8,10 +8,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from salesdash import db, funnel, ingest
+from salesdash import funnel, ingest
 from salesdash.cli import main
 from salesdash.errors import InputError
 from salesdash.scope import Scope
+from salesdash.store import Store
 from tests.conftest import LOAD_DAY
 
 JAN = Scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 31))
@@ -222,9 +223,8 @@ def test_conversion_over_time_carries_the_deals_behind_each_point(con, insert):
 
 def test_the_cli_prints_the_funnel_as_json_per_group(tmp_path, insert, capsys):
     path = tmp_path / "f.duckdb"
-    con = db.connect(path)
-    insert(con, "opportunities", FIVE)
-    con.close()
+    with Store(path).writing("test data") as con:
+        insert(con, "opportunities", FIVE)
     assert (
         main(
             [
@@ -257,9 +257,8 @@ def test_the_cli_prints_the_funnel_as_json_per_group(tmp_path, insert, capsys):
 
 def test_the_cli_prints_a_readable_table_and_refuses_a_bad_breakdown(tmp_path, insert, capsys):
     path = tmp_path / "f.duckdb"
-    con = db.connect(path)
-    insert(con, "opportunities", FIVE)
-    con.close()
+    with Store(path).writing("test data") as con:
+        insert(con, "opportunities", FIVE)
     assert main(["--db", str(path), "funnel", "--by", "sales_rep"]) == 0
     text = capsys.readouterr().out
     assert "proposal" in text and "win rate" in text and "Ann" in text

@@ -6,6 +6,7 @@ import pytest
 
 from salesdash import breakdowns, ingest, kpis, rollups
 from salesdash.scope import Scope
+from salesdash.store import Store
 from tests.conftest import LOAD_DAY
 from tests.sales_fixtures import FEB, load_tiny
 
@@ -178,13 +179,11 @@ def _kpis_close(a, b) -> bool:
 def test_the_kpis_command_prints_the_period_and_its_comparisons(tmp_path, capsys):
     import json
 
-    from salesdash import db
     from salesdash.cli import main
 
     path = tmp_path / "t.duckdb"
-    connection = db.connect(path)
-    load_tiny(connection)
-    connection.close()
+    with Store(path).writing("test data") as connection:
+        load_tiny(connection)
     args = ["--db", str(path), "kpis", "--from", "2025-02-01", "--to", "2025-02-28"]
     assert main([*args, "--region", "East", "--channel", "direct", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from salesdash import db, segments
+from salesdash import segments
 from salesdash.scope import Scope
 
 PAGE = "app_pages/customers.py"
@@ -23,19 +23,15 @@ def frames(at) -> dict[int, object]:
     return {i: df.value for i, df in enumerate(at.dataframe)}
 
 
-def expected_rfm(demo_db, as_of):
-    con = db.connect(demo_db)
-    try:
-        return segments.rfm_table(con, Scope(), as_of)
-    finally:
-        con.close()
+def expected_rfm(demo_reader, as_of):
+    return segments.rfm_table(demo_reader, Scope(), as_of)
 
 
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_the_page_shows_segments_tiers_cohorts_care_and_movement_in_english(page, demo_db):
+def test_the_page_shows_segments_tiers_cohorts_care_and_movement_in_english(page, demo_reader):
     assert not page.exception
     assert [t.label for t in page.tabs] == [
         "Segments",
@@ -45,7 +41,7 @@ def test_the_page_shows_segments_tiers_cohorts_care_and_movement_in_english(page
         "Segment movement",
     ]
     assert page.date_input[0].value == LAST_DAY
-    rfm = expected_rfm(demo_db, LAST_DAY)
+    rfm = expected_rfm(demo_reader, LAST_DAY)
     assert metric(page, "Customers") == f"{len(rfm) / 1000:.1f}K"
     table = frames(page)[0]
     assert len(table) == len(segments.SEGMENTS)
@@ -63,10 +59,10 @@ def test_the_page_renders_in_chinese(app):
     assert any(m.label == "客户数" for m in at.metric)
 
 
-def test_an_earlier_as_of_date_rescores_the_customers(page, demo_db):
+def test_an_earlier_as_of_date_rescores_the_customers(page, demo_reader):
     page.date_input[0].set_value(date(2025, 6, 30)).run()
     assert not page.exception
-    rfm = expected_rfm(demo_db, date(2025, 6, 30))
+    rfm = expected_rfm(demo_reader, date(2025, 6, 30))
     assert frames(page)[0]["n_customers"].sum() == len(rfm)
 
 

@@ -39,14 +39,14 @@ def _shown(markdown: str) -> str:
 
 
 @pytest.fixture
-def data_page(app):
-    at = app.run()
+def data_page(writable_app):
+    at = writable_app.run()
     return at.switch_page(DATA_PAGE).run()
 
 
-def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_page, demo_db):
+def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_page, writable_db):
     at = data_page
-    before_rows, _, before_batches = _orders(demo_db)
+    before_rows, _, before_batches = _orders(writable_db)
     at.file_uploader[0].set_value(("orders_november.csv", THREE_ORDERS, "text/csv")).run()
     assert not at.exception
     kind = next(s for s in at.selectbox if s.label == "Kind of file")
@@ -59,20 +59,20 @@ def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_pag
     at.button[0].click().run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["3", "0", "0"]
-    assert _orders(demo_db) == (before_rows + 3, 170.5, before_batches + 1)
+    assert _orders(writable_db) == (before_rows + 3, 170.5, before_batches + 1)
 
     at.button(key="undo_ask").click().run()
     assert "orders_november.csv" in _shown(at.warning[0].value)
-    assert _orders(demo_db) == (before_rows + 3, 170.5, before_batches + 1)  # not before "yes"
+    assert _orders(writable_db) == (before_rows + 3, 170.5, before_batches + 1)  # not before "yes"
     at.button(key="undo_yes").click().run()
     assert not at.exception
-    assert _orders(demo_db) == (before_rows, 0.0, before_batches)
+    assert _orders(writable_db) == (before_rows, 0.0, before_batches)
     assert any("3 rows removed" in s.value for s in at.success)
 
 
-def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_page, demo_db):
+def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_page, writable_db):
     at = data_page
-    before_rows, _, _ = _orders(demo_db)
+    before_rows, _, _ = _orders(writable_db)
     file = "单号,日子,金额\nT7,2026-11-03,12.5\nT8,2026-11-04,7.5\n".encode()
     at.file_uploader[0].set_value(("orders.csv", file, "text/csv")).run()
     assert "order_date" in _shown(at.warning[0].value)
@@ -84,7 +84,7 @@ def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_p
     next(b for b in at.button if b.label.startswith("Load")).click().run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["2", "0", "0"]
-    assert _orders(demo_db)[:2] == (before_rows + 2, 20.0)
+    assert _orders(writable_db)[:2] == (before_rows + 2, 20.0)
 
 
 def _load_with_one_bad_row(at):
@@ -101,13 +101,15 @@ def _load_with_one_bad_row(at):
     return at.dataframe[0].value
 
 
-def test_rejected_rows_are_listed_with_column_value_and_reason_and_downloadable(data_page, demo_db):
+def test_rejected_rows_are_listed_with_column_value_and_reason_and_downloadable(
+    data_page, writable_db
+):
     at = data_page
     rejects = _load_with_one_bad_row(at)
     assert [m.value for m in at.metric] == ["20", "1", "0"]
     assert rejects[["column", "value"]].values.tolist() == [["order_date", "someday"]]
     assert rejects["reason"].str.len().tolist()[0] > 0
-    assert _orders(demo_db)[1] == 20.0
+    assert _orders(writable_db)[1] == 20.0
     downloads = [d for d in at.get("download_button") if "rejected-rows" in d.proto.id]
     assert len(downloads) == 2
 
@@ -117,18 +119,18 @@ def test_a_rejected_row_shows_its_line_in_the_file(data_page):
     assert rejects["line"].tolist() == [22]
 
 
-def test_cancelling_the_undo_keeps_the_batch(data_page, demo_db):
+def test_cancelling_the_undo_keeps_the_batch(data_page, writable_db):
     at = data_page
-    before = _orders(demo_db)
+    before = _orders(writable_db)
     at.button(key="undo_ask").click().run()
     at.button(key="undo_no").click().run()
     assert not at.warning
-    assert _orders(demo_db) == before
+    assert _orders(writable_db) == before
 
 
-def test_a_file_of_unknown_format_gets_one_line_and_changes_nothing(data_page, demo_db):
+def test_a_file_of_unknown_format_gets_one_line_and_changes_nothing(data_page, writable_db):
     at = data_page
-    before = _orders(demo_db)
+    before = _orders(writable_db)
     at.file_uploader[0].set_value(("report.pdf", b"%PDF-1.4 not a table", "application/pdf"))
     at.run()
     assert not at.exception
@@ -136,12 +138,12 @@ def test_a_file_of_unknown_format_gets_one_line_and_changes_nothing(data_page, d
         "report.pdf: unknown format — only .csv, .xlsx files can be loaded."
     ]
     assert not [b for b in at.button if b.label.startswith("Load")]
-    assert _orders(demo_db) == before
+    assert _orders(writable_db) == before
 
 
-def test_a_file_the_import_refuses_gets_one_line_and_changes_nothing(data_page, demo_db):
+def test_a_file_the_import_refuses_gets_one_line_and_changes_nothing(data_page, writable_db):
     at = data_page
-    before = _orders(demo_db)
+    before = _orders(writable_db)
     bad = (HEADER + "\nT9,1,not a date,C1,East,direct,Ann,Pen,Office,1,x,y,z\n").encode()
     at.file_uploader[0].set_value(("orders_bad.csv", bad, "text/csv")).run()
     loads = [b for b in at.button if b.label.startswith("Load")]
@@ -151,7 +153,7 @@ def test_a_file_the_import_refuses_gets_one_line_and_changes_nothing(data_page, 
     assert len(at.error) == 1
     assert "orders_bad.csv" in _shown(at.error[0].value)
     assert "\n" not in at.error[0].value
-    assert _orders(demo_db) == before
+    assert _orders(writable_db) == before
 
 
 def test_the_data_page_speaks_chinese(app):
@@ -210,7 +212,7 @@ def _xlsx(rows: list[list]) -> bytes:
 
 
 def test_two_files_at_once_an_excel_with_chinese_headers_and_a_csv_each_become_a_batch(
-    data_page, demo_db
+    data_page, writable_db
 ):
     at = data_page
     orders = _xlsx(
@@ -229,9 +231,9 @@ def test_two_files_at_once_an_excel_with_chinese_headers_and_a_csv_each_become_a
     mapped = {s.key.rsplit("-", 1)[1]: s.value for s in at.selectbox if "-orders-" in s.key}
     assert (mapped["order_date"], mapped["revenue"]) == ("订单日期", "销售额")
 
-    before_rows, _, before_batches = _orders(demo_db)
+    before_rows, _, before_batches = _orders(writable_db)
     next(b for b in at.button if b.label == "Load 2 file(s)").click().run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["2", "0", "0", "1", "0", "0"]
-    assert _orders(demo_db)[0] == before_rows + 2
-    assert _orders(demo_db)[2] == before_batches + 2
+    assert _orders(writable_db)[0] == before_rows + 2
+    assert _orders(writable_db)[2] == before_batches + 2

@@ -9,17 +9,13 @@ from salesdash.scope import Scope
 from tests.conftest import LOAD_DAY
 
 
-def _expected(demo_db, start, end):
-    """The module's answer, read before the app opens the file (one process, one configuration)."""
-    con = db.connect(demo_db)
-    try:
-        return funnel.funnel_summary(con, Scope(start_date=start, end_date=end))
-    finally:
-        con.close()
+def _expected(demo_reader, start, end):
+    """The module's answer on the snapshot the app reads."""
+    return funnel.funnel_summary(demo_reader, Scope(start_date=start, end_date=end))
 
 
-def test_the_funnel_page_shows_the_period_funnel_in_english(app, demo_db):
-    expected = _expected(demo_db, date(2025, 1, 1), date(2025, 12, 31))
+def test_the_funnel_page_shows_the_period_funnel_in_english(app, demo_reader):
+    expected = _expected(demo_reader, date(2025, 1, 1), date(2025, 12, 31))
     app.query_params.update({"period": "custom", "from": "2025-01-01", "to": "2025-12-31"})
     at = app.switch_page("app_pages/funnel.py").run()
     assert not at.exception

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from salesdash import db, fmt, kpis
+from salesdash import fmt, kpis
 from salesdash.scope import Scope
 
 # The default period: the last 12 months up to the last order date of the demo data.
@@ -22,12 +22,8 @@ def _charts(at) -> int:
     return len(at.get("plotly_chart"))
 
 
-def _expected_revenue(path, scope: Scope) -> str:
-    con = db.connect(path)
-    try:
-        return fmt.money(kpis.kpis(con, scope).revenue, "en")
-    finally:
-        con.close()
+def _expected_revenue(con, scope: Scope) -> str:
+    return fmt.money(kpis.kpis(con, scope).revenue, "en")
 
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Sales overview"), ("zh", "销售概览")])
@@ -39,10 +35,10 @@ def test_overview_shows_the_cards_and_charts(app, lang, title):
     assert len(at.dataframe) == 2
 
 
-def test_overview_cards_follow_the_region_filter(app, demo_db):
-    all_regions = _expected_revenue(demo_db, LAST_12)
+def test_overview_cards_follow_the_region_filter(app, demo_reader):
+    all_regions = _expected_revenue(demo_reader, LAST_12)
     east = _expected_revenue(
-        demo_db, Scope(LAST_12.start_date, LAST_12.end_date, regions=("East",))
+        demo_reader, Scope(LAST_12.start_date, LAST_12.end_date, regions=("East",))
     )
     at = _open(app, "overview")
     assert at.metric[0].value == all_regions

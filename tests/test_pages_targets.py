@@ -1,7 +1,8 @@
 """The Targets and Executive pages under AppTest, on the demo data, in English and Chinese.
 
-The forecast is replaced by a fast simulator with known noise: these tests are about what the
-pages show and store, the forecast has its own tests.
+The pages read the forecasts the demo store's refresh step stored. Only an earlier as-of date
+asks for paths nobody stored: there the forecast is replaced by a fast simulator with known noise
+(these tests are about what the pages show and store; the forecast has its own tests).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ def seasonal_naive_paths(y, horizon, *, freq, n_paths=1000, seed=0):
     return base * (1 + rng.normal(0, 0.1, (n_paths, horizon)))
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fast_forecast(monkeypatch):
-    monkeypatch.setattr(targets, "default_simulator", lambda: seasonal_naive_paths)
+    monkeypatch.setattr(
+        targets.projection, "default_simulator", lambda con=None: seasonal_naive_paths
+    )
 
 
 def _texts(at) -> str:
@@ -64,7 +67,7 @@ def test_targets_page_renders_in_chinese(app):
     assert "明确 (Specific)" in list(at.dataframe[1].value["SMART"])
 
 
-def test_the_as_of_date_replays_an_earlier_day(app):
+def test_the_as_of_date_replays_an_earlier_day(app, fast_forecast):
     at = app.switch_page("app_pages/targets.py").run()
     at.date_input(key="targets_as_of").set_value(date(2026, 5, 15)).run()
     assert not at.exception
@@ -73,8 +76,8 @@ def test_the_as_of_date_replays_an_earlier_day(app):
     assert "2026-05-01" in {str(d) for d in table["Start"]}
 
 
-def test_editing_a_target_in_the_data_editor_persists_it(app, demo_db):
-    at = app.switch_page("app_pages/targets.py").run()
+def test_editing_a_target_in_the_data_editor_persists_it(writable_app, writable_db):
+    at = writable_app.switch_page("app_pages/targets.py").run()
     at.session_state["targets_editor"] = {
         "edited_rows": {0: {"target": 123456.0, "note": "raised after the spring fair"}},
         "added_rows": [],
@@ -84,7 +87,7 @@ def test_editing_a_target_in_the_data_editor_persists_it(app, demo_db):
     at.button(key="targets_save").click().run()
     assert not at.exception
     assert any("batch" in s.value for s in at.success)
-    con = db.connect(demo_db)
+    con = db.connect(writable_db)
     try:
         current = targets.current_targets(con)
         row = current.iloc[0]
@@ -117,16 +120,12 @@ def test_executive_page_renders_in_chinese(app):
     assert "管理层摘要" in text and "本季度" in text and "达成概率" in text
 
 
-def test_the_one_page_export_renders_as_pdf_and_png(demo_db):
+def test_the_one_page_export_renders_as_pdf_and_png(demo_reader):
     from salesdash import executive
 
-    con = db.connect(demo_db)
-    try:
-        as_of = date(2026, 11, 15)
-        summary = targets.executive_summary(con, as_of=as_of)
-        outlook, year_target = targets.year_outlook(con, as_of=as_of)
-    finally:
-        con.close()
+    as_of = date(2026, 11, 15)
+    summary = targets.executive_summary(demo_reader, as_of=as_of)
+    outlook, year_target = targets.year_outlook(demo_reader, as_of=as_of)
     # both years and quarters, the company and seven regions (region years: sums of quarters)
     assert len(summary) == 16
     assert year_target == 37_180_000.0

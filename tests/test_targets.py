@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesdash import db, targets
+from salesdash import targets
 from salesdash.cli import main
-from salesdash.scope import Scope
+from salesdash.store import Store
 
 # March sells 30% in its first ten days and 70% after, in 2023 and 2024 alike (pooled: 90 / 300).
 MARCH_ORDERS = [
@@ -217,30 +217,11 @@ def test_an_edit_with_an_unknown_metric_is_refused_with_the_row_number(march):
         targets.changed_targets(current, edited)
 
 
-def test_attainment_by_rep_for_the_team_page(con, insert):
-    insert(con, "orders", _orders([("2025-03-02", 30.0), ("2025-03-03", 50.0)]))
-    insert(con, "teams", [{"sales_rep": "Ann", "region": "North"}])
-    month = {**MARCH_2025, "scope": "sales_rep", "scope_value": "Ann", "target": 200.0}
-    quarter = {**month, "period_start": date(2025, 1, 1), "target": 800.0}
-    insert(con, "targets", [month, quarter])
-    frame = targets.attainment_by(con, Scope(regions=("North",)), as_of=date(2025, 3, 10))
-    # one row per rep: the shortest period containing the day, unless a period is asked for
-    assert frame[["scope_value", "target", "actual", "attainment"]].to_dict("records") == [
-        {"scope_value": "Ann", "target": 200.0, "actual": 80.0, "attainment": 0.4}
-    ]
-    by_quarter = targets.attainment_by(con, Scope(), as_of=date(2025, 3, 10), period="quarter")
-    assert by_quarter[["target", "attainment"]].to_dict("records") == [
-        {"target": 800.0, "attainment": 0.1}
-    ]
-    assert targets.attainment_by(con, Scope(regions=("South",)), as_of=date(2025, 3, 10)).empty
-
-
 def test_cli_prints_every_target_with_its_smart_verdicts(tmp_path, capsys, insert):
     path = tmp_path / "t.duckdb"
-    con = db.connect(path)
-    insert(con, "orders", _orders(MARCH_ORDERS))
-    insert(con, "targets", [MARCH_2025])
-    con.close()
+    with Store(path).writing("test data") as con:
+        insert(con, "orders", _orders(MARCH_ORDERS))
+        insert(con, "targets", [MARCH_2025])
     assert main(["--db", str(path), "targets", "--as-of", "2025-04-30", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     (row,) = out["targets"]
@@ -322,15 +303,3 @@ def test_targets_given_a_30_percent_chance_are_hit_about_30_percent_of_the_time(
         hits += per_day[pd.Timestamp(quarter_start) :].sum() >= quantile_70
     assert np.mean(p_values) == pytest.approx(0.3, abs=0.01)
     assert hits / TRIALS == pytest.approx(0.3, abs=TOLERANCE)
-
-
-def test_the_team_page_hook_gives_rep_attainment_on_the_scopes_last_day(con, insert):
-    insert(con, "orders", _orders([("2025-03-02", 30.0), ("2025-03-20", 50.0)]))
-    insert(con, "teams", [{"sales_rep": "Ann", "region": "North"}])
-    rep = {**MARCH_2025, "scope": "sales_rep", "scope_value": "Ann", "target": 200.0}
-    insert(con, "targets", [rep])
-    frame = targets.rep_attainment(con, Scope(end_date=date(2025, 3, 10)))
-    assert frame[["sales_rep", "attainment"]].to_dict("records") == [
-        {"sales_rep": "Ann", "attainment": 0.15}
-    ]
-    assert targets.rep_attainment(con, Scope(end_date=date(2025, 2, 10))) is None

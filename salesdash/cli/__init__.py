@@ -1,7 +1,14 @@
 """``python -m salesdash …``: the same functions as the pages, on the command line.
 
 Each command is a module in this package with ``register(subparsers)``, which adds its parser and
-sets ``run=<function(args, con) -> int>`` (``con`` is None for commands with ``needs_db=False``).
+sets ``run=<function(args, con) -> int>`` and how it uses the store (``access``):
+
+- ``"read"`` (the default): ``con`` is a read-only connection to the published snapshot, so it
+  answers while a load runs, from the data as last published;
+- ``"write"``: ``con`` is the working database under the writer lock (``add_writer_args`` adds
+  ``--wait``); when the command is done the refresh step runs and the result is published;
+- ``"none"``: ``con`` is None (the command never touches a database).
+
 Bad input, an unreadable file, a database that cannot be opened or written end with a one-line
 reason on stderr and exit status 2; never a traceback. Output piped into a reader that stops early
 (``| head``) ends quietly with status 141, as a program stopped by SIGPIPE does.
@@ -17,6 +24,7 @@ import os
 import pkgutil
 import signal
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,8 +32,10 @@ from typing import Any
 import duckdb
 
 from salesdash import config, db, errors
-from salesdash.errors import DatabaseLockedError, InputError
+from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
+from salesdash.lock import Holder
 from salesdash.scope import Scope
+from salesdash.store import Store
 
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
@@ -48,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_writer_args(parser: argparse.ArgumentParser) -> None:
+    """Mark a command as a writer, with ``--wait``: how long to wait for another writer."""
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=config.WRITER_WAIT_S,
+        metavar="SECONDS",
+        help="wait this long for another load or undo to finish "
+        f"(default {config.WRITER_WAIT_S:.0f})",
+    )
+    parser.set_defaults(access="write")
+
+
 def add_scope_args(parser: argparse.ArgumentParser) -> None:
     """--from/--to/--region/--channel: the filters every analysis command takes."""
     parser.add_argument("--from", dest="start_date", type=iso_date, help="first day (YYYY-MM-DD)")
@@ -63,6 +86,16 @@ def scope_from_args(args: argparse.Namespace) -> Scope:
         regions=tuple(args.region),
         channels=tuple(args.channel),
     )
+
+
+def require_rows(con: duckdb.DuckDBPyConnection, kind: str, needed_for: str) -> None:
+    """The one-line answer of a command with nothing to work on: no ``kind`` loaded yet.
+
+    Raises:
+        InputError: the table ``kind`` is empty.
+    """
+    if not db.scalar(con, f"select exists (select 1 from {kind})"):  # noqa: S608
+        raise InputError(f"no {kind} loaded: {needed_for} (load them with `ingest`)")
 
 
 def iso_date(text: str) -> date:
@@ -101,27 +134,37 @@ def _json_default(value: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    con = None
     try:
-        if getattr(args, "needs_db", True):
-            con = db.connect(_db_path(args))
-        status = args.run(args, con) or 0
+        status = _run(args, argv)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return status
     except BrokenPipeError:
         # the reader went away: say nothing more to it (Python would complain again at exit)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except (InputError, DatabaseLockedError) as exc:
+    except (InputError, DatabaseLockedError, WriterBusyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, duckdb.Error) as exc:
         where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
         print(f"error: {where}{errors.one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
+    access = getattr(args, "access", "read")
+    if access == "none":
+        return args.run(args, None) or 0
+    store = Store(_db_path(args))
+    if access == "write":
+        what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
+        with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
+            return args.run(args, con) or 0
+    con = store.reader()
+    try:
+        return args.run(args, con) or 0
     finally:
-        if con is not None:
-            con.close()
+        con.close()
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -129,3 +172,21 @@ def _db_path(args: argparse.Namespace) -> Path:
     if path.is_dir():
         raise InputError(f"--db {path}: a folder, not a database file ({path / 'x.duckdb'}?)")
     return path
+
+
+# A waiting writer says so when it starts waiting, then every this many seconds.
+WAIT_MESSAGE_EVERY_S = 10.0
+
+
+def _waiting_message() -> Callable[[Holder | None, float], None]:
+    """A ``on_wait`` callback printing who we wait for on stderr, now and every few seconds."""
+    told = -WAIT_MESSAGE_EVERY_S
+
+    def tell(holder: Holder | None, waited: float) -> None:
+        nonlocal told
+        if waited - told >= WAIT_MESSAGE_EVERY_S:
+            told = waited
+            who = holder.describe() if holder else "another writer"
+            print(f"waiting for {who} ({waited:.0f} s)", file=sys.stderr, flush=True)
+
+    return tell

@@ -7,7 +7,7 @@ import argparse
 import duckdb
 
 from salesdash import ingest
-from salesdash.cli import print_json
+from salesdash.cli import add_writer_args, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_batches)
     u = sub.add_parser("undo", help="remove the rows a batch loaded")
     u.add_argument("batch_id", type=int)
+    add_writer_args(u)
     u.set_defaults(run=run_undo)
 
 

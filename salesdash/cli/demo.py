@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rows", type=int, default=demo.DEMO_ROWS, help="about how many order lines")
     p.add_argument("--seed", type=int, default=demo.DEMO_SEED, help="random seed")
     p.add_argument("--out", type=Path, default=config.DEMO_DIR, help="output folder")
-    p.set_defaults(run=run, needs_db=False)
+    p.set_defaults(run=run, access="none")
 
 
 def run(args: argparse.Namespace, con: None) -> int:

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from salesdash import fmt, funnel
-from salesdash.cli import add_scope_args, print_json, scope_from_args
+from salesdash.cli import add_scope_args, print_json, require_rows, scope_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,6 +110,7 @@ def _print_headline(d: dict[str, Any], indent: str = "") -> None:
 
 
 def run_funnel(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    require_rows(con, "opportunities", "the funnel is built from opportunities")
     if args.channel:
         print(
             "note: --channel does not apply to opportunities (their source is where the lead "

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from salesdash import config, ingest
-from salesdash.cli import iso_date, print_json
+from salesdash.cli import add_writer_args, iso_date, print_json
 from salesdash.errors import InputError
 
 N_REJECTS_SHOWN = 10
@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "are rejected (default: today)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per file")
+    add_writer_args(p)
     p.set_defaults(run=run)
 
 

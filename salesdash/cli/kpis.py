@@ -7,7 +7,7 @@ import argparse
 import duckdb
 
 from salesdash import kpis
-from salesdash.cli import add_scope_args, print_json, scope_from_args
+from salesdash.cli import add_scope_args, print_json, require_rows, scope_from_args
 from salesdash.fmt import percent
 
 ROWS = (
@@ -35,6 +35,7 @@ def _cell(value: float | None, style: str) -> str:
 
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    require_rows(con, "orders", "the KPIs are measured on orders")
     summary = kpis.kpi_summary(con, scope_from_args(args))
     if args.json:
         print_json(summary.as_dict())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from salesdash import export, segments
+from salesdash import dataset, export, segments
 from salesdash.cli import iso_date, print_json
 from salesdash.errors import InputError
 from salesdash.scope import Scope
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def resolve_as_of(con: duckdb.DuckDBPyConnection, args: argparse.Namespace):
-    as_of = args.as_of or segments.default_as_of(con)
+    as_of = args.as_of or dataset.last_order_date(con)
     if as_of is None:
         raise InputError("no orders loaded: nothing to score (load orders with `ingest`)")
     return as_of

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset, stored
 from salesdash.forecast.backtest import accuracy, backtest_hierarchy
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
@@ -38,7 +39,6 @@ from salesdash.forecast.series import (
     FREQS,
     LEVELS,
     hierarchy_series,
-    order_dates,
     partial_actuals,
     sales_series,
 )
@@ -133,11 +133,24 @@ def hierarchy_forecast(
     horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
     if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
         raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
-    history = hierarchy_series(con, scope, freq=freq, as_of=as_of)
+    history = stored.rounded(hierarchy_series(con, scope, freq=freq, as_of=as_of))
     partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = as_of or order_dates(con)[1]
+    as_of_used = as_of or dataset.last_order_date(con)
     if history.empty or not (history["level"] == "total").any():
         return _empty_forecast(freq, horizon, as_of_used, history, partial)
+    fitted = stored.remembered(
+        con,
+        "hierarchy_forecast",
+        (history, freq, horizon, n_paths, seed),
+        lambda: _fit_and_backtest(history, freq, horizon, n_paths, seed),
+    )
+    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted)
+
+
+def _fit_and_backtest(
+    history: pd.DataFrame, freq: str, horizon: int, n_paths: int, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple, np.ndarray]:
+    """The heavy part of ``hierarchy_forecast``: forecast, accuracy, series, keys and paths."""
     fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
     means = round_coherent(fit.mean, fit.keys)
     frame = interval_frame(fit, means)
@@ -154,17 +167,12 @@ def hierarchy_forecast(
         }
     )
     backtest = backtest_hierarchy(history, freq=freq, horizon=horizon)
-    return HierarchyForecast(
-        freq=freq,
-        horizon=horizon,
-        as_of=as_of_used,
-        history=history,
-        partial=partial,
-        forecast=frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
-        accuracy=accuracy(backtest),
-        series=series,
-        keys=tuple(fit.keys),
-        paths=fit.paths,
+    return (
+        frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
+        accuracy(backtest),
+        series,
+        tuple(fit.keys),
+        fit.paths,
     )
 
 

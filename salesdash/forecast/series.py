@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.holidays import CHINESE_NEW_YEAR
 from salesdash.scope import Scope
@@ -53,20 +54,11 @@ def future_periods(last_ds: pd.Timestamp, horizon: int, freq: str) -> pd.Datetim
     return pd.date_range(last_ds + pd.Timedelta(days=7), periods=horizon, freq="7D")
 
 
-def order_dates(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
-    """First and last order date in the whole database."""
-    row = run_sql(con, "forecast/order_dates").iloc[0]
-    first, last = row["first_order_date"], row["last_order_date"]
-    if pd.isna(last):
-        return None, None
-    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
-
-
 def _period_sales(
     con: duckdb.DuckDBPyConnection, scope: Scope, freq: str, as_of: date | None
 ) -> tuple[pd.DataFrame, date | None]:
     """Every level's sales per period up to ``as_of``, complete or not, and the as-of date used."""
-    first, last = order_dates(con)
+    first, last = dataset.order_date_range(con)
     as_of = as_of or last
     empty = pd.DataFrame(
         {

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash import config, rollups
-from salesdash.db import execute_sql, params_for, run_sql, scalar
+from salesdash.db import execute_sql, params_for, run_sql, scalar, transaction
 from salesdash.errors import InputError
 from salesdash.ingest import mapping as mapping_mod
 from salesdash.ingest import parsing, reading
@@ -208,26 +208,22 @@ def ingest_file(
             opts=parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header), native),
         )
         report(0.2, "loading")
-        con.execute("begin transaction")
         try:
-            result = _load(
-                con,
-                kind,
-                name,
-                src.encoding,
-                facts,
-                src.header,
-                used,
-                sources,
-                plan,
-                max_bad_rate,
-                user_name,
-                report,
-            )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+            with transaction(con):
+                result = _load(
+                    con,
+                    kind,
+                    name,
+                    src.encoding,
+                    facts,
+                    src.header,
+                    used,
+                    sources,
+                    plan,
+                    max_bad_rate,
+                    user_name,
+                    report,
+                )
         finally:
             parsing.drop_rejects(con)
     report(1.0, "done")
@@ -312,8 +308,7 @@ def _load(
         user_name=user_name,
     )
     mapping_mod.remember_mapping(con, kind, header, used)
-    report(0.9, "refreshing rollups")
-    rollups.refresh(con, rollups.capture(con, kind, batch_id))
+    rollups.capture(con, kind, batch_id)
     return BatchResult(
         batch_id=batch_id,
         kind=kind,
@@ -588,9 +583,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     kind, undone_at = rows[0]
     if undone_at is not None:
         raise InputError(f"batch {batch_id} was already undone at {undone_at:%Y-%m-%d %H:%M}")
-    con.execute("begin transaction")
-    try:
-        change = rollups.capture(con, kind, batch_id)
+    with transaction(con):
+        rollups.capture(con, kind, batch_id)
         removed = int(
             con.execute(f"delete from {kind} where batch_id = ?", [batch_id]).fetchall()[0][0]  # noqa: S608
         )
@@ -600,11 +594,6 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         con.execute(
             "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
         )
-        rollups.refresh(con, change)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return removed
 
 

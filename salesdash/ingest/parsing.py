@@ -175,7 +175,7 @@ def stage_select(
 
     ``types`` is canonical column → SQL type (from the table); ``sources`` canonical column →
     generated source name; ``native`` the sources the reader types itself (``native_sources``);
-    ``limits`` what a date or an amount may be. Columns without a source are null.
+    ``limits`` the dates a load accepts. Columns without a source are null.
     """
     native = native or {}
     typed: dict[str, str] = {}
@@ -252,9 +252,9 @@ def stage_select(
             condition = f"not ({col} between ${window}_from and ${window}_to)"
             why = f"$why_{window}"
         elif types[col] == "DOUBLE":
-            params["max_amount"] = limits.max_amount
+            params["max_amount"] = config.MAX_AMOUNT
             condition = f"not (abs({col}) <= $max_amount)"  # also true for NaN and ±inf
-            why = _literal(f"not a finite amount within ±{limits.max_amount:,.0f}")
+            why = _literal(f"not a finite amount within ±{config.MAX_AMOUNT:,.0f}")
         else:
             continue
         raw = f"cast({col} as varchar)"
@@ -282,16 +282,15 @@ DATE_WINDOWS = {"birthday": "birth", "period_start": "plan", "period_end": "plan
 
 @dataclass(frozen=True)
 class Plausible:
-    """What a loaded value may be, seen from the day of the load (never a hidden today()).
+    """The dates a load accepts, seen from the day of the load (never a hidden today()).
 
     Dates fall in a window (see ``config``): events (orders, deals, sign-ups) from
     ``EARLIEST_PLAUSIBLE_DATE`` to ``PLAUSIBLE_DAYS_AHEAD`` after the load day, target periods to
     ``TARGET_DAYS_AHEAD`` after it, birthdays from ``EARLIEST_PLAUSIBLE_BIRTHDAY`` to the load
-    day. Amounts are finite and within ±``max_amount``.
+    day. (Amounts must be finite and within ±``config.MAX_AMOUNT`` whatever the day.)
     """
 
     load_day: date
-    max_amount: float = config.MAX_AMOUNT
 
     def window(self, name: str) -> tuple[date, date]:
         """(first, last) day of the window ``name``: event, plan or birth."""

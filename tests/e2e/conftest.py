@@ -1,7 +1,8 @@
 """The browser tests: the real server (`streamlit run app.py`) driven by Debian's Chromium.
 
-``server`` starts one dashboard per test session on a free localhost port against a temporary
-database (seeded with the demo data on first start); ``page`` is a fresh Playwright page.
+``server`` starts one dashboard per test session on a free localhost port, on a copy of the demo
+store the session publishes once (tests/conftest.py); ``page`` is a fresh Playwright page on it.
+Tests that change data use ``own_page``: a server on a store of their own.
 Screenshots go to ``test-artifacts/`` (``shot(page, name)``).
 """
 
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -43,45 +46,47 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(db_path: Path, log_path: Path, env: dict | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free localhost port against ``db_path``; yields its base URL.
-
-    ``env`` adds variables to the server's environment (e.g. TMPDIR)."""
+def serve(db_path: Path, log_path: Path, env: dict | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``db_path`` on a free localhost port; yield its base URL.
+    ``env`` adds to the server's environment (the hostile suite gives it its own TMPDIR)."""
     port = _free_port()
     env = {**os.environ, **(env or {}), "SALESDASH_DB": str(db_path)}
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not is_healthy(url):
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail(f"streamlit did not start within {START_TIMEOUT_S}s; see {log.name}")
-        time.sleep(0.5)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not is_healthy(url):
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"streamlit did not start within {START_TIMEOUT_S}s; see {log_path}"
+                    )
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def is_healthy(url: str) -> bool:
@@ -93,10 +98,20 @@ def is_healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running dashboard on a temporary database."""
-    db_path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
-    with running_server(db_path, tmp_path_factory.getbasetemp() / "streamlit.log") as url:
+def server(demo_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running dashboard on a copy of the demo store, for tests that only read."""
+    folder = tmp_path_factory.mktemp("e2e")
+    path = copy_store(demo_store, folder / "e2e.duckdb")
+    with serve(path, folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def own_server(demo_store, tmp_path: Path) -> Iterator[str]:
+    """Base URL of a dashboard of this test's own on its own copy of the demo store: for tests
+    that load, undo or edit (the shared ``server`` stays as the demo is)."""
+    path = copy_store(demo_store, tmp_path / "e2e.duckdb")
+    with serve(path, tmp_path / "streamlit.log") as url:
         yield url
 
 
@@ -115,13 +130,26 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh browser page (1400×900) with the server's base URL as ``page.base``."""
+def _page(browser, base: str):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.base = server
+    pg.base = base
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser page (1400×900) with the shared server's base URL as ``page.base``."""
+    context, pg = _page(browser, server)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def own_page(browser, own_server):
+    """A fresh browser page on a server and store of this test's own (``own_server``)."""
+    context, pg = _page(browser, own_server)
     yield pg
     context.close()
 

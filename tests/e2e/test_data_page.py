@@ -30,7 +30,8 @@ def _open_data_page(page) -> None:
     wait_for_app(page)
 
 
-def test_an_analyst_uploads_a_csv_sees_the_counts_reads_them_in_chinese_and_undoes(page):
+def test_an_analyst_uploads_a_csv_sees_the_counts_reads_them_in_chinese_and_undoes(own_page):
+    page = own_page
     _open_data_page(page)
     page.get_by_text("Load files").wait_for()
     shot(page, "data-1-start")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from salesdash import db, ingest
+from salesdash import ingest
+from salesdash.store import Store
 from tests.conftest import LOAD_DAY
 
 LINK = "[text](https://evil.example/login)"
@@ -127,11 +128,9 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
 
 def store(folder: Path) -> Path:
-    """A database file holding the company."""
+    """A store holding the company, refreshed and published as a writer leaves it; the path of
+    its working database."""
     path = folder / "hostile.duckdb"
-    con = db.connect(path)
-    try:
+    with Store(path).writing("test: the hostile company") as con:
         load(con, folder)
-    finally:
-        con.close()
     return path

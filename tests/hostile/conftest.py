@@ -8,16 +8,18 @@ unchanged" compares: every canonical table and the ingest log, row by row.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pytest
 
-from salesdash import config, db, ingest, targets
-from salesdash.forecast import hierarchy
-from tests.conftest import LOAD_DAY
-from tests.e2e.conftest import browser, is_healthy, page, running_server  # noqa: F401
+from salesdash import config
+from salesdash.forecast import hierarchy, models
+from salesdash.store import Store
+from tests.conftest import copy_store
+from tests.e2e.conftest import browser, is_healthy, page, serve  # noqa: F401
+from tests.hostile import company
 
 TABLES = (*config.KINDS, "ingest_log")
 
@@ -29,18 +31,23 @@ def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, server_tmp: Path) -> Iterator[str]:
-    """Base URL of the dashboard the hostile suite attacks, on the demo data. No attack loads
-    anything: once the server has stopped, its database must be as it was seeded."""
-    db_path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
-    with db.connect(db_path) as con:
-        ingest.seed_demo(con, load_day=LOAD_DAY)
-        seeded = fingerprint(con)
-    log = tmp_path_factory.getbasetemp() / "hostile-streamlit.log"
-    with running_server(db_path, log, env={"TMPDIR": str(server_tmp)}) as url:
+def server(
+    demo_store: Store, tmp_path_factory: pytest.TempPathFactory, server_tmp: Path
+) -> Iterator[str]:
+    """Base URL of the dashboard the hostile suite attacks, on a copy of the demo store. No
+    attack loads anything: once the server has stopped, its store must be as it was copied."""
+    folder = tmp_path_factory.mktemp("hostile")
+    store = Store(copy_store(demo_store, folder / "hostile.duckdb"))
+    before = _store_fingerprint(store)
+    with serve(store.working, folder / "streamlit.log", env={"TMPDIR": str(server_tmp)}) as url:
         yield url
-    with duckdb.connect(str(db_path)) as con:
-        assert fingerprint(con) == seeded, "an attack on the server changed its database"
+    assert _store_fingerprint(store) == before, "an attack on the server changed its store"
+
+
+def _store_fingerprint(store: Store) -> tuple[str, dict]:
+    """Which snapshot readers see, and the working database's tables."""
+    with duckdb.connect(str(store.working), read_only=True) as con:
+        return str(store.current().path), fingerprint(con)
 
 
 @pytest.fixture(autouse=True)
@@ -50,22 +57,34 @@ def server_survives(server: str) -> Iterator[None]:
     assert is_healthy(server), "the dashboard server stopped answering its health check"
 
 
+@contextmanager
+def fast_models() -> Iterator[None]:
+    """Every forecast by seasonal naive, while the block runs (the refresh's stored forecasts and
+    month paths, and any asked for on demand): this suite is about names, not models, and the
+    ensemble's fits took minutes on a busy machine. Thin series stay too thin to forecast."""
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (models, hierarchy):
+            fit = module.forecast_series
+            patch.setattr(
+                module,
+                "forecast_series",
+                lambda *a, fit=fit, **kw: fit(*a, **{**kw, "method": "snaive"}),
+            )
+        yield
+
+
 @pytest.fixture
-def quick_forecasts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forecasts by seasonal naive only: this suite is about names, not models, and the ensemble's
-    fits took minutes on a busy machine (until issue 12 stores forecasts, pages fit them)."""
-    fit = hierarchy.forecast_series
-    monkeypatch.setattr(
-        hierarchy, "forecast_series", lambda *a, **kw: fit(*a, **{**kw, "method": "snaive"})
-    )
-    monkeypatch.setattr(targets, "default_simulator", lambda: _seasonal_naive_paths)
+def quick_forecasts() -> Iterator[None]:
+    """``fast_models`` for one test."""
+    with fast_models():
+        yield
 
 
-def _seasonal_naive_paths(y, horizon, *, freq, n_paths=1000, seed=0):
-    """Last year's periods again, ±10% noise (as tests/test_pages_targets.py)."""
-    rng = np.random.default_rng(seed)
-    base = np.resize(y.to_numpy()[-12:], horizon)
-    return base * (1 + rng.normal(0, 0.1, (n_paths, horizon)))
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile company (company.py) loaded, refreshed and published; its working file."""
+    with fast_models():
+        return company.store(tmp_path_factory.mktemp("hostile-company"))
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:

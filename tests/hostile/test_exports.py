@@ -4,8 +4,6 @@ is opened: no cell, header or label runs. The pages' downloads are opened in tes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 import pytest
@@ -14,7 +12,6 @@ from salesdash import export, ingest
 from salesdash.cli import main
 from salesdash.export import FORMULA_PREFIXES
 from tests.conftest import LOAD_DAY
-from tests.hostile import company
 from tests.hostile.conftest import fingerprint
 from tests.hostile.spreadsheets import assert_inert, cells
 
@@ -23,11 +20,6 @@ COMMANDS = {
     "segments": ["segments"],
     "forecast": ["forecast", "--by", "region", "--horizon", "3"],
 }
-
-
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return company.store(tmp_path_factory.mktemp("hostile-exports"))
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from salesdash import db, errors, ingest, rollups, uploads
 from salesdash.cli import EXIT_BROKEN_PIPE, main
 from salesdash.errors import InputError
+from salesdash.store import Store
 from tests.conftest import APP, LOAD_DAY, ROOT
 from tests.hostile.conftest import fingerprint
 
@@ -28,8 +29,10 @@ ORDERS = "order_id,order_date,revenue\n" + "".join(f"A{i},2026-10-01,{i}\n" for 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
+    """An empty store, published (the read-only commands read its snapshot)."""
     path = tmp_path / "store.duckdb"
-    db.connect(path).close()
+    with Store(path).writing("test: an empty store") as con:
+        db.mark_changed(con)
     return path
 
 
@@ -47,12 +50,13 @@ def test_db_pointing_at_a_folder_is_one_line(tmp_path, capsys):
 
 
 def test_kpis_json_writes_null_for_nan_and_inf_in_an_old_store(store, capsys):
-    with duckdb.connect(str(store)) as con:  # as loads before the plausible checks left them
+    with Store(store).writing("test: as loads before the plausible checks left it") as con:
         con.execute(
             "insert into orders (batch_id, order_id, line_no, order_date, revenue) values "
             "(0, 'N', 1, '2026-10-01', 'nan'), (0, 'I', 1, '2026-10-02', 'inf')"
         )
         rollups.refresh(con)
+        db.mark_changed(con)
     argv = ["--db", str(store), "kpis", "--from", "2026-10-01", "--to", "2026-10-31", "--json"]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
@@ -60,7 +64,8 @@ def test_kpis_json_writes_null_for_nan_and_inf_in_an_old_store(store, capsys):
 
 
 def test_output_piped_into_head_ends_quietly(store):
-    with duckdb.connect(str(store)) as con:  # enough batches to fill the pipe many times over
+    with Store(store).writing("test: enough batches to fill the pipe many times over") as con:
+        db.mark_changed(con)
         con.execute(
             "insert into ingest_log (batch_id, kind, file_name, file_sha256, rows_loaded, "
             "rows_rejected, rows_duplicate, loaded_at) select i, 'orders', 'f' || i || '.csv', "
@@ -97,7 +102,7 @@ def _undo_in_progress(path: Path, batch_id: int) -> Iterator[None]:
 def _loaded_store(tmp_path: Path) -> Path:
     path = tmp_path / "loaded.duckdb"
     (tmp_path / "orders.csv").write_text(ORDERS)
-    with db.connect(path) as con:
+    with Store(path).writing("test: three orders") as con:
         ingest.ingest_file(con, tmp_path / "orders.csv", "orders", load_day=LOAD_DAY)
     return path
 
@@ -121,32 +126,48 @@ def test_a_write_conflict_is_a_person_s_sentence_on_the_command_line(tmp_path, c
     assert _fingerprint(path) == before
 
 
-def test_a_page_opened_while_a_load_holds_the_store_says_so_in_one_line(store, monkeypatch):
+@contextmanager
+def _held(path: Path) -> Iterator[None]:
+    """Another process holding the working database, as a load does."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
             "print('ready', flush=True); time.sleep(120)",
-            str(store),
+            str(path),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        monkeypatch.setenv("SALESDASH_DB", str(store))
-        at = AppTest.from_file(str(APP), default_timeout=120).run()
-        assert not at.exception
-        assert [e.value for e in at.error] == [
-            "The data is being updated by another program (a load or an undo); try again in a "
-            "moment."
-        ]
-        shown = [e.value for kind in ("error", "markdown", "caption") for e in getattr(at, kind)]
-        assert not any(str(store.parent) in text for text in shown)
+        yield
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_page_opened_while_a_load_holds_the_store_reads_the_last_publication(store, monkeypatch):
+    monkeypatch.setenv("SALESDASH_DB", str(store))
+    with _held(store):
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_a_first_start_while_a_load_holds_the_store_says_so_in_one_line(tmp_path, monkeypatch):
+    path = tmp_path / "never-published.duckdb"
+    db.connect(path).close()
+    monkeypatch.setenv("SALESDASH_DB", str(path))
+    with _held(path):
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The data is being updated by another program (a load or an undo); try again in a moment."
+    ]
+    shown = [e.value for kind in ("error", "markdown", "caption") for e in getattr(at, kind)]
+    assert not any(str(tmp_path) in text for text in shown)
 
 
 def test_visitors_never_see_error_details():
@@ -154,7 +175,9 @@ def test_visitors_never_see_error_details():
     assert config["client"]["showErrorDetails"] == "none"
 
 
-def test_the_executive_page_shows_a_region_with_a_target_but_no_odds(tmp_path, monkeypatch):
+def test_the_executive_page_shows_a_region_with_a_target_but_no_odds(
+    tmp_path, monkeypatch, quick_forecasts
+):
     orders = tmp_path / "orders.csv"
     # East: two months of history, too little for odds; West: three years, odds
     lines = [f"E{i},2026-{9 + i % 2}-{1 + i % 28:02d},East,{100 + i}" for i in range(40)]
@@ -168,7 +191,7 @@ def test_the_executive_page_shows_a_region_with_a_target_but_no_odds(tmp_path, m
         )
     )
     path = tmp_path / "two-months.duckdb"
-    with db.connect(path) as con:
+    with Store(path).writing("test: two months of East") as con:
         for file, kind in ((orders, "orders"), (targets, "targets")):
             ingest.ingest_file(con, file, kind, load_day=LOAD_DAY)
     monkeypatch.setenv("SALESDASH_DB", str(path))

@@ -5,6 +5,8 @@ raised a traceback: CR-only or mixed line ends (now they simply load), an unread
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from salesdash import db, ingest
@@ -104,10 +106,14 @@ def test_an_unreadable_file_is_one_line_with_status_2(tmp_path, capsys, monkeypa
     path = tmp_path / "orders.csv"
     path.write_text(ORDERS)
 
-    def refuse(*_args, **_kwargs):
-        raise PermissionError(13, "Permission denied", str(path))
+    original = Path.open
 
-    monkeypatch.setattr(reading.Path, "open", refuse)
+    def refuse(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
     assert main(["--db", str(store), "ingest", str(path), "--kind", "orders"]) == 2
     assert capsys.readouterr().err == "error: orders.csv: cannot be read (permission denied)\n"
     monkeypatch.undo()

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from salesdash import dataset, db, ingest
+from salesdash import dataset, db, ingest, rollups
+from salesdash.store import Store
 from tests.conftest import insert_rows
 from tests.hostile.conftest import fingerprint
 
@@ -28,10 +29,10 @@ def test_a_pre_dated_order_does_not_move_the_data_s_last_day(con, tmp_path):
 
 
 @pytest.fixture
-def outlier_db(demo_db):
-    """The demo store with one order dated 9999-12-31, as a load before the plausible window
-    left it (its batch logged on the demo's last day)."""
-    with duckdb.connect(str(demo_db)) as con:
+def outlier_app(writable_db, writable_app, quick_forecasts):
+    """An AppTest on a copy of the demo store holding one order dated 9999-12-31, as a load
+    before the plausible window left it (its batch logged the day after the demo's last day)."""
+    with Store(writable_db).writing("test: an order from before the plausible window") as con:
         con.execute(
             "insert into ingest_log (batch_id, kind, file_name, file_sha256, rows_loaded, "
             "rows_rejected, rows_duplicate, loaded_at) values (999, 'orders', 'old.csv', '', 1, "
@@ -44,13 +45,15 @@ def outlier_db(demo_db):
             [{"order_id": "Y10K", "line_no": 1, "order_date": date(9999, 12, 31), "revenue": 1.0}],
             batch_id=999,
         )
+        rollups.refresh(con)
+        db.mark_changed(con)
         assert dataset.data_freshness(con).last_order_date == date(2026, 11, 15)
-    return demo_db
+    return writable_app
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_store_holding_an_order_in_the_year_9999_still_shows_its_data(app, outlier_db, page):
-    at = app.run()
+def test_a_store_holding_an_order_in_the_year_9999_still_shows_its_data(outlier_app, page):
+    at = outlier_app.run()
     assert not at.exception
     assert any("15 Nov 2026" in c.value for c in at.caption)
     scope = at.session_state["_scope"]
@@ -60,7 +63,7 @@ def test_a_store_holding_an_order_in_the_year_9999_still_shows_its_data(app, out
 
 
 def test_a_url_asking_for_year_1_to_9999_is_clamped_to_the_data(app, demo_db):
-    with db.connect(demo_db) as con:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
         before = fingerprint(con)
     app.query_params.update({"period": "custom", "from": "0001-01-01", "to": "9999-12-31"})
     at = app.run()
@@ -70,7 +73,7 @@ def test_a_url_asking_for_year_1_to_9999_is_clamped_to_the_data(app, demo_db):
     assert at.query_params["from"] == "2023-11-01"
     at = at.switch_page("app_pages/overview.py").run()
     assert not at.exception
-    with duckdb.connect(str(demo_db)) as con:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
         assert fingerprint(con) == before
 
 

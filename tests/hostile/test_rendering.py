@@ -54,11 +54,6 @@ ALERTS = ("error", "warning", "info", "success")
 LABELLED = ("button", "selectbox", "multiselect", "checkbox", "number_input", "date_input")
 
 
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return company.store(tmp_path_factory.mktemp("hostile-company"))
-
-
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
     """Every download a page offers while the test runs: (file name, the bytes a click gets)."""

@@ -88,6 +88,3 @@ create table if not exists teams (
     manager varchar,
     region varchar
 );
-
--- 0 = all, else list_contains: lets one query serve "no filter" and "these values".
-create or replace macro in_list(vals, x) as (len(vals) = 0 or list_contains(vals, x));

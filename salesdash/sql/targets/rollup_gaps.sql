@@ -2,7 +2,7 @@
 -- region targets under the company target, rep targets under their region's (reps placed by
 -- teams). Children of the longest period length inside the parent are summed (a year's company
 -- target against the regions' quarter targets when there are no region year targets). Reads the
--- targets in force from the view current_targets (sql/schema/060_current_targets.sql).
+-- targets in force from the view current_targets (sql/definitions/targets.sql).
 with children as (
     select
         c.period_start,

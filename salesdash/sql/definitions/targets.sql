@@ -1,6 +1,7 @@
--- grain: one row per target (period_start, period_end, scope, scope_value, metric); the latest
--- batch wins, so a target edited on the Targets page (a new batch) replaces the imported one and
--- undoing the edit brings the imported one back. A missing scope_value (company targets) reads ''.
+-- The targets in force. grain: one row per target (period_start, period_end, scope, scope_value,
+-- metric); the latest batch wins, so a target edited on the Targets page (a new batch) replaces
+-- the imported one and undoing the edit brings the imported one back. A missing scope_value
+-- (company targets) reads ''.
 create or replace view current_targets as
 with ranked as (
     select

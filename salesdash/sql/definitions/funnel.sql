@@ -1,4 +1,4 @@
--- grain: no tables; macros the funnel queries share (stage order, how far a deal got, grouping).
+-- Macros the funnel queries share (stage order, how far a deal got, grouping).
 -- The canonical stage order: lead 1 → qualified 2 → demo 3 → proposal 4 → won 5 (lost: no rank).
 create or replace macro stage_rank(s) as
     list_position(['lead', 'qualified', 'demo', 'proposal', 'won'], s);

@@ -1,0 +1,83 @@
+"""The targets in force, and the daily metrics they are measured on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from salesdash.db import run_sql
+
+SCOPES = ("company", "region", "channel", "sales_rep", "category", "product")
+METRICS = ("revenue", "orders", "new_customers", "win_rate")
+ADDITIVE_METRICS = ("revenue", "orders", "new_customers")
+# Column of daily_orders.sql holding each additive metric.
+# The columns of a target, as imported, edited and exported (the table adds its batch_id).
+COLUMNS = (
+    "period_start",
+    "period_end",
+    "scope",
+    "scope_value",
+    "metric",
+    "target",
+    "owner",
+    "note",
+)
+_DAILY_COLUMN = {"revenue": "revenue", "orders": "n_orders", "new_customers": "n_new_customers"}
+
+
+def current_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per target (the latest batch wins): period_start, period_end, scope, scope_value
+    ('' for the company), metric, target, owner, note, batch_id."""
+    frame = run_sql(con, "targets/current")
+    for col in ("period_start", "period_end"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame
+
+
+def daily_metric(
+    con: duckdb.DuckDBPyConnection,
+    scope_kind: str,
+    scope_value: str,
+    metric: str,
+    *,
+    as_of: date,
+    regions: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The metric per day for one target scope, up to ``as_of``.
+
+    Returns:
+        one row per day with activity: ``day`` (date) and ``value`` (revenue, orders or new
+        customers); for win_rate ``n_won`` and ``n_closed`` instead of ``value``.
+    """
+    params = {"as_of": as_of, "scope_kind": scope_kind, "scope_value": scope_value}
+    if metric == "win_rate":
+        frame = run_sql(con, "targets/daily_deals", regions=list(regions), **params)
+    else:
+        frame = run_sql(con, "targets/daily_orders", regions=list(regions), **params)
+        frame = frame.rename(columns={_DAILY_COLUMN[metric]: "value"})[["day", "value"]]
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def daily_series(frame: pd.DataFrame, start: date, end: date) -> pd.Series:
+    """``frame`` (day, value) as a float Series with one entry per calendar day of [start, end]."""
+    index = pd.date_range(start, end, freq="D")
+    if frame.empty:
+        return pd.Series(0.0, index=index)
+    values = frame.set_index(pd.to_datetime(frame["day"]))["value"].astype(float)
+    return values.groupby(level=0).sum().reindex(index, fill_value=0.0)
+
+
+def rollup_gaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Parent targets against the sum of their children's, one row per parent and child scope.
+
+    Columns: scope, scope_value, metric, period_start, period_end, parent_target, child_scope,
+    child_months (length of the summed children's periods), n_children, children_target,
+    gap (children − parent: negative means the children do not cover the parent).
+    """
+    frame = run_sql(con, "targets/rollup_gaps")
+    for col in ("period_start", "period_end"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame

@@ -1,0 +1,206 @@
+"""The executive roll-up: this quarter and this year, for the company and each region, and the
+year's outlook (actual and forecast, cumulative)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash import dataset
+from salesdash.db import run_sql
+from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
+from salesdash.targets.data import current_targets, daily_metric, daily_series
+from salesdash.targets.progress import progress_frame, track
+from salesdash.targets.projection import (
+    N_PATHS,
+    Simulator,
+    monthly_history,
+    rest_of_period,
+    simulate_months,
+)
+
+# Traffic light on P(hit): green when hitting is more likely than not by a clear margin, red when
+# missing is; amber in between, where the next weeks decide.
+P_GREEN = 0.7
+P_RED = 0.4
+
+
+def traffic_light(p_hit: float | None) -> str | None:
+    """ "green" (P ≥ 70%), "amber" or "red" (P < 40%); None without a probability."""
+    if p_hit is None or pd.isna(p_hit):
+        return None
+    return "green" if p_hit >= P_GREEN else ("red" if p_hit < P_RED else "amber")
+
+
+def resolve_target(
+    current: pd.DataFrame, scope: str, scope_value: str, metric: str, start: date, end: date
+) -> tuple[float | None, str]:
+    """The target of a scope over [start, end] and where it comes from.
+
+    Returns:
+        (target, source): "set" (a target for exactly this period), "sum_of_periods" (same-scope
+        calendar years, else quarters, else months inside the period, tiling it day for day),
+        "sum_of_regions" (the company: every region's target so resolved), or (None, "none").
+    """
+    same = current[
+        (current["scope"] == scope)
+        & (current["scope_value"] == scope_value)
+        & (current["metric"] == metric)
+    ]
+    exact = same[(same["period_start"] == start) & (same["period_end"] == end)]
+    if len(exact):
+        return float(exact["target"].iloc[0]), "set"
+    inside = same[(same["period_start"] >= start) & (same["period_end"] <= end)]
+    for kind in ("year", "quarter", "month"):
+        parts = inside[
+            [
+                period_kind(a, b) == kind
+                for a, b in zip(inside["period_start"], inside["period_end"], strict=True)
+            ]
+        ]
+        days = sum((r.period_end - r.period_start).days + 1 for r in parts.itertuples())
+        if len(parts) and days == (end - start).days + 1:
+            return float(parts["target"].sum()), "sum_of_periods"
+    if scope == "company":
+        regions = current.loc[current["scope"] == "region", "scope_value"].unique()
+        parts = [resolve_target(current, "region", r, metric, start, end)[0] for r in regions]
+        if len(parts) and all(p is not None for p in parts):
+            return float(sum(parts)), "sum_of_regions"
+    return None, "none"
+
+
+def executive_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    metric: str = "revenue",
+    regions: tuple[str, ...] = (),
+    simulate: Simulator | None = None,
+) -> pd.DataFrame:
+    """This quarter and this year, for the company and each region, on ``as_of``.
+
+    Returns:
+        one row per (period_kind in quarter/year, scope company/region, scope_value): the
+        ``TargetProgress`` fields plus ``period_kind``, ``target_source`` (see
+        ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target − projection.
+        Scopes without any target are left out; ``regions`` narrows the regions listed.
+    """
+    current = current_targets(con)
+    known = run_sql(con, "targets/scope_values")
+    region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
+    if regions:
+        region_values = [r for r in region_values if r in regions]
+    rows = []
+    for kind in ("quarter", "year"):
+        start, end = period_of(kind, as_of)
+        for scope, value in [("company", "")] + [("region", r) for r in region_values]:
+            target, source = resolve_target(current, scope, value, metric, start, end)
+            if target is None:
+                continue
+            rows.append(
+                {
+                    "period_start": start,
+                    "period_end": end,
+                    "scope": scope,
+                    "scope_value": value,
+                    "metric": metric,
+                    "target": target,
+                    "owner": None,
+                    "note": None,
+                    "period_kind": kind,
+                    "target_source": source,
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    wanted = pd.DataFrame(rows)
+    progress = progress_frame(track(con, wanted, as_of=as_of, simulate=simulate))
+    keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
+    frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
+    # object, not pandas 3's string dtype: a target without odds keeps None, not NaN (the pages
+    # look lights up by name: 'executive.light.nan' raised KeyError)
+    lights = [traffic_light(p) for p in frame["p_hit"]]
+    frame["light"] = pd.Series(lights, index=frame.index, dtype=object)
+    frame["gap"] = frame["target"] - frame["projection"]
+    return frame
+
+
+def biggest_gaps(summary: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` region rows of ``executive_summary`` whose projection falls furthest short."""
+    if summary.empty:
+        return summary
+    regions = summary[(summary["scope"] == "region") & (summary["gap"] > 0)]
+    return regions.sort_values("gap", ascending=False).head(n)
+
+
+def year_outlook(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    scope: str = "company",
+    scope_value: str = "",
+    metric: str = "revenue",
+    simulate: Simulator | None = None,
+    n_paths: int = N_PATHS,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, float | None]:
+    """Cumulative actual and forecast of the metric through the end of ``as_of``'s year.
+
+    Returns:
+        (frame, year_target). frame: one row per month end of the year and series: ``ds``
+        (month end, or ``as_of`` for the running month), ``series`` ("actual" | "forecast"),
+        ``y`` (cumulative; the forecast's median), ``lo80``, ``hi80`` (forecast only). The
+        forecast starts at ``as_of`` with the actual to date, so the two lines join.
+    """
+    start, end = period_of("year", as_of)
+    target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
+    data_start, data_end = dataset.order_date_range(con)
+    if data_start is None:
+        return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
+    daily = daily_series(
+        daily_metric(con, scope, scope_value, metric, as_of=as_of), data_start, as_of
+    )
+    rows = []
+    cum = 0.0
+    m = start
+    while m <= min(as_of, end):
+        upto = min(month_end(m), as_of)
+        cum += float(daily[pd.Timestamp(m) : pd.Timestamp(upto)].sum())
+        rows.append({"ds": upto, "series": "actual", "y": cum, "lo80": None, "hi80": None})
+        m = add_months(m, 1)
+    if as_of < end:
+        history = monthly_history(daily, data_start, min(as_of, data_end))
+        month_paths = None
+        if len(history):
+            first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
+            month_paths = simulate_months(
+                history,
+                first_month,
+                month_start(end),
+                simulate,
+                con=con,
+                n_paths=n_paths,
+                seed=seed,
+            )
+        if month_paths is not None:
+            rows.append({"ds": as_of, "series": "forecast", "y": cum, "lo80": cum, "hi80": cum})
+            first = as_of + timedelta(days=1)
+            m = month_start(first)
+            while m <= end:
+                paths = cum + rest_of_period(
+                    month_paths,
+                    daily,
+                    first=first,
+                    last=month_end(m),
+                    data_start=data_start,
+                    data_end=as_of,
+                )
+                lo, mid, hi = (float(np.quantile(paths, q)) for q in (0.1, 0.5, 0.9))
+                rows.append(
+                    {"ds": month_end(m), "series": "forecast", "y": mid, "lo80": lo, "hi80": hi}
+                )
+                m = add_months(m, 1)
+    return pd.DataFrame(rows), target

@@ -1,0 +1,231 @@
+"""Where a target stands on a day: one target (``target_progress``), and all of them (``track``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from salesdash import dataset
+from salesdash.periods import month_start
+from salesdash.targets.data import ADDITIVE_METRICS, daily_metric, daily_series
+from salesdash.targets.pacing import pacing_curve, share_between
+from salesdash.targets.projection import (
+    N_PATHS,
+    MonthPaths,
+    Simulator,
+    monthly_history,
+    rest_of_period,
+    simulate_months,
+)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Where one target stands on ``as_of`` (money in the data's currency, days in days).
+
+    ``projection*`` and ``p_hit`` are None when there is no forecast (win rate, too little
+    history); ``pacing_years`` = 0 means the pacing is a straight line for lack of history.
+    """
+
+    scope: str
+    scope_value: str
+    metric: str
+    period_start: date
+    period_end: date
+    target: float
+    owner: str | None
+    note: str | None
+    as_of: date
+    status: str  # "upcoming" | "running" | "closed"
+    actual: float
+    attainment: float | None
+    pacing_share: float
+    pacing_years: int
+    expected_to_date: float
+    ahead_amount: float
+    ahead_days: int | None
+    days_left: int
+    required_daily_rate: float | None
+    projection: float | None
+    projection_lo80: float | None
+    projection_hi80: float | None
+    p_hit: float | None
+
+
+def _status(as_of: date, start: date, end: date) -> str:
+    if as_of < start:
+        return "upcoming"
+    return "closed" if as_of >= end else "running"
+
+
+def target_progress(
+    target_row: dict,
+    daily: pd.Series,
+    *,
+    as_of: date,
+    data_start: date,
+    month_paths: MonthPaths | None,
+    deals: pd.DataFrame | None = None,
+) -> TargetProgress:
+    """Where one target stands on ``as_of`` (see the module docstring for every definition).
+
+    Args:
+        target_row: period_start, period_end, scope, scope_value, metric, target, owner, note.
+        daily: the metric per calendar day from ``data_start`` to ``as_of`` (additive metrics).
+        as_of: the day we stand on; nothing after it is used.
+        data_start: the first day of data.
+        month_paths: forecast paths of whole months from ``as_of``'s month on (None: no forecast).
+        deals: for win_rate, daily n_won / n_closed up to ``as_of``.
+    """
+    start, end = target_row["period_start"], target_row["period_end"]
+    target = float(target_row["target"])
+    metric = target_row["metric"]
+    status = _status(as_of, start, end)
+    to_date = min(as_of, end)
+    days_left = max(0, (end - max(as_of, start - timedelta(days=1))).days)
+    base = {
+        k: target_row.get(k)
+        for k in ("scope", "scope_value", "metric", "period_start", "period_end", "owner", "note")
+    }
+    base.update(target=target, as_of=as_of, status=status, days_left=days_left)
+
+    if metric == "win_rate":
+        return _win_rate_progress(base, deals, start, to_date, target)
+
+    actual = (
+        float(daily[pd.Timestamp(start) : pd.Timestamp(to_date)].sum()) if to_date >= start else 0.0
+    )
+    curve, n_years = pacing_curve(daily, start, end, data_start=data_start, data_end=as_of)
+    share = share_between(curve, start, to_date) if to_date >= start else 0.0
+    expected = target * share
+    reached = curve.index[(curve * target).to_numpy() >= actual - 1e-9]
+    day_reached = reached[0].date() if len(reached) else end
+    ahead_days = None if status == "upcoming" else (day_reached - to_date).days
+    if status != "upcoming" and actual >= target:
+        ahead_days = max(ahead_days or 0, 0)
+    rest = max(target - actual, 0.0)
+    required = rest / days_left if days_left else None
+
+    projection = lo80 = hi80 = p_hit = None
+    if status == "closed":
+        projection = lo80 = hi80 = actual
+        p_hit = 1.0 if actual >= target else 0.0
+    elif month_paths is not None:
+        totals = actual + rest_of_period(
+            month_paths,
+            daily,
+            first=max(as_of + timedelta(days=1), start),
+            last=end,
+            data_start=data_start,
+            data_end=as_of,
+        )
+        projection, lo80, hi80 = (float(np.quantile(totals, q)) for q in (0.5, 0.1, 0.9))
+        p_hit = float(np.mean(totals >= target))
+    return TargetProgress(
+        **base,
+        actual=actual,
+        attainment=actual / target if target else None,
+        pacing_share=share,
+        pacing_years=n_years,
+        expected_to_date=expected,
+        ahead_amount=actual - expected,
+        ahead_days=ahead_days,
+        required_daily_rate=required,
+        projection=projection,
+        projection_lo80=lo80,
+        projection_hi80=hi80,
+        p_hit=p_hit,
+    )
+
+
+def _win_rate_progress(
+    base: dict, deals: pd.DataFrame | None, start: date, to_date: date, target: float
+) -> TargetProgress:
+    won = closed = 0
+    if deals is not None and not deals.empty and to_date >= start:
+        inside = deals[(deals["day"] >= start) & (deals["day"] <= to_date)]
+        won, closed = int(inside["n_won"].sum()), int(inside["n_closed"].sum())
+    actual = won / closed if closed else 0.0
+    return TargetProgress(
+        **base,
+        actual=actual,
+        attainment=actual / target if target and closed else None,
+        pacing_share=1.0 if to_date >= start else 0.0,
+        pacing_years=0,
+        expected_to_date=target,
+        ahead_amount=actual - target,
+        ahead_days=None,
+        required_daily_rate=None,
+        projection=None,
+        projection_lo80=None,
+        projection_hi80=None,
+        p_hit=None,
+    )
+
+
+def track(
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    *,
+    as_of: date,
+    regions: tuple[str, ...] = (),
+    simulate: Simulator | None = None,
+    n_paths: int = N_PATHS,
+    seed: int = 0,
+    with_forecast: bool = True,
+) -> list[TargetProgress]:
+    """Progress of every target in ``targets`` (rows as from ``current_targets``) on ``as_of``.
+
+    One forecast per (scope, scope_value, metric), long enough for its latest period; none with
+    ``with_forecast=False`` (then projection and P(hit) are None for running periods).
+    """
+    data_start, data_end = dataset.order_date_range(con)
+    if data_start is None:
+        data_start = as_of
+    data_end = min(data_end or as_of, as_of)
+    out: list[TargetProgress] = []
+    for (kind, value, metric), group in targets.groupby(
+        ["scope", "scope_value", "metric"], sort=False
+    ):
+        frame = daily_metric(con, kind, value, metric, as_of=as_of, regions=regions)
+        daily = pd.Series(dtype=float)
+        month_paths = None
+        deals = frame if metric == "win_rate" else None
+        if metric in ADDITIVE_METRICS:
+            daily = daily_series(frame, data_start, max(as_of, data_start))
+            last_end = max(group["period_end"])
+            history = monthly_history(daily, data_start, min(as_of, data_end))
+            if with_forecast and last_end > as_of and len(history):
+                first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
+                month_paths = simulate_months(
+                    history,
+                    first_month,
+                    month_start(last_end),
+                    simulate,
+                    con=con,
+                    n_paths=n_paths,
+                    seed=seed,
+                )
+        for row in group.to_dict(orient="records"):
+            out.append(
+                target_progress(
+                    row,
+                    daily,
+                    as_of=as_of,
+                    data_start=data_start,
+                    month_paths=month_paths,
+                    deals=deals,
+                )
+            )
+    return out
+
+
+def progress_frame(progress: list[TargetProgress]) -> pd.DataFrame:
+    """``TargetProgress`` rows as a DataFrame (one row per target, the dataclass's fields)."""
+    if not progress:
+        return pd.DataFrame(columns=list(TargetProgress.__dataclass_fields__))
+    return pd.DataFrame([asdict(p) for p in progress])
