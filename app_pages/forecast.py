@@ -1,10 +1,8 @@
 """Forecast: history, forecast and 80%/95% ranges of one series, with its backtest accuracy."""
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from salesdash import fmt, forecast, ui
+from salesdash import charts, fmt, forecast, ui
 
 st.title(ui.t("forecast.title"))
 left, middle, right = st.columns([2, 1, 1])
@@ -62,59 +60,7 @@ chart_col, side_col = st.columns([3, 1])
 history = view.history[view.history["unique_id"] == name]
 future = view.forecast[view.forecast["unique_id"] == name]
 partial = view.partial[view.partial["unique_id"] == name]
-fig = go.Figure()
-if not future.empty:
-    x_band = pd.concat([future["ds"], future["ds"][::-1]])
-    for pct, alpha in ((95, 0.15), (80, 0.3)):
-        fig.add_trace(
-            go.Scatter(
-                x=x_band,
-                y=pd.concat([future[f"yhat-hi-{pct}"], future[f"yhat-lo-{pct}"][::-1]]),
-                fill="toself",
-                fillcolor=f"rgba(99, 110, 250, {alpha})",
-                line={"width": 0},
-                hoverinfo="skip",
-                name=ui.t(f"forecast.chart.band{pct}"),
-            )
-        )
-fig.add_trace(
-    go.Scatter(
-        x=history["ds"],
-        y=history["y"],
-        mode="lines+markers",
-        name=ui.t("forecast.chart.actual"),
-        line={"color": "#444"},
-    )
-)
-if not future.empty:
-    fig.add_trace(
-        go.Scatter(
-            x=future["ds"],
-            y=future["yhat"],
-            mode="lines+markers",
-            name=ui.t("forecast.chart.forecast"),
-            line={"color": "rgb(99, 110, 250)", "dash": "dash"},
-        )
-    )
-if not partial.empty:
-    fig.add_trace(
-        go.Scatter(
-            x=partial["ds"],
-            y=partial["y"],
-            mode="markers",
-            marker={"symbol": "circle-open", "size": 12, "color": "#e45756"},
-            name=ui.text(
-                "forecast.chart.partial", grain=grain, day=ui.day(partial["as_of"].iloc[0].date())
-            ),
-        )
-    )
-fig.update_layout(
-    height=440,
-    margin={"l": 10, "r": 10, "t": 30, "b": 10},
-    yaxis_title=ui.t("forecast.chart.revenue"),
-    legend={"orientation": "h", "y": -0.15},
-    hovermode="x unified",
-)
+fig = charts.forecast.forecast_figure(history, future, partial, grain=grain, lang=ui.lang())
 with chart_col:
     if summary.status == "too_thin":
         st.warning(

@@ -32,8 +32,18 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from salesdash import db, forecast, ingest  # noqa: E402
-from salesdash.forecast.backtest import accuracy, backtest_hierarchy, cutoffs  # noqa: E402
+from salesdash import db, forecast, ingest, stored  # noqa: E402
+from salesdash.forecast.backtest import (  # noqa: E402
+    _scored,
+    accuracy,
+    backtest_fits,
+    backtest_frame,
+    backtest_hierarchy,
+    calibrate_widths,
+    coverage_by_level,
+    cutoffs,
+)
+from salesdash.forecast.hierarchy import with_widths  # noqa: E402
 from salesdash.scope import Scope  # noqa: E402
 
 HORIZON = 12
@@ -81,7 +91,7 @@ def autoets_backtests(venv_python: str, series: dict, backtests: dict) -> dict[s
     """AutoETS forecasts on the same origins, laid into copies of our backtest frames."""
     job = {}
     for name, frame in series.items():
-        cuts = cutoffs(len(frame), HORIZON, 24)
+        cuts = cutoffs(pd.DatetimeIndex(frame["ds"]), HORIZON, 24, "M")
         job[name] = {"values": frame["y"].tolist(), "cutoffs": cuts, "h": HORIZON}
     out = subprocess.run(
         [venv_python, str(WORKER), "autoets"],
@@ -114,10 +124,10 @@ def summarise(backtests: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def method_table(series: dict, venv_python: str) -> pd.DataFrame:
+def method_table(series: dict, venv_python: str, methods: tuple[str, ...]) -> pd.DataFrame:
     per_method: dict[str, pd.DataFrame] = {}
     base_backtests = {}
-    for method in METHODS:
+    for method in methods:
         bts = {
             name: backtest_hierarchy(frame, freq="M", horizon=HORIZON, method=method)
             for name, frame in series.items()
@@ -126,12 +136,13 @@ def method_table(series: dict, venv_python: str) -> pd.DataFrame:
             base_backtests = bts
         per_method[method] = summarise(bts)
         print(f"  {method} done", file=sys.stderr, flush=True)
-    per_method["ensemble + CNY regressor"] = summarise(
-        {
-            name: backtest_hierarchy(frame, freq="M", horizon=HORIZON, cny=True)
-            for name, frame in series.items()
-        }
-    )
+    if methods == METHODS:
+        per_method["ensemble + CNY regressor"] = summarise(
+            {
+                name: backtest_hierarchy(frame, freq="M", horizon=HORIZON, cny=True)
+                for name, frame in series.items()
+            }
+        )
     per_method["statsforecast AutoETS"] = summarise(
         autoets_backtests(venv_python, series, base_backtests)
     )
@@ -204,11 +215,49 @@ def weekly_cny_table(con) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def coverage_table(con) -> pd.DataFrame:
+    """80%/95% coverage per level of the demo hierarchy's backtest: the model's own ranges, the
+    ranges calibrated per level (what the forecast shows; in-sample: calibrated on the same
+    points), and calibrated leaving each origin out in turn (out of sample: each origin's ranges
+    use the widths learnt on the others)."""
+    frame = forecast.hierarchy_series(con, Scope(), freq="M")
+    fits = backtest_fits(frame, freq="M", horizon=HORIZON)
+    widths = calibrate_widths(frame, fits, freq="M")
+    held_out = []
+    for k in range(len(fits)):
+        rest = fits[:k] + fits[k + 1 :]
+        w = calibrate_widths(frame, rest, freq="M")
+        held_out.append(backtest_frame(frame, [(fits[k][0], with_widths(fits[k][1], w))], freq="M"))
+    variants = {
+        "model's own": backtest_frame(frame, fits, freq="M"),
+        "calibrated (in-sample)": backtest_frame(
+            frame, [(c, with_widths(f, widths)) for c, f in fits], freq="M"
+        ),
+        "calibrated, origin left out": pd.concat(held_out, ignore_index=True),
+    }
+    rows = []
+    for label, bt in variants.items():
+        cov = coverage_by_level(_scored(bt)).set_index("level")
+        for level in ("total", "region", "channel", "category"):
+            rows.append(
+                {
+                    "ranges": label,
+                    "level": level,
+                    "width": widths[level] if label != "model's own" else 1.0,
+                    "coverage 80%": cov.loc[level, "coverage_80"],
+                    "coverage 95%": cov.loc[level, "coverage_95"],
+                    "points": int(cov.loc[level, "n_points"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def timing(con, runs: int) -> dict[str, float]:
     import streamlit as st
 
     cold = []
     for _ in range(runs):
+        stored.clear_local()  # else the second run finds the first one's fits
         t0 = time.perf_counter()
         forecast.hierarchy_forecast(con, Scope(), freq="M")
         cold.append(time.perf_counter() - t0)
@@ -229,19 +278,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv-python", required=True, help="python of the statsforecast venv")
     parser.add_argument("--runs", type=int, default=3, help="timing runs (median)")
+    parser.add_argument("--methods", default=",".join(METHODS), help="methods to compare")
+    parser.add_argument(
+        "--parts", default="methods,hierarchy,coverage,weekly,time", help="tables to make"
+    )
     args = parser.parse_args()
+    parts = args.parts.split(",")
     warnings.simplefilter("ignore")
     con = db.connect(":memory:")
     ingest.seed_demo(con, load_day=date.today())
-    series = {**real_series(args.venv_python), **demo_series(con)}
-    methods = method_table(series, args.venv_python)
-    print("\n## Methods\n" + md(methods))
-    default = methods[(methods["method"] == "ensemble") & (methods["series"] == "all 12")].iloc[0]
-    for other in ("statsforecast AutoETS", "snaive"):
-        row = methods[(methods["method"] == other) & (methods["series"] == "all 12")].iloc[0]
-        print(f"default / {other} mean MASE: {default['mean MASE'] / row['mean MASE']:.3f}")
-    print("\n## Demo hierarchy\n" + md(hierarchy_table(con)))
-    print("\n## Weekly CNY\n" + md(weekly_cny_table(con)))
+    if "methods" in parts:
+        series = {**real_series(args.venv_python), **demo_series(con)}
+        methods = method_table(series, args.venv_python, tuple(args.methods.split(",")))
+        print("\n## Methods\n" + md(methods))
+        default = methods[(methods["method"] == "ensemble") & (methods["series"] == "all 12")]
+        for other in ("statsforecast AutoETS", "snaive"):
+            row = methods[(methods["method"] == other) & (methods["series"] == "all 12")]
+            if len(default) and len(row):
+                ratio = default["mean MASE"].iloc[0] / row["mean MASE"].iloc[0]
+                print(f"default / {other} mean MASE: {ratio:.3f}")
+    if "hierarchy" in parts:
+        print("\n## Demo hierarchy\n" + md(hierarchy_table(con)))
+    if "coverage" in parts:
+        print("\n## Coverage per level (demo hierarchy, WLS)\n" + md(coverage_table(con)))
+    if "weekly" in parts:
+        print("\n## Weekly CNY\n" + md(weekly_cny_table(con)))
+    if "time" not in parts:
+        return
     load_before = os.getloadavg()[0]
     t = timing(con, args.runs)
     print("\n## Time")

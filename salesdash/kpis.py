@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -71,8 +72,19 @@ class KpiSummary:
         }
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return float(num) / float(den) if den else None
+def ratio(num: Any, den: Any) -> Any:
+    """num / den, NaN where den is not positive, for numbers and arrays alike: the one way every
+    rate and average is taken, so that a count of nothing gives no rate (not 0, not an error)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return out if out.ndim else float(out)
+
+
+def ratio_or_none(num: float, den: float) -> float | None:
+    """``ratio`` of two numbers, None where it is NaN (dataclass fields, JSON)."""
+    value = ratio(num, den)
+    return None if np.isnan(value) else value
 
 
 def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis:
@@ -85,12 +97,12 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
         end_date=scope.end_date,
         revenue=revenue,
         orders=orders,
-        aov=_ratio(revenue, orders),
+        aov=ratio_or_none(revenue, orders),
         active_customers=active,
         new_customers=int(row["new_customers"]),
         returning_customers=returning,
-        repeat_rate=_ratio(returning, active),
-        win_rate=_ratio(won, won + lost),
+        repeat_rate=ratio_or_none(returning, active),
+        win_rate=ratio_or_none(won, won + lost),
         n_won=won,
         n_lost=lost,
     )

@@ -22,9 +22,8 @@ from salesdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-# The real data set lives in ../shared/data beside the checkout (in CI too); see its README.
-SHARED_DATA = ROOT.parent / "shared" / "data"
-MAVEN = SHARED_DATA / "maven-crm"
+# Small fixtures derived from the real Maven CRM export (see tests/data/README.md).
+MAVEN = ROOT / "tests" / "data" / "maven-crm"
 # The day tests load on: plausible dates run to a year after it (parsing.Plausible); the demo's
 # last order is 2026-11-15.
 LOAD_DAY = date(2026, 11, 27)
@@ -95,10 +94,32 @@ def insert() -> Callable[..., None]:
 
 @pytest.fixture
 def maven() -> Path:
-    """The Maven CRM sample (../shared/data/maven-crm); a missing copy is an error, not a skip."""
-    if not MAVEN.is_dir():
-        pytest.fail(f"real test data missing: {MAVEN} (shared/ must sit beside the checkout)")
+    """The Maven CRM export's fixtures: every 10th opportunity, the teams, the products."""
     return MAVEN
+
+
+@pytest.fixture
+def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way to fit a forecast raises: what runs under it reads stored results only.
+
+    Replaces the per-series fit, the parallel dispatcher and the targets' path simulator wherever
+    a salesdash module holds them, and forgets what this process computed on demand, so that a
+    result found is one the refresh step stored in the published snapshot."""
+    import sys
+
+    from salesdash import stored
+    from salesdash.forecast import models, parallel
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a forecast was fitted where only stored results may be read")
+
+    fitting = {id(models.forecast_series), id(models.simulate_paths), id(parallel.fit_many)}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("salesdash"):
+            for attr, value in list(vars(module).items()):
+                if id(value) in fitting:
+                    monkeypatch.setattr(module, attr, refuse)
+    stored.clear_local()
 
 
 @pytest.fixture

@@ -146,10 +146,37 @@ def test_cny_windows_are_split_between_january_and_february_by_the_holiday_date(
     np.testing.assert_allclose(weeks, [[2 / 14, 0.5], [0.0, 0.5]])
 
 
-def test_backtest_origins_leave_two_seasons_to_train_on():
-    assert cutoffs(36, 12, 24) == [24, 28, 32]
-    assert cutoffs(200, 12, 24) == [164, 176, 188]
-    assert cutoffs(20, 12, 24) == []
+def months(start: str, n: int) -> pd.DatetimeIndex:
+    return pd.date_range(start, periods=n, freq="MS")
+
+
+def test_backtest_origins_fall_on_quarter_starts_after_two_seasons_of_training():
+    # Nov 2023 – Oct 2026: the last four quarter starts with two years before them
+    origins = cutoffs(months("2023-11-01", 36), 12, 24, "M")
+    assert [months("2023-11-01", 36)[c].strftime("%Y-%m") for c in origins] == [
+        "2026-01",
+        "2026-04",
+        "2026-07",
+        "2026-10",
+    ]
+    assert cutoffs(months("2023-11-01", 20), 12, 24, "M") == []
+
+
+def test_a_long_history_is_backtested_from_the_last_three_januaries():
+    periods = months("2010-01-01", 200)  # to Aug 2026
+    assert [periods[c].strftime("%Y-%m") for c in cutoffs(periods, 12, 24, "M")] == [
+        "2024-01",
+        "2025-01",
+        "2026-01",
+    ]
+
+
+def test_backtest_origins_stay_put_when_a_month_is_added():
+    # so the fits at earlier origins are reused by the next refresh (same training data)
+    before = months("2023-11-01", 36)
+    after = months("2023-11-01", 37)
+    assert cutoffs(after, 12, 24, "M") == cutoffs(before, 12, 24, "M")
+    assert cutoffs(months("2023-11-01", 39), 12, 24, "M")[:-1] == cutoffs(before, 12, 24, "M")[1:]
 
 
 def test_accuracy_of_a_hand_made_backtest():
@@ -308,3 +335,211 @@ def test_the_cli_prints_the_same_numbers_as_the_function_the_page_uses(
     west = next(s for s in printed["series"] if s["unique_id"] == "West")
     assert west["status"] == "too_thin" and west["forecast"] == []
     assert set(north["accuracy"]) >= {"mase", "mase_seasonal_naive", "mape"}
+    # one row a day per region and no customers: daily totals, said as such
+    assert printed["grain"] == {"kind": "daily", "dated": "day"}
+    assert set(printed["coverage"]) == {"width", "coverage_80", "coverage_95", "n_points"}
+
+
+# --- the data's grain ----------------------------------------------------------------------------
+
+
+def test_the_grain_is_found_from_the_dates_alone():
+    firsts = pd.Series(pd.date_range("2011-01-01", "2012-06-01", freq="MS").date)
+    grain = forecast.series.grain_from_dates(firsts, lines=False)
+    assert (grain.kind, grain.dated) == ("monthly", "start")
+    assert grain.last_day == date(2012, 6, 30)  # the June total covers all of June
+    ends = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2011-01-31", "2012-06-30", freq="ME").date), lines=False
+    )
+    assert (ends.kind, ends.dated, ends.first_day) == ("monthly", "end", date(2011, 1, 1))
+    sundays = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2025-01-05", periods=10, freq="7D").date), lines=False
+    )
+    assert (sundays.kind, sundays.dated) == ("weekly", "end")
+    assert sundays.first_day == date(2024, 12, 30)  # the week ending Sunday 5 January
+    mondays = forecast.series.grain_from_dates(
+        pd.Series(pd.date_range("2025-01-06", periods=10, freq="7D").date), lines=False
+    )
+    assert (mondays.kind, mondays.last_day) == ("weekly", date(2025, 3, 16))
+    days = pd.Series(pd.date_range("2025-01-01", "2025-03-03", freq="D").date)
+    assert forecast.series.grain_from_dates(days, lines=True).kind == "lines"
+    daily = forecast.series.grain_from_dates(days, lines=False)
+    assert (daily.kind, daily.last_day) == ("daily", date(2025, 3, 3))
+
+
+def _monthly_totals(day: str) -> list[dict]:
+    """Three years of one region's monthly totals, dated on the month's first or last day."""
+    rows = []
+    for i, start in enumerate(pd.date_range("2022-01-01", periods=36, freq="MS")):
+        when = start if day == "first" else start + pd.offsets.MonthEnd(0)
+        rows.append(
+            {
+                "order_id": f"M{i}",
+                "line_no": 1,
+                "order_date": when.date(),
+                "region": "North",
+                "channel": "direct",
+                "category": "Hardware",
+                "revenue": round(1000 * (1 + 0.2 * np.sin(i / 2)) + 10 * i, 2),
+            }
+        )
+    return rows
+
+
+def test_monthly_totals_dated_on_the_first_and_on_the_last_day_give_the_same_forecast(insert):
+    from salesdash import db
+
+    results = {}
+    for day in ("first", "last"):
+        con = db.connect(":memory:")
+        insert(con, "orders", _monthly_totals(day))
+        results[day] = forecast.hierarchy_forecast(con, Scope(), horizon=3)
+        con.close()
+    first, last = results["first"], results["last"]
+    # The June-style total dated on the 1st is a whole month: nothing partial, none lost.
+    assert first.partial.empty and last.partial.empty
+    assert first.history["ds"].max() == pd.Timestamp("2024-12-01")
+    pd.testing.assert_frame_equal(first.history, last.history)
+    assert first.as_of == date(2024, 12, 31) == last.as_of
+    pd.testing.assert_frame_equal(first.forecast, last.forecast)
+    assert first.forecast["ds"].min() == pd.Timestamp("2025-01-01")
+    assert (first.grain.kind, first.grain.dated) == ("monthly", "start")
+    assert (last.grain.kind, last.grain.dated) == ("monthly", "end")
+
+
+def test_weekly_totals_dated_on_sundays_make_complete_weeks_and_months(con, insert):
+    sundays = pd.date_range("2024-01-07", "2026-03-29", freq="7D")  # 29 March 2026: a Sunday
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": f"W{i}",
+                "line_no": 1,
+                "order_date": d.date(),
+                "region": "North",
+                "revenue": 700.0 + (i % 52),
+            }
+            for i, d in enumerate(sundays)
+        ],
+    )
+    weekly, partial, as_of, grain = forecast.series.hierarchy_sales(con, Scope(), freq="W")
+    assert (grain.kind, grain.dated, as_of) == ("weekly", "end", date(2026, 3, 29))
+    total = weekly[weekly["level"] == "total"]
+    # the first week (ending Sunday 7 January 2024) counts: it is a whole week, not a day
+    assert total["ds"].min() == pd.Timestamp("2024-01-01")
+    assert total["ds"].max() == pd.Timestamp("2026-03-23") and partial.empty
+    assert total["y"].iloc[0] == 700.0
+    # in months, March is partial: its last week ends on the 29th
+    monthly, partial_m, _, _ = forecast.series.hierarchy_sales(con, Scope(), freq="M")
+    assert monthly["ds"].max() == pd.Timestamp("2026-02-01")
+    assert set(partial_m["ds"]) == {pd.Timestamp("2026-03-01")}
+
+
+def test_a_daily_file_whose_last_month_has_three_days_marks_it_partial(con, insert):
+    days = pd.date_range("2024-01-01", "2026-03-03", freq="D")
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": f"D{i}",
+                "line_no": 1,
+                "order_date": d.date(),
+                "region": "North",
+                "revenue": 100.0,
+            }
+            for i, d in enumerate(days)
+        ],
+    )
+    history, partial, as_of, grain = forecast.series.hierarchy_sales(con, Scope())
+    assert (grain.kind, as_of) == ("daily", date(2026, 3, 3))
+    assert history["ds"].max() == pd.Timestamp("2026-02-01")
+    total = partial[partial["level"] == "total"]
+    assert total["ds"].tolist() == [pd.Timestamp("2026-03-01")]
+    assert total["y"].iloc[0] == 300.0
+
+
+# --- calibrated ranges and what-if on the demo's stored forecast ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_forecast(demo_reader):
+    """The demo hierarchy's monthly forecast, as the refresh step stored it (read, not fitted)."""
+    return forecast.hierarchy_forecast(demo_reader, Scope())
+
+
+def test_the_demo_backtests_80_percent_ranges_hold_75_to_85_percent_at_every_level(demo_forecast):
+    coverage = demo_forecast.coverage.set_index("level")
+    assert set(coverage.index) == {"total", "region", "channel", "category"}
+    assert coverage["coverage_80"].between(0.75, 0.85).all(), coverage
+    # the total's ranges were the widest (96% held): they were narrowed, and paths still add up
+    assert coverage.loc["total", "width"] < 1
+    paths = demo_forecast.paths
+    keys = list(demo_forecast.keys)
+    for level in ("region", "channel", "category"):
+        cols = [i for i, key in enumerate(keys) if key[0] == level]
+        np.testing.assert_allclose(
+            paths[:, :, cols].sum(axis=2), paths[:, :, keys.index(("total", "total"))], rtol=1e-9
+        )
+
+
+def test_scaling_the_spread_per_level_keeps_every_split_summing_to_the_total():
+    from salesdash.forecast.reconcile import scale_spread
+
+    rng = np.random.default_rng(0)
+    regions = rng.gamma(5, 20, size=(300, 4, 2))
+    channels = regions.sum(axis=2, keepdims=True) * np.array([0.3, 0.7])
+    paths = np.concatenate([regions.sum(axis=2, keepdims=True), regions, channels], axis=2)
+    mean = paths.mean(axis=0)
+    widths = {"total": 0.5, "region": 1.8, "channel": 1.2}
+    out = scale_spread(mean, paths, KEYS, widths)
+    np.testing.assert_allclose(out[:, :, 1] + out[:, :, 2], out[:, :, 0])
+    np.testing.assert_allclose(out[:, :, 3] + out[:, :, 4], out[:, :, 0])
+    # the total's spread is exactly halved
+    np.testing.assert_allclose(out[:, :, 0] - mean[:, 0], 0.5 * (paths[:, :, 0] - mean[:, 0]))
+
+
+def test_a_what_if_of_ten_percent_on_one_region_moves_it_alone_and_the_total_by_as_much(
+    demo_forecast,
+):
+    base = demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    ds = sorted(demo_forecast.forecast["ds"].unique())
+    start = pd.Timestamp(ds[3]).date()
+    moved = forecast.what_if(demo_forecast, [forecast.Change("region", "East", start, factor=1.1)])
+    new = moved.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    east_before, east_after = base.loc[("region", "East")], new.loc[("region", "East")]
+    np.testing.assert_allclose(east_after[:3], east_before[:3])
+    np.testing.assert_allclose(east_after[3:], 1.1 * east_before[3:], rtol=1e-4)
+    for region in {uid for lvl, uid, _ in base.index if lvl == "region"} - {"East"}:
+        np.testing.assert_array_equal(new.loc[("region", region)], base.loc[("region", region)])
+    gain = (east_after - east_before).to_numpy()
+    np.testing.assert_allclose(
+        new.loc[("total", "total")] - base.loc[("total", "total")], gain, atol=0.02
+    )
+    regions = new.loc["region"].groupby(level="ds").sum()
+    np.testing.assert_allclose(regions, new.loc[("total", "total")], atol=0.01)
+    # every path moved: the range and the chance of reaching a target move with the projection
+    keys = list(demo_forecast.keys)
+    east, total = keys.index(("region", "East")), keys.index(("total", "total"))
+    np.testing.assert_allclose(
+        moved.paths[:, 3:, east], 1.1 * demo_forecast.paths[:, 3:, east], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        moved.paths[:, :, total],
+        moved.paths[:, :, [i for i, k in enumerate(keys) if k[0] == "channel"]].sum(axis=2),
+    )
+    assert demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"].equals(base)
+
+
+def test_a_lost_customer_takes_its_expected_revenue_off_its_region_and_the_total(demo_forecast):
+    ds = sorted(demo_forecast.forecast["ds"].unique())
+    lost = forecast.Change("region", "North", pd.Timestamp(ds[0]).date(), amount=-10_000.0)
+    moved = forecast.what_if(demo_forecast, [lost])
+    before = demo_forecast.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    after = moved.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    np.testing.assert_allclose(
+        after.loc[("total", "total")], before.loc[("total", "total")] - 10_000, atol=0.02
+    )
+    channels = after.loc["channel"].groupby(level="ds").sum()
+    np.testing.assert_allclose(channels, after.loc[("total", "total")], atol=0.01)

@@ -510,18 +510,29 @@ def test_progress_is_reported_from_zero_to_one(con, tmp_path):
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
 
-def test_the_rollup_refresh_runs_inside_the_load_transaction(con, tmp_path, monkeypatch):
+def test_a_load_marks_its_rollup_changes_in_its_own_transaction(con, tmp_path, monkeypatch):
+    """What a batch changes in the rollups is marked with its rows, all or nothing; the rollups
+    themselves are brought up to date by the refresh step after the batch commits."""
     from salesdash import rollups
 
     before = snapshot(con)
+    capture = rollups.capture
 
-    def broken(_con, _change=None):
-        raise RuntimeError("rollup failed")
+    def broken(*args):
+        capture(*args)
+        raise RuntimeError("marking failed")
 
-    monkeypatch.setattr(rollups, "refresh", broken)
-    with pytest.raises(RuntimeError, match="rollup failed"):
+    monkeypatch.setattr(rollups, "capture", broken)
+    with pytest.raises(RuntimeError, match="marking failed"):
         ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders", load_day=LOAD_DAY)
     assert snapshot(con) == before
+    assert rollups.pending(con) is rollups.Change.NONE
+    monkeypatch.setattr(rollups, "capture", capture)
+    ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders", load_day=LOAD_DAY)
+    assert rollups.pending(con) is not rollups.Change.NONE
+    assert db.scalar(con, "select count(*) from rollup_sales_customer_cube") == 0
+    rollups.refresh(con, rollups.pending(con))
+    assert db.scalar(con, "select count(*) from rollup_sales_customer_cube") > 0
 
 
 def test_a_preview_reads_only_the_head_and_names_the_encoding(con, tmp_path):

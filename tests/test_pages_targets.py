@@ -121,7 +121,7 @@ def test_executive_page_renders_in_chinese(app):
 
 
 def test_the_one_page_export_renders_as_pdf_and_png(demo_reader):
-    from salesdash import executive
+    from salesdash.charts import executive
 
     as_of = date(2026, 11, 15)
     summary = targets.executive_summary(demo_reader, as_of=as_of)

@@ -79,18 +79,25 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     if args.out:
         export.write_file(forecast_table(result), args.out)
     series = _summary(result)
+    grain = result.grain
+    coverage = result.coverage.round(3).to_dict(orient="records")
     if args.json:
         print_json(
             {
                 "freq": result.freq,
                 "horizon": result.horizon,
                 "as_of": result.as_of,
+                "grain": {"kind": grain.kind, "dated": grain.dated} if grain else None,
+                "coverage": coverage[0] if coverage else None,
                 "series": series,
             }
         )
         return 0
     level = args.by or "total"
     print(f"forecast by {level}, {result.horizon} × {result.freq}, data to {result.as_of}")
+    if grain:
+        dated = "" if grain.dated == "day" else f", dated on the period's {grain.dated}"
+        print(f"data: {grain.kind}{dated}")
     for item in series:
         print(f"\n{item['unique_id']}  model: {item['model'] or '-'}  status: {item['status']}")
         acc = item["accuracy"]

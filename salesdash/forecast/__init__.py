@@ -2,18 +2,24 @@
 
 The pieces (all long format ``unique_id, ds, y``):
 - ``series``: complete-period sales of the hierarchy (total, regions, channels, categories) from the
-  database; the partial current period kept apart; Chinese New Year regressors.
+  database; the data's grain; the partial current period kept apart; Chinese New Year regressors.
 - ``models``: statsmodels forecasters (ETS on logs and on sales, a small ARIMA search, Theta,
   seasonal naive) and the default ensemble, with guards against non-finite or exploding forecasts.
+- ``parallel``: fits on worker processes, one BLAS thread each.
 - ``hierarchy`` / ``reconcile``: all series at once, correlated sample paths, made coherent.
-- ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage).
+- ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage) at origins anchored
+  to the calendar, and the ranges' widths calibrated per level.
+- ``pipeline``: the near term from open deals (stage win rates, slippage), blended with history.
+- ``scenario``: what-if on the reconciled sample paths.
 
-``hierarchy_forecast`` is what the page and the CLI call (the page through ``ui.query``, cached
-per data version); ``select`` cuts out one level for display.
+``hierarchy_forecast`` is what the refresh step stores and the page and the CLI read;
+``filter_forecast`` is fitted on demand for a filter no stored level covers; ``select`` cuts out
+one level for display.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -21,12 +27,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import dataset, stored
-from salesdash.forecast.backtest import accuracy, backtest_hierarchy
+from salesdash import stored
+from salesdash.forecast.backtest import (
+    BACKTEST_PATHS,
+    accuracy,
+    backtest_frame,
+    calibrate_widths,
+    coverage_by_level,
+    origin_frames,
+)
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
+    HierarchyFit,
+    fit_hierarchies,
     fit_hierarchy,
     interval_frame,
+    with_widths,
 )
 from salesdash.forecast.models import (
     DEFAULT_METHOD,
@@ -35,9 +51,13 @@ from salesdash.forecast.models import (
     simulate_paths,
 )
 from salesdash.forecast.reconcile import round_coherent
+from salesdash.forecast.scenario import Change, what_if
 from salesdash.forecast.series import (
     FREQS,
     LEVELS,
+    Grain,
+    data_grain,
+    hierarchy_sales,
     hierarchy_series,
     partial_actuals,
     sales_series,
@@ -48,7 +68,12 @@ __all__ = [
     "DEFAULT_HORIZON",
     "FREQS",
     "LEVELS",
+    "Grain",
     "HierarchyForecast",
+    "data_grain",
+    "filter_forecast",
+    "Change",
+    "what_if",
     "forecast_series",
     "forecast_view",
     "hierarchy_forecast",
@@ -80,6 +105,11 @@ class HierarchyForecast:
         series: level, unique_id, status (ok|short|fallback|too_thin), model, n_periods.
         keys, paths: (level, unique_id) per series and reconciled sample paths of shape
             (n_paths, horizon, len(keys)) — for the probability of reaching a target.
+        coverage: level, width, coverage_80, coverage_95, n_points — per level of the hierarchy,
+            the factor its ranges were widened (>1) or narrowed (<1) by so that the backtest's
+            80% ranges hold 80% of actuals, and what they held with it.
+        grain: what a row of the data is (order lines, daily, weekly or monthly totals) and the
+            days it covers (None without data); see ``series.data_grain``.
     """
 
     freq: str
@@ -92,9 +122,11 @@ class HierarchyForecast:
     series: pd.DataFrame
     keys: tuple[tuple[str, str], ...]
     paths: np.ndarray
+    coverage: pd.DataFrame
+    grain: Grain | None
 
 
-def _empty_forecast(freq: str, horizon: int, as_of, history, partial) -> HierarchyForecast:
+def _empty_forecast(freq: str, horizon: int, as_of, history, partial, grain) -> HierarchyForecast:
     cols = ["level", "unique_id", "ds", "yhat"]
     return HierarchyForecast(
         freq,
@@ -107,6 +139,8 @@ def _empty_forecast(freq: str, horizon: int, as_of, history, partial) -> Hierarc
         pd.DataFrame(columns=["level", "unique_id", "status", "model", "n_periods"]),
         (),
         np.zeros((0, horizon, 0)),
+        pd.DataFrame(columns=["level", "width", "coverage_80", "coverage_95", "n_points"]),
+        grain,
     )
 
 
@@ -125,35 +159,122 @@ def hierarchy_forecast(
     Args:
         scope: filters (regions, channels …); the date range is ignored, all history is used.
         freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
-        as_of: last day of data (default: last order date); its period, if partial, is not fitted.
+        as_of: last day of data (default: the last day the data covers); its period, if partial,
+            is not fitted.
 
     Returns:
-        A HierarchyForecast (see its attributes). Deterministic for a given ``seed``.
+        A HierarchyForecast (see its attributes); ranges calibrated per level on the backtest.
+        Deterministic for a given ``seed``. The result is stored (``stored.remembered``), and so
+        is each fit inside it (the forecast's and each backtest origin's, keyed by its training
+        data): a new month refits the history, and the backtest only at a new origin.
     """
-    horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
-    if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
-        raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
-    history = stored.rounded(hierarchy_series(con, scope, freq=freq, as_of=as_of))
-    partial = partial_actuals(con, scope, freq=freq, as_of=as_of)
-    as_of_used = as_of or dataset.last_order_date(con)
+    horizon = _horizon(freq, horizon)
+    history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
+    history = stored.rounded(history)
     if history.empty or not (history["level"] == "total").any():
-        return _empty_forecast(freq, horizon, as_of_used, history, partial)
+        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
+
+    def remembered_fits(frames: list[tuple[pd.DataFrame, int]]) -> list[HierarchyFit]:
+        return [
+            stored.remembered(
+                con,
+                "hierarchy_fit",
+                (frame, freq, horizon, n, seed),
+                lambda f=frame, n=n: fit_hierarchy(
+                    f, freq=freq, horizon=horizon, n_paths=n, seed=seed
+                ).slim(),
+            )
+            for frame, n in frames
+        ]
+
     fitted = stored.remembered(
         con,
         "hierarchy_forecast",
         (history, freq, horizon, n_paths, seed),
-        lambda: _fit_and_backtest(history, freq, horizon, n_paths, seed),
+        lambda: _fit_and_backtest(history, freq, horizon, n_paths, remembered_fits),
     )
-    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted)
+    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted, grain)
+
+
+# Backtest origins of a filter's forecast: two (the latest quarter starts) keep it within the
+# 2 s a page may take on demand; its accuracy is said with that count.
+FILTER_ORIGINS = 2
+
+
+def filter_forecast(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    freq: str = "M",
+    horizon: int | None = None,
+    as_of: date | None = None,
+    n_paths: int = 1000,
+    seed: int = 0,
+) -> HierarchyForecast:
+    """Forecast the revenue of any filter (one rep, one product, a region × channel cell) on
+    demand: the scope's total alone, fitted like a stored series, backtested at
+    ``FILTER_ORIGINS`` origins, every fit in one parallel batch.
+
+    Honest when history is thin: under ``MIN_PERIODS`` complete periods the series is "too_thin"
+    and gets no forecast (the history and partial period are still there to draw); under two
+    seasons it is "short" and the simpler models are used. Its ranges are the model's own, not
+    calibrated (a few backtest points would calibrate noise); their backtest coverage is in
+    ``accuracy`` and ``coverage``. Same arguments and result as ``hierarchy_forecast``, with one
+    series, "total". Nothing is stored: the caller caches it per data version.
+    """
+    horizon = _horizon(freq, horizon)
+    history, partial, as_of_used, grain = hierarchy_sales(
+        con, scope, freq=freq, as_of=as_of, total_only=True
+    )
+    history = stored.rounded(history)
+    if history.empty:
+        return _empty_forecast(freq, horizon, as_of_used, history, partial, grain)
+
+    def batch(frames: list[tuple[pd.DataFrame, int]]) -> list[HierarchyFit]:
+        fits = fit_hierarchies(frames, freq=freq, horizon=horizon, seed=seed)
+        return [fit.slim() for fit in fits]
+
+    fitted = _fit_and_backtest(
+        history, freq, horizon, n_paths, batch, calibrate=False, n_origins=FILTER_ORIGINS
+    )
+    return HierarchyForecast(freq, horizon, as_of_used, history, partial, *fitted, grain)
+
+
+def _horizon(freq: str, horizon: int | None) -> int:
+    horizon = horizon or DEFAULT_HORIZON.get(freq, 12)
+    if not 1 <= horizon <= MAX_HORIZON.get(freq, 36):
+        raise ValueError(f"horizon must be 1–{MAX_HORIZON.get(freq, 36)} periods, not {horizon}")
+    return horizon
 
 
 def _fit_and_backtest(
-    history: pd.DataFrame, freq: str, horizon: int, n_paths: int, seed: int
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple, np.ndarray]:
-    """The heavy part of ``hierarchy_forecast``: forecast, accuracy, series, keys and paths."""
-    fit = fit_hierarchy(history, freq=freq, horizon=horizon, n_paths=n_paths, seed=seed)
+    history: pd.DataFrame,
+    freq: str,
+    horizon: int,
+    n_paths: int,
+    fits_of: Callable[[list[tuple[pd.DataFrame, int]]], list[HierarchyFit]],
+    *,
+    calibrate: bool = True,
+    n_origins: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple, np.ndarray, pd.DataFrame]:
+    """The heavy part of a forecast: forecast, accuracy, series, keys, paths and coverage.
+
+    ``fits_of`` fits (or finds) the hierarchy of each (frame, n_paths): the history's and each
+    backtest origin's. With ``calibrate`` the ranges are widened or narrowed per level
+    (``backtest.calibrate_widths``).
+    """
+    trains = origin_frames(history, freq=freq, horizon=horizon, n_origins=n_origins)
+    base, *fits = fits_of([(history, n_paths)] + [(t, BACKTEST_PATHS) for _, t in trains])
+    origins = [(cut, fit) for (cut, _), fit in zip(trains, fits, strict=True)]
+    widths = calibrate_widths(history, origins, freq=freq) if calibrate else {}
+    fit = with_widths(base, widths)
+    backtest = backtest_frame(
+        history, [(cut, with_widths(f, widths)) for cut, f in origins], freq=freq
+    )
+    coverage = coverage_by_level(backtest)
+    coverage.insert(1, "width", coverage["level"].map(widths).fillna(1.0))
     means = round_coherent(fit.mean, fit.keys)
-    frame = interval_frame(fit, means)
+    frame = interval_frame(fit.keys, fit.ds, fit.paths, means)
     thin_keys = {key for key, f in zip(fit.keys, fit.fits, strict=True) if f.status == "too_thin"}
     thin = [key in thin_keys for key in zip(frame["level"], frame["unique_id"], strict=True)]
     counts = history.groupby(["level", "unique_id"], sort=False).size()
@@ -166,13 +287,13 @@ def _fit_and_backtest(
             "n_periods": [int(counts[k]) for k in fit.keys],
         }
     )
-    backtest = backtest_hierarchy(history, freq=freq, horizon=horizon)
     return (
         frame[~np.array(thin, dtype=bool)].reset_index(drop=True),
         accuracy(backtest),
         series,
         tuple(fit.keys),
         fit.paths,
+        coverage,
     )
 
 
@@ -195,6 +316,7 @@ def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecas
         forecast=cut(result.forecast),
         accuracy=cut(result.accuracy),
         series=cut(result.series),
+        coverage=cut(result.coverage),
         keys=tuple(result.keys[i] for i in index),
         paths=result.paths[:, :, index],
     )

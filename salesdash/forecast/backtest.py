@@ -15,26 +15,65 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesdash.forecast.hierarchy import LEVELS_PCT, fit_hierarchy
+from salesdash.forecast.hierarchy import (
+    DEFAULT_RECONCILER,
+    LEVELS_PCT,
+    HierarchyFit,
+    fit_hierarchies,
+    with_widths,
+)
 from salesdash.forecast.models import CNY_DEFAULT, DEFAULT_METHOD
 from salesdash.forecast.series import SEASON_LENGTH
 
+# Origins of a long history (three horizons of room or more): three, a horizon apart (full,
+# non-overlapping test years). A short one: four, a quarter of the horizon apart (three years of
+# months: the starts of the last four quarters after two years of training).
 N_ORIGINS = 3
+N_ORIGINS_SHORT = 4
+# Rounds of the splits' width calibration (the factors settle within about 1% in three).
+CALIBRATION_ROUNDS = 4
+# A level's width factor stays within these bounds: a factor outside them would mean the model's
+# spread is wrong in kind, not in scale, and a few backtest points should not swing it further.
+WIDTH_BOUNDS = (0.2, 5.0)
+BANDS = {80: 0.8, 95: 0.95}
+# Paths per origin: enough for the 2.5th and 97.5th percentiles the 95% ranges need, half the
+# forecast's (which also gives P(hit)), since only coverage is read from them.
+BACKTEST_PATHS = 500
 
 
-def cutoffs(n_periods: int, horizon: int, min_train: int, n_origins: int = N_ORIGINS) -> list[int]:
-    """Training lengths of the origins: a season of test data each when the history allows.
+def _period_number(ds: pd.DatetimeIndex, freq: str) -> np.ndarray:
+    """Periods counted on the calendar: months since year 0, or weeks since Monday 1970-01-05."""
+    ds = pd.DatetimeIndex(ds)
+    if freq == "M":
+        return np.asarray(ds.year * 12 + ds.month - 1)
+    return np.asarray((ds - pd.Timestamp("1970-01-05")).days // 7)
 
-    With a long history the origins are a horizon apart (full, non-overlapping test windows);
-    with a short one they are spread over what is left after ``min_train`` periods and the later
-    test windows are shorter (three years of months: origins at 24, 28, 32 months).
+
+def cutoffs(
+    periods: pd.DatetimeIndex,
+    horizon: int,
+    min_train: int,
+    freq: str,
+    n_origins: int | None = None,
+) -> list[int]:
+    """Training lengths of the backtest origins, anchored to the calendar.
+
+    Origins fall on periods whose calendar number is a multiple of the step: the horizon for a
+    long history (January, for a year of months ahead), a quarter of it otherwise (the starts of
+    quarters). The last ``n_origins`` such periods after ``min_train`` are used. Anchored origins
+    do not move when a period is added, so the fits at the earlier origins (a pure function of
+    their training data, stored by ``stored.remembered``) are reused by the next refresh; a new
+    origin appears only once per step.
     """
-    room = n_periods - min_train
+    n = len(periods)
+    room = n - min_train
     if room < 1:
         return []
-    step = horizon if room >= n_origins * horizon else max(1, room // n_origins)
-    first = n_periods - step * n_origins if room >= n_origins * step else min_train
-    return [c for c in range(first, n_periods, step)][:n_origins]
+    long = room >= N_ORIGINS * horizon
+    step = horizon if long else max(1, horizon // 4)
+    count = n_origins or (N_ORIGINS if long else N_ORIGINS_SHORT)
+    numbers = _period_number(periods, freq)
+    return [c for c in range(min_train, n) if numbers[c] % step == 0][-count:]
 
 
 def _scale(train: np.ndarray, m: int) -> float:
@@ -44,53 +83,74 @@ def _scale(train: np.ndarray, m: int) -> float:
     return value if value > 0 else float("nan")
 
 
-def backtest_hierarchy(
+def origin_frames(
+    frame: pd.DataFrame, *, freq: str, horizon: int, n_origins: int | None = None
+) -> list[tuple[int, pd.DataFrame]]:
+    """(training length, training frame) of each backtest origin (``cutoffs``)."""
+    periods = pd.DatetimeIndex(np.sort(frame["ds"].unique()))
+    cuts = cutoffs(periods, horizon, 2 * SEASON_LENGTH[freq], freq, n_origins)
+    # a fresh index: the frame is a stored fit's key (stored.remembered hashes the index too)
+    return [(cut, frame[frame["ds"] < periods[cut]].reset_index(drop=True)) for cut in cuts]
+
+
+def backtest_fits(
     frame: pd.DataFrame,
     *,
     freq: str,
     horizon: int,
     method: str = DEFAULT_METHOD,
-    reconciler: str | None = None,
-    n_origins: int = N_ORIGINS,
-    n_paths: int = 500,
+    reconciler: str = DEFAULT_RECONCILER,
+    n_origins: int | None = None,
+    n_paths: int = BACKTEST_PATHS,
     cny: bool = CNY_DEFAULT,
-) -> pd.DataFrame:
-    """Rolling-origin backtest of a hierarchy frame (level, unique_id, ds, y).
+) -> list[tuple[int, HierarchyFit]]:
+    """The hierarchy fitted at each backtest origin: (training length, slim fit) per origin.
 
-    Returns:
-        One row per series, origin and forecast period: level, unique_id, cutoff (last training
-        period), ds, y, yhat, yhat-lo-80 … yhat-hi-95, snaive, scale (MASE denominator), status.
+    Every origin forecasts the whole ``horizon`` (the test window may be shorter), so its fit
+    depends on its training data alone (and can be stored and reused: ``hierarchy_forecast``).
     """
+    origins = origin_frames(frame, freq=freq, horizon=horizon, n_origins=n_origins)
+    fits = fit_hierarchies(
+        [(train, n_paths) for _, train in origins],
+        freq=freq,
+        horizon=horizon,
+        method=method,
+        reconciler=reconciler,
+        cny=cny,
+    )
+    return [(cut, fit.slim()) for (cut, _), fit in zip(origins, fits, strict=True)]
+
+
+def backtest_frame(
+    frame: pd.DataFrame, fits: list[tuple[int, HierarchyFit]], *, freq: str
+) -> pd.DataFrame:
+    """One row per series, origin and test period: level, unique_id, cutoff (last training
+    period), ds, y, yhat, yhat-lo-80 … yhat-hi-95, snaive, scale (MASE denominator), status."""
     m = SEASON_LENGTH[freq]
     periods = np.sort(frame["ds"].unique())
+    by_series = {key: part for key, part in frame.groupby(["level", "unique_id"], sort=False)}
     rows = []
-    kw = {"reconciler": reconciler} if reconciler else {}
-    for cut in cutoffs(len(periods), horizon, 2 * m, n_origins):
-        train = frame[frame["ds"] < periods[cut]]
-        test_ds = periods[cut : cut + horizon]
+    for cut, fit in fits:
+        test_ds = pd.DatetimeIndex(periods[cut : cut + len(fit.ds)])
         h = len(test_ds)
-        fit = fit_hierarchy(
-            train, freq=freq, horizon=h, method=method, n_paths=n_paths, cny=cny, **kw
-        )
-        for i, (level, uid) in enumerate(fit.keys):
-            past = train[(train["level"] == level) & (train["unique_id"] == uid)]["y"].to_numpy()
-            actual = frame[(frame["level"] == level) & (frame["unique_id"] == uid)]
-            actual = actual.set_index("ds")["y"].reindex(pd.DatetimeIndex(test_ds))
+        for i, key in enumerate(fit.keys):
+            series = by_series[key].set_index("ds")["y"]
+            past = series[series.index < periods[cut]].to_numpy()
             lag = m if len(past) >= m else 1
             row = {
-                "level": level,
-                "unique_id": uid,
+                "level": key[0],
+                "unique_id": key[1],
                 "cutoff": pd.Timestamp(periods[cut - 1]),
-                "ds": pd.DatetimeIndex(test_ds),
-                "y": actual.to_numpy(),
-                "yhat": fit.mean[:, i],
+                "ds": test_ds,
+                "y": series.reindex(test_ds).to_numpy(),
+                "yhat": fit.mean[:h, i],
                 "snaive": past[-lag:][np.arange(h) % lag] if len(past) else np.nan,
                 "scale": _scale(past, m),
                 "status": fit.fits[i].status,
             }
             for pct in LEVELS_PCT:
                 tail = (100 - pct) / 2
-                lo, hi = np.percentile(fit.paths[:, :, i], [tail, 100 - tail], axis=0)
+                lo, hi = np.percentile(fit.paths[:, :h, i], [tail, 100 - tail], axis=0)
                 row[f"yhat-lo-{pct}"], row[f"yhat-hi-{pct}"] = lo, hi
             rows.append(pd.DataFrame(row))
     if not rows:
@@ -98,12 +158,112 @@ def backtest_hierarchy(
     return pd.concat(rows, ignore_index=True)
 
 
+def _scored(backtest: pd.DataFrame) -> pd.DataFrame:
+    return backtest[(backtest.get("status") != "too_thin") & backtest["y"].notna()]
+
+
+def _needed_width(bt: pd.DataFrame, pct: int = 80) -> np.ndarray:
+    """Per backtest point, the factor the ``pct``% band must be scaled by (about its point
+    forecast) to just hold the actual: ≤ 1 inside the band, > 1 outside."""
+    above = bt["y"] >= bt["yhat"]
+    reach = np.where(above, bt[f"yhat-hi-{pct}"] - bt["yhat"], bt["yhat"] - bt[f"yhat-lo-{pct}"])
+    gap = (bt["y"] - bt["yhat"]).abs().to_numpy()
+    with np.errstate(all="ignore"):
+        return np.where(reach > 0, gap / reach, np.where(gap > 0, np.inf, 0.0))
+
+
+def calibrate_widths(
+    frame: pd.DataFrame, fits: list[tuple[int, HierarchyFit]], *, freq: str
+) -> dict[str, float]:
+    """Per level of the hierarchy, the factor on the spread of the paths that makes the
+    backtest's 80% ranges hold 80% of actuals (``reconcile.scale_spread`` applies it coherently).
+
+    The total's factor is exact: the 80th percentile of its points' needed width
+    (``_needed_width``). A split's ranges also carry the total's share of the spread, so its
+    factor is found by a few rounds of the same rule with the total's fixed. Factors stay within
+    ``WIDTH_BOUNDS``; a level without backtest points keeps 1.
+    """
+    levels = sorted({key[0] for _, fit in fits for key in fit.keys})
+    widths = dict.fromkeys(levels, 1.0)
+
+    def scored() -> pd.DataFrame:
+        widened = [(cut, with_widths(fit, widths)) for cut, fit in fits]
+        return _scored(backtest_frame(frame, widened, freq=freq))
+
+    def update(bt: pd.DataFrame, level: str) -> None:
+        part = bt[bt["level"] == level]
+        factor = float(np.quantile(_needed_width(part), BANDS[80])) if len(part) else np.nan
+        if np.isfinite(factor) and factor > 0:
+            widths[level] = float(np.clip(widths[level] * factor, *WIDTH_BOUNDS))
+
+    bt = scored()
+    if "total" in widths:
+        update(bt, "total")
+    splits = [level for level in levels if level != "total"]
+    for _ in range(CALIBRATION_ROUNDS):
+        if not splits:
+            break
+        bt = scored()
+        for level in splits:
+            update(bt, level)
+    return widths
+
+
+def backtest_hierarchy(
+    frame: pd.DataFrame,
+    *,
+    freq: str,
+    horizon: int,
+    method: str = DEFAULT_METHOD,
+    reconciler: str | None = None,
+    n_origins: int | None = None,
+    n_paths: int = 500,
+    cny: bool = CNY_DEFAULT,
+    calibrate: bool = False,
+) -> pd.DataFrame:
+    """Rolling-origin backtest of a hierarchy frame (level, unique_id, ds, y) — ``backtest_fits``
+    then ``backtest_frame``; with ``calibrate`` the ranges are those of ``calibrate_widths``."""
+    fits = backtest_fits(
+        frame,
+        freq=freq,
+        horizon=horizon,
+        method=method,
+        reconciler=reconciler or DEFAULT_RECONCILER,
+        n_origins=n_origins,
+        n_paths=n_paths,
+        cny=cny,
+    )
+    if calibrate:
+        widths = calibrate_widths(frame, fits, freq=freq)
+        fits = [(cut, with_widths(fit, widths)) for cut, fit in fits]
+    return backtest_frame(frame, fits, freq=freq)
+
+
+def coverage_by_level(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Per level: coverage_80, coverage_95 (share of all its backtest points inside the ranges)
+    and n_points."""
+    bt = _scored(backtest)
+    if bt.empty:
+        return pd.DataFrame(columns=["level", "coverage_80", "coverage_95", "n_points"])
+    inside = {
+        f"coverage_{p}": (bt["y"] >= bt[f"yhat-lo-{p}"]) & (bt["y"] <= bt[f"yhat-hi-{p}"])
+        for p in LEVELS_PCT
+    }
+    frame = pd.DataFrame({"level": bt["level"], **inside})
+    out = frame.groupby("level", sort=False).agg(
+        coverage_80=("coverage_80", "mean"),
+        coverage_95=("coverage_95", "mean"),
+        n_points=("coverage_80", "size"),
+    )
+    return out.reset_index()
+
+
 def accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     """Per series: mase, mase_seasonal_naive, mape, smape, coverage_80, coverage_95, n_origins.
 
     Origins where the series was too thin to forecast are left out.
     """
-    bt = backtest[(backtest.get("status") != "too_thin") & backtest["y"].notna()].copy()
+    bt = _scored(backtest).copy()
     columns = ["level", "unique_id", "mase", "mase_seasonal_naive", "mape", "smape"]
     columns += [f"coverage_{p}" for p in LEVELS_PCT] + ["n_origins"]
     if bt.empty:

@@ -30,6 +30,7 @@ import pandas as pd
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.forecasting.theta import ThetaModel
+from threadpoolctl import threadpool_limits
 
 from salesdash.forecast.series import SEASON_LENGTH, cny_regressors, future_periods
 
@@ -99,9 +100,11 @@ def _quiet(fn, *args, **kwargs):
 
 
 class _FittedETS:
-    def __init__(self, result, spec: str):
+    def __init__(self, result, spec: str, candidates: dict | None = None):
         self.result = result
         self.name = f"ets({spec})"
+        # every variant the search fitted (spec -> result): the seasonal alternative comes from here
+        self.candidates = candidates or {}
 
     def forecast(self, h: int) -> np.ndarray:
         return np.asarray(_quiet(self.result.forecast, h), dtype=float)
@@ -131,13 +134,14 @@ class _FittedForecast:
 
 
 def _ets_search(x: np.ndarray, season_length: int, variants: tuple[tuple[str, str, str], ...]):
-    """The AICc-best ETS fit among ``variants`` (error, trend N|A|Ad, season N|A|M) and its spec.
+    """The AICc-best ETS fit among ``variants`` (error, trend N|A|Ad, season N|A|M), its spec, and
+    every variant that fitted (spec -> result).
 
     Seasonal variants need two full seasons; variants that fail to fit or give a non-finite AICc
     are skipped. Initial states are estimated, so AICc compares seasonal and non-seasonal fairly.
     """
     seasonal = season_length > 1 and len(x) >= 2 * season_length
-    best, best_spec = None, ""
+    fitted = {}
     for error, trend, season in variants:
         if season != "N" and not seasonal:
             continue
@@ -153,13 +157,12 @@ def _ets_search(x: np.ndarray, season_length: int, variants: tuple[tuple[str, st
             result = _quiet(model.fit, disp=False, maxiter=200)
         except (ValueError, np.linalg.LinAlgError):
             continue
-        if not np.isfinite(result.aicc) or not np.isfinite(result.scale):
-            continue
-        if best is None or result.aicc < best.aicc:
-            best, best_spec = result, f"{error},{trend},{season}"
-    if best is None:
+        if np.isfinite(result.aicc) and np.isfinite(result.scale):
+            fitted[f"{error},{trend},{season}"] = result
+    if not fitted:
         raise ForecastFailure("no ETS variant could be fitted")
-    return best, best_spec
+    best_spec = min(fitted, key=lambda spec: fitted[spec].aicc)
+    return fitted[best_spec], best_spec, fitted
 
 
 def fit_ets(work: np.ndarray, season_length: int, *, log: bool = False) -> _FittedETS:
@@ -170,30 +173,35 @@ def fit_ets(work: np.ndarray, season_length: int, *, log: bool = False) -> _Fitt
     Holt-Winters. Its sample paths are the ensemble's intervals.
     """
     variants = tuple(("A", trend, season) for trend in ("N", "Ad") for season in ("A", "N"))
-    result, spec = _ets_search(work, season_length, variants)
-    return _FittedETS(result, spec)
+    result, spec, candidates = _ets_search(work, season_length, variants)
+    return _FittedETS(result, spec, candidates)
 
 
 def _seasonal_alternative(
     work: np.ndarray, season_length: int, ets: _FittedETS, horizon: int
 ) -> list[tuple[_FittedETS, np.ndarray]]:
-    """A seasonal ETS on the working scale, when AICc chose a non-seasonal one and two seasons
-    exist: (fit, its forecast), else nothing.
+    """The AICc-best seasonal ETS on the working scale, when AICc chose a non-seasonal one and two
+    seasons exist: (fit, its forecast), else nothing.
 
     The ensemble's sample paths are an equal mixture of the chosen ETS's and this one's. A level
     model counts the seasonal swing as noise while the ensemble's mean (Theta, seasonal naive)
     follows the season, so its paths alone were too wide (the demo total's 80% ranges held 100% of
     actuals); a seasonal model fitted on two or three years alone was too narrow (69.8%; both in
-    docs/benchmarks.md, "Forecast").
+    docs/benchmarks.md, "Forecast"). ``fit_ets``'s search has already fitted the seasonal variants
+    (``ets.candidates``); they are reused, not fitted again.
     """
     if season_length <= 1 or len(work) < 2 * season_length or ets.name.endswith(",A)"):
         return []
-    try:
-        result, spec = _ets_search(work, season_length, (("A", "N", "A"), ("A", "Ad", "A")))
-    except ForecastFailure:
-        return []
-    seasonal = _FittedETS(result, spec)
-    return [(seasonal, seasonal.forecast(horizon))]
+    seasonal = {spec: r for spec, r in ets.candidates.items() if spec.endswith(",A")}
+    if not seasonal:
+        try:
+            variants = (("A", "N", "A"), ("A", "Ad", "A"))
+            seasonal = _ets_search(work, season_length, variants)[2]
+        except ForecastFailure:
+            return []
+    spec = min(seasonal, key=lambda key: seasonal[key].aicc)
+    alternative = _FittedETS(seasonal[spec], spec)
+    return [(alternative, alternative.forecast(horizon))]
 
 
 def fit_ets_sales(work: np.ndarray, season_length: int, *, log: bool = False) -> _FittedForecast:
@@ -210,7 +218,7 @@ def fit_ets_sales(work: np.ndarray, season_length: int, *, log: bool = False) ->
     error = "M" if positive else "A"
     seasons = ("N", "A", "M") if positive else ("N", "A")
     variants = tuple((error, trend, season) for trend in ("N", "A", "Ad") for season in seasons)
-    result, spec = _ets_search(x, season_length, variants)
+    result, spec, _ = _ets_search(x, season_length, variants)
 
     def forecast(h: int) -> np.ndarray:
         values = np.asarray(_quiet(result.forecast, h), dtype=float)
@@ -385,6 +393,38 @@ def _naive_paths(work: np.ndarray, mean: np.ndarray, m: int, z: np.ndarray) -> n
     return mean + sigma * steps * z
 
 
+class _MixtureDraw:
+    """Paths from ETS models (path i from model i mod len(spread): an equal mixture of their
+    distributions), shifted onto the ensemble's mean, back on the original scale.
+
+    A class, not a closure, so a fit made in a worker process can be sent back and drawn from.
+    """
+
+    def __init__(self, spread: list[tuple[_FittedETS, np.ndarray]], mean_work, scale: _Scale):
+        self.spread, self.mean_work, self.scale = spread, mean_work, scale
+
+    def __call__(self, draws: np.ndarray) -> np.ndarray:
+        horizon = draws.shape[1]
+        out = np.empty_like(draws, dtype=float)
+        for i, (model_i, mean_i) in enumerate(self.spread):
+            rows = slice(i, None, len(self.spread))
+            if len(draws[rows]):
+                out[rows] = model_i.paths(horizon, draws[rows]) - mean_i + self.mean_work
+        return self.scale.to_original(out)
+
+
+class _NaiveDraw:
+    """Paths around ``mean`` with the spread of seasonal-naive errors (``_naive_paths``), back on
+    the original scale (``scale`` None: already there)."""
+
+    def __init__(self, work: np.ndarray, mean: np.ndarray, m: int, scale: _Scale | None):
+        self.work, self.mean, self.m, self.scale = work, mean, m, scale
+
+    def __call__(self, draws: np.ndarray) -> np.ndarray:
+        paths = _naive_paths(self.work, self.mean, self.m, draws)
+        return paths if self.scale is None else self.scale.to_original(paths)
+
+
 def too_thin(y: np.ndarray, freq: str) -> bool:
     """True when a series is too short or too sparse for a forecast worth drawing."""
     return len(y) < MIN_PERIODS[freq] or np.count_nonzero(y) < MIN_PERIODS[freq] * 0.75
@@ -455,30 +495,15 @@ def forecast_series(
     if "ets" in fitted:
         ets, ets_mean = fitted["ets"]
         spread = [(ets, ets_mean), *_seasonal_alternative(work, season_length, ets, horizon)]
-
-        def draw_work(draws: np.ndarray) -> np.ndarray:
-            # path i comes from model i mod len(spread): an equal mixture of their distributions
-            out = np.empty_like(draws, dtype=float)
-            for i, (model_i, mean_i) in enumerate(spread):
-                rows = slice(i, None, len(spread))
-                if len(draws[rows]):
-                    out[rows] = model_i.paths(horizon, draws[rows]) - mean_i + mean_work
-            return out
-
+        draw = _MixtureDraw(spread, mean_work, scale)
         std_resid = ets.std_resid()
         resid = y - scale.fitted_original(ets.fitted())
     else:
-
-        def draw_work(draws: np.ndarray) -> np.ndarray:
-            return _naive_paths(work, mean_work, m, draws)
-
+        draw = _NaiveDraw(work, mean_work, m, scale)
         lag = m if len(work) > m else 1
         d = work[lag:] - work[:-lag]
         std_resid = np.concatenate([np.zeros(lag), (d - d.mean()) / (d.std() or 1.0)])
         resid = np.concatenate([np.zeros(lag), y[lag:] - y[:-lag]])
-
-    def draw(draws: np.ndarray) -> np.ndarray:
-        return scale.to_original(draw_work(draws))
 
     mean = scale.to_original(mean_work)
     paths = draw(z)
@@ -486,10 +511,7 @@ def forecast_series(
         notes.append(f"{model}: exploding or non-finite after back-transform")
         member = fit_snaive(y, m)
         mean = member.forecast(horizon)
-
-        def draw(draws: np.ndarray) -> np.ndarray:
-            return _naive_paths(y, mean, m, draws)
-
+        draw = _NaiveDraw(y, mean, m, None)
         paths = draw(z)
         model, status = member.name, "fallback"
     return SeriesForecast(
@@ -519,14 +541,15 @@ def simulate_paths(
         is too thin to forecast (see ``too_thin``).
     """
     y = y.sort_index()
-    result = forecast_series(
-        y.to_numpy(dtype=float),
-        pd.DatetimeIndex(y.index),
-        horizon,
-        freq=freq,
-        n_paths=n_paths,
-        seed=seed,
-    )
+    with threadpool_limits(limits=1):  # one BLAS thread per fit, as in parallel.fit_many
+        result = forecast_series(
+            y.to_numpy(dtype=float),
+            pd.DatetimeIndex(y.index),
+            horizon,
+            freq=freq,
+            n_paths=n_paths,
+            seed=seed,
+        )
     if result.status == "too_thin":
         return np.full((n_paths, horizon), np.nan)
     return result.paths

@@ -76,7 +76,8 @@ def reconcile(
     if c.shape[0] == 0:
         return values
     w = np.ones(len(keys)) if method == "ols" or weights is None else np.asarray(weights, float)
-    w = np.where(np.isfinite(w) & (w > 0), w, np.nanmax(np.where(w > 0, w, np.nan)) or 1.0)
+    usable = np.isfinite(w) & (w > 0)
+    w = np.where(usable, w, w[usable].max() if usable.any() else 1.0)
     wc = w[:, None] * c.T
     projection = np.eye(len(keys)) - wc @ np.linalg.solve(c @ wc, c)
     return values @ projection.T
@@ -119,3 +120,40 @@ def round_coherent(values: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarra
         largest = np.array(children)[np.argmax(np.abs(out[:, children]), axis=1)]
         out[rows, largest] += gap
     return np.round(out, 2)
+
+
+def scale_spread(
+    mean: np.ndarray,
+    paths: np.ndarray,
+    keys: list[tuple[str, str]],
+    widths: dict[str, float],
+) -> np.ndarray:
+    """Coherent paths whose spread around ``mean`` is scaled per level of the hierarchy.
+
+    Scaling each level's deviations by its own factor would break the sums. So each child's
+    deviation is split in two: its share of the total's deviation (by its share of the total's
+    point forecast) and the rest, which sums to zero across the children of a split. The total's
+    deviation, and every child's share of it, is scaled by ``widths["total"]``; the rest by the
+    child's level's factor. Every split still sums to the total, path by path.
+
+    Args:
+        mean: coherent point forecasts, shape (h, k); paths: coherent paths (n, h, k).
+        widths: factor per level (total, region, channel, category); a level left out keeps 1.
+    """
+    total = keys.index(("total", "total"))
+    k_total = widths.get("total", 1.0)
+    deviation = paths - mean[None]
+    out = mean[None] + k_total * deviation
+    for level in SPLITS:
+        children = [i for i, key in enumerate(keys) if key[0] == level]
+        if not children:
+            continue
+        sums = mean[:, children].sum(axis=1, keepdims=True)
+        share = np.where(sums != 0, mean[:, children] / np.where(sums != 0, sums, 1.0), 0.0)
+        share = np.where(sums != 0, share, 1.0 / len(children))
+        common = share[None] * deviation[:, :, [total]]
+        own = deviation[:, :, children] - common
+        out[:, :, children] = (
+            mean[None, :, children] + k_total * common + widths.get(level, 1.0) * own
+        )
+    return out

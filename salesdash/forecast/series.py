@@ -6,17 +6,21 @@ Series are long frames ``unique_id, ds, y`` (Nixtla's format): ``ds`` is the per
 The current period is usually partial (data up to the 15th of the month): it is never fitted as if
 complete. ``sales_series`` returns complete periods only; ``partial_actuals`` returns the partial
 one, which the page draws as "so far" actuals beside the forecast of that same period.
+
+Which days the data covers depends on its grain (``data_grain``), found from the dates alone: an
+export of monthly totals dated on the 1st (2012-06-01 for June) covers all of June, not one day of
+it; weekly totals dated on a Monday cover that week, dated on another day the week ending there.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.holidays import CHINESE_NEW_YEAR
 from salesdash.scope import Scope
@@ -54,12 +58,84 @@ def future_periods(last_ds: pd.Timestamp, horizon: int, freq: str) -> pd.Datetim
     return pd.date_range(last_ds + pd.Timedelta(days=7), periods=horizon, freq="7D")
 
 
-def _period_sales(
-    con: duckdb.DuckDBPyConnection, scope: Scope, freq: str, as_of: date | None
-) -> tuple[pd.DataFrame, date | None]:
-    """Every level's sales per period up to ``as_of``, complete or not, and the as-of date used."""
-    first, last = dataset.order_date_range(con)
-    as_of = as_of or last
+@dataclass(frozen=True)
+class Grain:
+    """What one row of the orders table stands for, and the days the data covers.
+
+    Attributes:
+        kind: "lines" (order lines), "daily", "weekly" or "monthly" (totals).
+        dated: for weekly and monthly totals, "start" when a row is dated on its period's first
+            day (a month's 1st, a week's Monday), "end" when on its last day (a month's last day,
+            the last day of a week ending on that weekday); "day" for lines and daily totals.
+        first_day, last_day: the first and last day the data covers (a June total dated
+            2012-06-01 covers up to 2012-06-30).
+    """
+
+    kind: str
+    dated: str
+    first_day: date
+    last_day: date
+
+
+def grain_from_dates(dates: pd.Series, *, lines: bool) -> Grain | None:
+    """The grain of data whose rows carry ``dates`` (each distinct date once or more).
+
+    Args:
+        dates: the order dates (any order, repeats allowed).
+        lines: the rows look like order lines (they name customers, or several share one day and
+            set of dimensions), which decides "lines" against "daily" for day-dated data.
+
+    Returns:
+        A Grain, or None without dates. Monthly: every date on the 1st, or every date a month's
+        last day (two months or more). Weekly: three dates or more, all on one weekday, a multiple
+        of seven days apart. Anything else is dated by the day.
+    """
+    days = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates).dropna().unique())).sort_values()
+    if days.empty:
+        return None
+    first, last = days[0].date(), days[-1].date()
+    gaps = np.diff(days.asi8) // (86_400 * 10**9) if len(days) > 1 else np.array([])
+    if len(days) >= 2 and (days.day == 1).all():
+        end = (days[-1] + pd.offsets.MonthEnd(0)).date()
+        return Grain("monthly", "start", first, end)
+    if len(days) >= 2 and days.is_month_end.all():
+        return Grain("monthly", "end", days[0].replace(day=1).date(), last)
+    if len(days) >= 3 and len(set(days.day_of_week)) == 1 and (gaps % 7 == 0).all():
+        if days[0].weekday() == 0:
+            return Grain("weekly", "start", first, last + timedelta(days=6))
+        return Grain("weekly", "end", first - timedelta(days=6), last)
+    return Grain("lines" if lines else "daily", "day", first, last)
+
+
+def data_grain(con: duckdb.DuckDBPyConnection) -> Grain | None:
+    """The grain of the orders in the whole store (see ``grain_from_dates``); None when empty."""
+    profile = run_sql(con, "forecast/order_date_profile")
+    if profile.empty:
+        return None
+    row = profile.iloc[0]
+    lines = bool(row["n_with_customer"] > 0 or row["max_lines_per_key"] > 1)
+    return grain_from_dates(profile["order_date"], lines=lines)
+
+
+def hierarchy_sales(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    freq: str = "M",
+    as_of: date | None = None,
+    total_only: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, date | None, Grain | None]:
+    """The hierarchy's complete periods and its partial one, from one read of the orders.
+
+    With ``total_only`` just the scope's total (one cheap scan: the series of a filter).
+
+    Returns:
+        (history, partial, as_of used, grain): ``history`` as ``hierarchy_series`` returns it,
+        ``partial`` as ``partial_actuals``; as_of defaults to the last day the data covers
+        (``Grain.last_day``: the month's last day for monthly totals dated on the 1st).
+    """
+    _check(freq)
+    grain = data_grain(con)
     empty = pd.DataFrame(
         {
             "level": pd.Series(dtype="str"),
@@ -68,16 +144,24 @@ def _period_sales(
             "y": pd.Series(dtype="float64"),
         }
     )
-    if as_of is None:
-        return empty, None
+    no_partial = empty.assign(as_of=pd.Series(dtype="datetime64[us]"))
+    as_of = as_of or (grain.last_day if grain else None)
+    if as_of is None or grain is None:
+        return empty, no_partial, as_of, grain
     params = scope.with_dates(None, as_of).params()
-    frame = run_sql(con, "forecast/hierarchy_sales", grain=_GRAIN[freq], **params)
+    query = "forecast/total_sales" if total_only else "forecast/hierarchy_sales"
+    frame = run_sql(con, query, grain=_GRAIN[freq], **params)
     if frame.empty:
-        return empty, as_of
+        return empty, no_partial, as_of, grain
     frame["ds"] = pd.to_datetime(frame["ds"])
     # The first period is partial too when the data starts inside it (weeks: mid-week).
-    frame = frame[frame["ds"] >= pd.Timestamp(first)].reset_index(drop=True)
-    return frame, as_of
+    frame = frame[frame["ds"] >= pd.Timestamp(grain.first_day)].reset_index(drop=True)
+    complete = _complete(frame, freq, as_of)
+    history = frame[complete].reset_index(drop=True)
+    if not history.empty:
+        history = _fill_gaps(history, history["ds"].max(), freq)
+    partial = frame[~complete].reset_index(drop=True).assign(as_of=pd.Timestamp(as_of))
+    return history, partial, as_of, grain
 
 
 def _complete(frame: pd.DataFrame, freq: str, as_of: date) -> pd.Series:
@@ -110,21 +194,14 @@ def hierarchy_series(
         scope: filters (regions, channels, …) applied; its date range is ignored — a forecast needs
             all the history up to ``as_of``.
         freq: "M" months or "W" weeks (Monday starts).
-        as_of: the last day of data to use (default: the last order date in the database). Only
-            periods that end on or before it are returned.
+        as_of: the last day of data to use (default: the last day the data covers, see
+            ``data_grain``). Only periods that end on or before it are returned.
 
     Returns:
         One row per series and complete period: level, unique_id, ds, y. Gaps inside a series are 0;
         a series starts at its first period with sales (a region that opened last year is short).
     """
-    _check(freq)
-    frame, as_of = _period_sales(con, scope, freq, as_of)
-    if frame.empty:
-        return frame
-    complete = frame[_complete(frame, freq, as_of)]
-    if complete.empty:
-        return complete.reset_index(drop=True)
-    return _fill_gaps(complete, complete["ds"].max(), freq)
+    return hierarchy_sales(con, scope, freq=freq, as_of=as_of)[0]
 
 
 def sales_series(
@@ -142,7 +219,7 @@ def sales_series(
         by: None or "total" for the company (unique_id "total"), else "region", "channel" or
             "category" (unique_id is the region/channel/category value).
         freq: "M" (month starts) or "W" (week starts, Mondays).
-        as_of: last day of data (default: last order date in the database); the partial period
+        as_of: last day of data (default: the last day the data covers); the partial period
             that contains it is left out (see ``partial_actuals``).
 
     Returns:
@@ -170,12 +247,7 @@ def partial_actuals(
         level, unique_id, ds, y, as_of — rows only for the partial period (none when the data ends
         on a period's last day).
     """
-    _check(freq)
-    frame, as_of = _period_sales(con, scope, freq, as_of)
-    if frame.empty:
-        return frame.assign(as_of=pd.Series(dtype="datetime64[us]"))
-    partial = frame[~_complete(frame, freq, as_of)].reset_index(drop=True)
-    return partial.assign(as_of=pd.Timestamp(as_of))
+    return hierarchy_sales(con, scope, freq=freq, as_of=as_of)[1]
 
 
 def cny_regressors(ds: pd.DatetimeIndex | pd.Series, freq: str) -> np.ndarray:

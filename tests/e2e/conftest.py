@@ -176,3 +176,15 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def table_rows(table) -> list[list[str]]:
+    """The rows a st.dataframe shows, as text, read from the grid's accessible (hidden) cells.
+
+    The grid draws on a canvas and fills its accessible table once it is scrolled into view;
+    only the rows it has drawn are there, so this reads the first screenful.
+    """
+    table.scroll_into_view_if_needed()
+    table.locator('[role="gridcell"]').first.wait_for(state="attached")
+    rows = table.locator('[role="row"]:has([role="gridcell"])')
+    return [row.locator('[role="gridcell"]').all_inner_texts() for row in rows.all()]

@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from salesdash import charts, fmt, i18n
+from salesdash import fmt, i18n
+from salesdash.charts.look import escape_text
 
 # A4 portrait at 150 dpi-ish: prints on one page and reads on a screen.
 PAGE_WIDTH_PX = 1240
@@ -228,8 +229,8 @@ def one_page_figure(
 
 def export_bytes(fig: go.Figure, kind: str) -> bytes:
     """The figure as ``kind`` ("png" or "pdf") at its own size, rendered by kaleido + Chromium, its
-    names escaped as on the page (``charts.escape_text``)."""
+    names escaped as on the page (``look.escape_text``)."""
     if kind not in ("png", "pdf"):
         raise ValueError(f"unknown export format '{kind}' (expected png or pdf)")
-    fig = charts.escape_text(fig)
+    fig = escape_text(fig)
     return fig.to_image(format=kind, width=fig.layout.width, height=fig.layout.height)

@@ -1,4 +1,4 @@
-"""The one look of salesdash charts: a plotly template and small figure helpers.
+"""The one look of salesdash charts: a plotly template, the palette and small figure helpers.
 
 Every page draws through ``ui.chart(fig)``, which applies :func:`style` and lets Streamlit's theme
 pick text, grid and series colours for the light or dark mode the viewer uses (the series palette
