@@ -12,14 +12,13 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 # Sections of the navigation and their pages, in order; each page is app_pages/<name>.py. The first
 # page is the landing page (served at the site's root).
 SECTIONS = {
-    "nav.section.sales": ("overview", "watch", "explore", "team"),
+    "nav.section.sales": ("overview", "explore", "team"),
     "nav.section.pipeline": ("funnel", "customers"),
     "nav.section.plan": ("executive", "targets", "forecast"),
     "nav.section.data": ("data",),
 }
 ICONS = {
     "overview": ":material/dashboard:",
-    "watch": ":material/notifications_active:",
     "explore": ":material/travel_explore:",
     "team": ":material/groups:",
     "funnel": ":material/filter_alt:",
@@ -31,20 +30,25 @@ ICONS = {
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
-ui.begin_run()
-ui.language_switch()
-navigation = st.navigation(
-    {
-        ui.t(section): [
-            st.Page(
-                PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
-            )
-            for name in names
-        ]
-        for section, names in SECTIONS.items()
-    }
-)
-ui.filter_bar()
-ui.demo_banner()
-ui.freshness_line()
-navigation.run()
+# What another writer did (a load holding the store, a write conflict) is one line, not a traceback.
+with ui.one_line_errors():
+    ui.begin_run()
+    ui.language_switch()
+    navigation = st.navigation(
+        {
+            ui.t(section): [
+                st.Page(
+                    PAGES_DIR / f"{name}.py",
+                    title=ui.t(f"nav.{name}"),
+                    icon=ICONS[name],
+                    url_path=name,
+                )
+                for name in names
+            ]
+            for section, names in SECTIONS.items()
+        }
+    )
+    ui.filter_bar()
+    ui.demo_banner()
+    ui.freshness_line()
+    navigation.run()

@@ -13,7 +13,9 @@ from salesdash.db import run_sql
 
 @dataclass(frozen=True)
 class Freshness:
-    """The data freshness line: last order date, last load time, rows in the database."""
+    """The data freshness line: last order date, last load time, rows in the database.
+
+    ``last_order_date`` is the data's real last day (``order_date_range``)."""
 
     first_order_date: date | None
     last_order_date: date | None
@@ -25,7 +27,8 @@ def order_date_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date 
     """The first and last order date in the whole database, (None, None) without orders.
 
     The last one is where the dashboard, the command line and every as-of default stand unless
-    told otherwise.
+    told otherwise: the data's real last day, the last order date that had come when its batch
+    was loaded (sql/app/order_dates.sql), never a pre-dated order or a typo years ahead.
     """
     row = run_sql(con, "app/order_dates").iloc[0]
     first, last = row["first_order_date"], row["last_order_date"]

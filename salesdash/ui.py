@@ -12,19 +12,20 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, db, export, fmt, i18n, ingest
+from salesdash import charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash.errors import DatabaseLockedError, WriterBusyError
 from salesdash.lock import Holder
-from salesdash.periods import QUICK_PICKS, quick_range
+from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope
 from salesdash.store import Publication, Store
 
@@ -90,7 +91,7 @@ def _first_start(demo: Store) -> Publication:
         demo.writing("first start of the dashboard: loading the demo company") as con,
     ):
         if demo.current() is None and db.is_empty(con):
-            ingest.seed_demo(con)
+            ingest.seed_demo(con, load_day=date.today())
     return demo.current()
 
 
@@ -134,7 +135,7 @@ def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
     waiting = st.empty()
 
     def on_wait(holder: Holder | None, waited: float) -> None:
-        who = plain(holder.describe()) if holder else "…"
+        who = holder.describe() if holder else "…"
         waiting.info(t("app.writer_waiting", who=who, seconds=f"{waited:.0f}"))
 
     bar = st.empty()
@@ -163,8 +164,21 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The catalogue text of ``key`` in the session's language."""
+    """The catalogue text of ``key`` in the session's language, for markdown: st.markdown, captions,
+    alerts, labels, metrics, help. Every value but a number is escaped (``plain``): a region named
+    ``[text](https://evil.example)`` is shown as written, never as a link. For text that is not
+    markdown (chart texts, table headers and cells, select box options) use ``text``."""
+    return i18n.t(key, lang(), **{k: _literal(v) for k, v in values.items()})
+
+
+def text(key: str, **values: object) -> str:
+    """The catalogue text of ``key`` with its values as they are: for chart texts (which
+    ``charts.style`` escapes for plotly), table headers and cells and select box options."""
     return i18n.t(key, lang(), **values)
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, int | float) else plain(value)
 
 
 def labels(prefix: str) -> Callable[[str], str]:
@@ -223,11 +237,9 @@ def language_switch() -> None:
 
 def plain(text: object) -> str:
     """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
-    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+    elements (st.markdown, st.error, button labels, …) outside ``t``: markdown and HTML
+    characters are shown as they are."""
+    return fmt.markdown_literal(text)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -313,8 +325,11 @@ def filter_bar() -> Scope:
         format_func=labels("filters.pick"),
     )
     if pick == "custom":
-        default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
-        picked = sb.date_input(t("filters.dates"), value=default, key="f_dates")
+        # a range from the URL, or picked before the data changed, stays inside the data
+        first = min(fresh.first_order_date or as_of, as_of)
+        wanted = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
+        st.session_state["f_dates"] = clamp_dates(tuple(wanted), first, as_of)
+        picked = sb.date_input(t("filters.dates"), min_value=first, max_value=as_of, key="f_dates")
         start, end = (tuple(picked) + (None, None))[:2]
         end = end or start
     else:
@@ -356,10 +371,10 @@ def freshness_line() -> None:
     shown = publication()
     batch = shown.last_batch
     change = (
-        t(
+        text(  # a value of the sentence below, which escapes it
             "app.freshness_undo" if batch["undone_at"] else "app.freshness_load",
             batch=batch["batch_id"],
-            name=plain(batch["file_name"]),
+            name=batch["file_name"],
         )
         if batch
         else ""
@@ -375,6 +390,25 @@ def freshness_line() -> None:
     )
 
 
+# --- errors ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Around the filter bar and the page: what another writer did becomes one line in the
+    session's language (the store held by a load for longer than a change waits, a write
+    conflict), never a traceback with server paths. Other errors stay errors (Streamlit shows
+    visitors a generic message: client.showErrorDetails = "none")."""
+    try:
+        yield
+    except (DatabaseLockedError, WriterBusyError):
+        st.error(t("app.error.locked"), icon=":material/hourglass_top:")
+    except duckdb.TransactionException as error:
+        if errors.one_line(error) != errors.WRITE_CONFLICT:
+            raise
+        st.error(t("app.error.conflict"))
+
+
 # --- charts and tables ---
 
 
@@ -387,11 +421,23 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
+# --- uploads -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_upload_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This session's private upload folder: made on the first upload, removed (with what is
+    left in it) when the session ends."""
+    return uploads.new_upload_folder()
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised."""
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
+    made a safe file name."""
+    name = export.file_name(name)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 # Small fixtures derived from the real Maven CRM export (see tests/data/README.md).
 MAVEN = ROOT / "tests" / "data" / "maven-crm"
+# The day tests load on: plausible dates run to a year after it (parsing.Plausible); the demo's
+# last order is 2026-11-15.
+LOAD_DAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def error_details() -> None:
+    """AppTest reads .streamlit/config.toml, which hides error details from visitors
+    (client.showErrorDetails = "none"); a failing test should say why the page failed."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
 
 
 @pytest.fixture
@@ -39,7 +52,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     never write to it: use ``writable_db``)."""
     store = Store(tmp_path_factory.mktemp("demo-store") / "salesdash.duckdb")
     with store.writing("test session: loading the demo company") as con:
-        ingest.seed_demo(con)
+        ingest.seed_demo(con, load_day=LOAD_DAY)
     return store
 
 

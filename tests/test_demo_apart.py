@@ -72,6 +72,8 @@ def test_removing_the_demo_is_one_action_and_leaves_an_empty_company(company):
 
 
 def test_an_unknown_setting_is_refused_in_one_line(company):
-    with pytest.raises(ValueError, match="setting 'demo' cannot be 'maybe'"):
-        with company.writing("bad setting") as con:
-            settings.write(con, "demo", "maybe")
+    with (
+        pytest.raises(ValueError, match="setting 'demo' cannot be 'maybe'"),
+        company.writing("bad setting") as con,
+    ):
+        settings.write(con, "demo", "maybe")

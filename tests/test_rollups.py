@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdash import config, db, ingest, rollups
+from tests.conftest import LOAD_DAY
 
 ORDERS = pd.read_csv(config.DEMO_DIR / "orders.csv", dtype=str, keep_default_na=False)
 
@@ -77,14 +78,14 @@ def test_rebuilding_by_parts_equals_rebuilding_whole_after_loads_and_undo(tmp_pa
     def refresh_parts() -> None:  # what the refresh step does after each batch
         rollups.refresh(parts, rollups.pending(parts))
 
-    ingest.ingest_file(parts, config.DEMO_DIR / "teams.csv", "teams")
+    ingest.ingest_file(parts, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     refresh_parts()
-    ingest.ingest_file(whole, config.DEMO_DIR / "teams.csv", "teams")
+    ingest.ingest_file(whole, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     batch_ids = []
     for path in _batches(tmp_path):
-        batch_ids.append(ingest.ingest_file(parts, path, "orders").batch_id)
+        batch_ids.append(ingest.ingest_file(parts, path, "orders", load_day=LOAD_DAY).batch_id)
         refresh_parts()
-        ingest.ingest_file(whole, path, "orders")
+        ingest.ingest_file(whole, path, "orders", load_day=LOAD_DAY)
         rollups.refresh(whole)
         assert _everything(parts) == _everything(whole), path.name
     ingest.undo_batch(parts, batch_ids[2])
@@ -100,7 +101,7 @@ def test_rebuilding_by_parts_equals_rebuilding_whole_after_loads_and_undo(tmp_pa
 def test_a_batch_touching_most_days_rebuilds_whole(con, tmp_path):
     path = tmp_path / "orders.csv"
     ORDERS.to_csv(path, index=False)
-    batch = ingest.ingest_file(con, path, "orders")
+    batch = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert rollups.capture(con, "orders", batch.batch_id) is rollups.Change.WHOLE
     assert rollups.capture(con, "customers", batch.batch_id) is rollups.Change.NONE
 
@@ -117,14 +118,14 @@ def test_marks_of_several_batches_add_up_until_one_refresh_applies_them(tmp_path
     brings the rollups up to date for every batch since the last one."""
     parts, whole = db.connect(":memory:"), db.connect(":memory:")
     for con in (parts, whole):
-        ingest.ingest_file(con, config.DEMO_DIR / "teams.csv", "teams")
+        ingest.ingest_file(con, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     first, *rest = _batches(tmp_path)
     for con in (parts, whole):
-        ingest.ingest_file(con, first, "orders")
+        ingest.ingest_file(con, first, "orders", load_day=LOAD_DAY)
         rollups.refresh(con, rollups.pending(con))
     for path in rest[:2]:
-        ingest.ingest_file(parts, path, "orders")
-        ingest.ingest_file(whole, path, "orders")
+        ingest.ingest_file(parts, path, "orders", load_day=LOAD_DAY)
+        ingest.ingest_file(whole, path, "orders", load_day=LOAD_DAY)
     assert rollups.pending(parts) is not rollups.Change.NONE
     rollups.refresh(parts, rollups.pending(parts))
     rollups.refresh(whole)
