@@ -27,7 +27,7 @@ def order_date_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date 
     The last one is where the dashboard, the command line and every as-of default stand unless
     told otherwise.
     """
-    row = run_sql(con, "app/order_dates").iloc[0]
+    row = run_sql(con, "dataset/order_date_range").iloc[0]
     first, last = row["first_order_date"], row["last_order_date"]
     if pd.isna(last):
         return None, None
@@ -42,7 +42,7 @@ def last_order_date(con: duckdb.DuckDBPyConnection) -> date | None:
 def data_freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
     """How fresh the loaded data is."""
     first, last = order_date_range(con)
-    row = run_sql(con, "app/freshness").iloc[0]
+    row = run_sql(con, "dataset/freshness").iloc[0]
     loaded = row["last_loaded_at"]
     return Freshness(
         first_order_date=first,
@@ -54,12 +54,12 @@ def data_freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
     """A key that changes with every load and undo; cached results are keyed on it."""
-    return str(run_sql(con, "app/data_version").iloc[0]["data_version"])
+    return str(run_sql(con, "dataset/version").iloc[0]["data_version"])
 
 
 def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The regions and channels present in orders: {"region": [...], "channel": [...]}."""
-    frame = run_sql(con, "app/filter_values")
+    frame = run_sql(con, "dataset/filter_choices")
     return {
         dim: frame.loc[frame["dimension"] == dim, "value"].tolist() for dim in ("region", "channel")
     }

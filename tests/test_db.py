@@ -46,7 +46,7 @@ def test_run_sql_passes_only_the_parameters_a_query_uses(con, insert):
             },
         ],
     )
-    frame = db.run_sql(con, "app/order_dates", unused=1, another="x")
+    frame = db.run_sql(con, "dataset/order_date_range", unused=1, another="x")
     assert frame.loc[0, "first_order_date"].date() == date(2025, 1, 5)
     assert frame.loc[0, "last_order_date"].date() == date(2025, 2, 5)
 
