@@ -115,18 +115,18 @@ def breakdown(
     elif by == "customer":
         frame = run_sql(
             con,
-            "sales/customer_totals",
+            "sales/top_customers",
             limit=limit if limit is not None else NO_LIMIT,
             bottom=bottom,
             **scope.params(),
         )
         return _finish(frame, total=frame["total_revenue"].max() if len(frame) else 0.0)
     elif by in CUSTOMER_DAY_DIMENSIONS:
-        frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
+        frame = run_sql(con, "sales/customers_by_dimension", by=by, **scope.params())
     else:
         frame = run_sql(
             con,
-            "sales/cube_breakdown",
+            "sales/by_dimension",
             by=by,
             order_count=order_count_column(scope, by),
             **scope.params(),
@@ -193,7 +193,7 @@ def crosstab(
             **customer_params(con, customers),
             **scope.params(),
         )
-    return run_sql(con, "sales/cube_crosstab", rows=rows, cols=cols, **scope.params())
+    return run_sql(con, "sales/by_two_dimensions", rows=rows, cols=cols, **scope.params())
 
 
 def series(
@@ -226,7 +226,7 @@ def series(
             con, "sales/customer_cube_series", **customer_params(con, customers), **params
         )
     else:
-        frame = run_sql(con, "sales/cube_series", **params)
+        frame = run_sql(con, "sales/by_period", **params)
     frame = frame.rename(columns={"value": "unique_id", "revenue": "y"})
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame["n_orders"] = frame["n_orders"].astype("int64")
@@ -302,7 +302,7 @@ def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
         return current.assign(revenue_previous=np.nan, growth=np.nan)
     before = run_sql(
         con,
-        "sales/cube_breakdown",
+        "sales/by_dimension",
         by="channel",
         order_count=order_count_column(scope),
         **scope.previous_period().params(),

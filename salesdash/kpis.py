@@ -245,7 +245,7 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> p
     for unique_id, sc, shift in periods:
         frame = run_sql(
             con,
-            "sales/cube_series",
+            "sales/by_period",
             by="total",
             grain=grain,
             shift_years=shift,
