@@ -72,7 +72,7 @@ def customer_params(con: duckdb.DuckDBPyConnection, customers: tuple[str, ...]) 
     """
     if not customers:
         return {"all_customers": True, "customer_keys": [], "key_min": 0, "key_max": 0}
-    keys = run_sql(con, "sales/customer_keys", customers=list(customers))["customer_key"].tolist()
+    keys = run_sql(con, "drill/customer_keys", customers=list(customers))["customer_key"].tolist()
     return {
         "all_customers": False,
         "customer_keys": keys,
@@ -106,7 +106,7 @@ def breakdown(
     if customers or (filtered_items and by in CUSTOMER_DAY_DIMENSIONS):
         frame = run_sql(
             con,
-            "sales/customer_cube_breakdown",
+            "drill/by_dimension",
             by=by,
             order_count=order_count_column(scope, by),
             **customer_params(con, customers),
@@ -187,7 +187,7 @@ def crosstab(
     if customers or "customer" in (rows, cols):
         return run_sql(
             con,
-            "sales/customer_cube_crosstab",
+            "drill/by_two_dimensions",
             rows=rows,
             cols=cols,
             **customer_params(con, customers),
@@ -222,9 +222,7 @@ def series(
         **scope.params(),
     )
     if customers or by == "customer":
-        frame = run_sql(
-            con, "sales/customer_cube_series", **customer_params(con, customers), **params
-        )
+        frame = run_sql(con, "drill/by_period", **customer_params(con, customers), **params)
     else:
         frame = run_sql(con, "sales/by_period", **params)
     frame = frame.rename(columns={"value": "unique_id", "revenue": "y"})

@@ -1,6 +1,7 @@
 -- grain: one row per value of $by (any dimension, customer too) under any filter, including a
 -- set of customers ($customer_keys, with $key_min..$key_max so a drill reads few row groups).
--- Slower than cube_breakdown/customer_breakdown: for drills into customers and item filters.
+-- Slower than sales/by_dimension.sql and sales/customers_by_dimension.sql: for drills into
+-- customers and item filters.
 with scoped as (
     select *
     from rollup_sales_customer_cube

@@ -1,5 +1,5 @@
 -- grain: one row per period (ds, truncated to $grain) × value of $by, under any filter
--- including a set of customers (see customer_cube_breakdown.sql).
+-- including a set of customers (see by_dimension.sql).
 with grouped as (
     select
         date_trunc($grain, order_date + to_years(cast($shift_years as integer)))::date as ds,

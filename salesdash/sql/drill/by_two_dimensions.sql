@@ -1,5 +1,5 @@
 -- grain: one row per (row_value, col_value) of two dimensions $rows × $cols (customer too),
--- under any filter including a set of customers (see customer_cube_breakdown.sql).
+-- under any filter including a set of customers (see by_dimension.sql).
 with grouped as (
     select
         sales_dimension($rows, region, channel, sales_rep, category, product) as row_dim,
