@@ -142,7 +142,7 @@ def breakdown_plain(
     """``breakdown`` straight from the order lines (the reference for the rollups)."""
     _check(by)
     frame = run_sql(
-        con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
+        con, "reference/by_dimension", by=by, customers=list(customers), **scope.params()
     )
     return _finish(_sorted(frame))
 

@@ -110,14 +110,14 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The KPIs of one scope (rollup path unless categories/products are filtered)."""
-    name = "sales/kpis_plain" if scope.categories or scope.products else "sales/kpis"
+    name = "reference/kpis" if scope.categories or scope.products else "sales/kpis"
     row = run_sql(con, name, **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 
 def kpis_plain(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The same KPIs computed straight from the order lines (the reference for the rollups)."""
-    row = run_sql(con, "sales/kpis_plain", **scope.params()).iloc[0]
+    row = run_sql(con, "reference/kpis", **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 

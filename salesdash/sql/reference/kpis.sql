@@ -1,5 +1,6 @@
 -- grain: one row: the sales KPIs of a scope, straight from the order lines (any filter).
--- The reference the rollup path is tested against, and the path for category/product filters.
+-- What the tests compare sales/kpis.sql against (kpis.kpis_plain), and the path for
+-- category/product filters, which the customer-day rollup behind sales/kpis.sql does not hold.
 with firsts as (
     select customer_id, min(order_date) as first_order_date
     from orders

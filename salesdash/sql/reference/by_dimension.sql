@@ -1,5 +1,6 @@
 -- grain: one row per value of $by in the scope, straight from the order lines (any filter,
--- including $customers): the path for a drilled-into customer and the tests' reference.
+-- including $customers): what the tests compare sales/by_dimension.sql and the drill/ queries
+-- against (breakdowns.breakdown_plain).
 with firsts as (
     select customer_id, min(order_date) as first_order_date
     from orders
