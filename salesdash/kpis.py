@@ -122,7 +122,7 @@ def kpis_plain(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
 
 
 def _opportunity_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series | None:
-    frame = run_sql(con, "sales/opportunity_stats", by_rep=False, **scope.params())
+    frame = run_sql(con, "funnel/closed_deals", by_rep=False, **scope.params())
     return frame.iloc[0] if len(frame) else None
 
 
@@ -133,7 +133,7 @@ def opportunity_stats(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     median_cycle_days (median close − created of won deals). Region and rep filters apply;
     channel does not (an opportunity's source is the lead's channel, not a sales channel).
     """
-    return run_sql(con, "sales/opportunity_stats", by_rep=True, **scope.params())
+    return run_sql(con, "funnel/closed_deals", by_rep=True, **scope.params())
 
 
 def previous_label(scope: Scope) -> str:
