@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from salesdash.db import run_sql
+from salesdash.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,13 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(run_sql(con, "dataset/version").iloc[0]["data_version"])
 
 
-def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The regions and channels present in orders: {"region": [...], "channel": [...]}."""
-    frame = run_sql(con, "dataset/filter_choices")
+def filter_choices(
+    con: duckdb.DuckDBPyConnection, scope: Scope | None = None
+) -> dict[str, list[str]]:
+    """The regions and channels present in the orders ``scope`` may see: {"region": [...],
+    "channel": [...]}. Pass the user's rights alone, without the filter bar's choices and dates
+    (a chosen region would leave only itself to choose); channels and items are not applied."""
+    frame = run_sql(con, "dataset/filter_choices", **(scope or Scope()).params())
     return {
         dim: frame.loc[frame["dimension"] == dim, "value"].tolist() for dim in ("region", "channel")
     }

@@ -161,8 +161,8 @@ def test_an_edited_macro_reaches_an_existing_database_at_its_next_connection(tmp
     edited.mkdir()
     for file in db.DEFINITIONS_DIR.glob("*.sql"):
         (edited / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
-    (edited / "sales.sql").write_text(
-        (edited / "sales.sql").read_text(encoding="utf-8")
+    (edited / "scope.sql").write_text(
+        (edited / "scope.sql").read_text(encoding="utf-8")
         + "\ncreate or replace macro in_list(vals, x) as (list_contains(vals, x));\n",
         encoding="utf-8",
     )

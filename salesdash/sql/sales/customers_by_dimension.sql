@@ -5,17 +5,7 @@ select
     sum(revenue) as revenue,
     sum(n_orders) as n_orders,
     sum(n_lines) as n_lines,
-    coalesce(bit_count(bitstring_agg(customer_key)), 0) as n_customers,
-    coalesce(
-        bit_count(
-            bitstring_agg(customer_key) filter (where first_order_date >= $start_date)
-        ),
-        0
-    ) as n_new_customers
-from rollup_sales_customer_day
-where
-    order_date between $start_date and $end_date
-    and in_list($regions, region)
-    and in_list($channels, channel)
-    and in_list($sales_reps, sales_rep)
+    distinct_customers(customer_key) as n_customers,
+    distinct_customers(customer_key, among := first_order_date >= $start_date) as n_new_customers
+from scoped_customer_days($start_date, $end_date, $regions, $channels, $sales_reps)
 group by 1
