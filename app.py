@@ -12,13 +12,14 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 # Sections of the navigation and their pages, in order; each page is app_pages/<name>.py. The first
 # page is the landing page (served at the site's root).
 SECTIONS = {
-    "nav.section.sales": ("overview", "explore", "team"),
+    "nav.section.sales": ("overview", "watch", "explore", "team"),
     "nav.section.pipeline": ("funnel", "customers"),
     "nav.section.plan": ("executive", "targets", "forecast"),
     "nav.section.data": ("data",),
 }
 ICONS = {
     "overview": ":material/dashboard:",
+    "watch": ":material/notifications_active:",
     "explore": ":material/travel_explore:",
     "team": ":material/groups:",
     "funnel": ":material/filter_alt:",

@@ -12,6 +12,9 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 DEFAULT_DB = DATA_DIR / "salesdash.duckdb"
+# Server-side settings that are not for the browser: the alert digest's mail server, recipients
+# and rule thresholds ([alerts] section; see salesdash/alerts/send.py).
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
 
 KINDS = ("orders", "customers", "opportunities", "targets", "teams")
 

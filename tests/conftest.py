@@ -86,6 +86,30 @@ def maven() -> Path:
 
 
 @pytest.fixture
+def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way to fit a forecast raises: what runs under it reads stored results only.
+
+    Replaces the per-series fit, the parallel dispatcher and the targets' path simulator wherever
+    a salesdash module holds them, and forgets what this process computed on demand, so that a
+    result found is one the refresh step stored in the published snapshot."""
+    import sys
+
+    from salesdash import stored
+    from salesdash.forecast import models, parallel
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a forecast was fitted where only stored results may be read")
+
+    fitting = {id(models.forecast_series), id(models.simulate_paths), id(parallel.fit_many)}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("salesdash"):
+            for attr, value in list(vars(module).items()):
+                if id(value) in fitting:
+                    monkeypatch.setattr(module, attr, refuse)
+    stored.clear_local()
+
+
+@pytest.fixture
 def demo_db(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared demo store's database file, set as $SALESDASH_DB for the app (read only)."""
     monkeypatch.setenv("SALESDASH_DB", str(demo_store.working))
