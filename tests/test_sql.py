@@ -31,6 +31,12 @@ SCOPED_TABLES = {
 # Queries that read the whole store on purpose, each saying why in a header line
 # "-- scope: whole store — <why>". Adding one is a decision: it shows up here.
 WHOLE_STORE = {
+    "alerts/concentration",
+    "alerts/customer_gaps",
+    "alerts/loads",
+    "alerts/open_deals",
+    "alerts/region_revenue",
+    "alerts/won_deals",
     "dataset/freshness",
     "dataset/order_date_range",
     "forecast/order_date_profile",
