@@ -145,3 +145,23 @@ def test_orders_never_rolled_up_are_built_whole_even_for_a_small_batch(con, inse
     rollups.refresh(con, rollups.Change.WHOLE)
     insert(con, "orders", [{**rows[0], "order_id": "NEXT"}], batch_id=3, refresh=False)
     assert rollups.capture(con, "orders", 3) is rollups.Change.PARTS
+
+
+def test_customer_rollups_from_before_the_rep_column_are_rebuilt_whole_with_it(con, insert):
+    row = {"order_id": "O1", "line_no": 1, "order_date": "2025-01-02", "revenue": 5.0}
+    insert(con, "orders", [{**row, "customer_id": "C1", "sales_rep": "Li Na"}], batch_id=1)
+    rollups.refresh(con, rollups.capture(con, "orders", 1))
+    for table in ("rollup_customer_month", "rollup_customer_totals"):  # as migrated before 075
+        con.execute(f"alter table {table} drop column sales_rep")
+    con.execute("delete from schema_migrations where name = '075_customer_rollups_by_rep'")
+    assert db.migrate(con) == ["075_customer_rollups_by_rep"]
+    assert rollups.pending(con) is rollups.Change.WHOLE
+    rollups.refresh(con, rollups.pending(con))
+    for table in ("rollup_customer_month", "rollup_customer_totals"):
+        assert con.execute(f"select customer_id, sales_rep from {table}").fetchall() == [
+            ("C1", "Li Na")
+        ]
+
+
+def test_a_new_database_needs_no_rebuild_for_the_rep_column(con):
+    assert rollups.pending(con) is rollups.Change.NONE

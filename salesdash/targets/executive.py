@@ -12,6 +12,7 @@ import pandas as pd
 from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
+from salesdash.scope import Scope
 from salesdash.targets.data import current_targets, daily_metric, daily_series
 from salesdash.targets.progress import progress_frame, track
 from salesdash.targets.projection import (
@@ -89,10 +90,8 @@ def executive_summary(
         Scopes without any target are left out; ``regions`` narrows the regions listed.
     """
     current = current_targets(con)
-    known = run_sql(con, "targets/scope_values")
+    known = run_sql(con, "targets/scope_values", **Scope(regions=regions).params())
     region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
-    if regions:
-        region_values = [r for r in region_values if r in regions]
     rows = []
     for kind in ("quarter", "year"):
         start, end = period_of(kind, as_of)

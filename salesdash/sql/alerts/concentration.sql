@@ -4,6 +4,7 @@
 --   measure 'rep': each rep in each region;
 -- with base_revenue, the revenue of the whole company ('top_customers') or region ('rep').
 -- Reads the day rollups (customer × day, product × day), not the order lines.
+-- scope: whole store — the refresh's alerts step, for everyone; pages read alerts/stored.sql.
 with customer_days as (
     select
         customer_key,

@@ -3,6 +3,7 @@
 -- order, and who owns them (the customers table, else the rep and region of their last order).
 -- Reads the customer × day rollup (rollup_sales_customer_day), half the rows of orders and keyed
 -- by integers.
+-- scope: whole store — the refresh's alerts step, for everyone; pages read alerts/stored.sql.
 with keys as (
     select customer_key, customer_id
     from rollup_sales_customer

@@ -1,6 +1,7 @@
 -- grain: one row per batch loaded on or before $now and not undone, oldest first, target edits of
 -- the Targets page left out (they are no export): kind, when and by whom, reject rate, and for
 -- orders batches their revenue per order day.
+-- scope: whole store — the refresh's alerts step, for everyone; pages read alerts/stored.sql.
 with order_batches as (
     select batch_id, sum(revenue) / count(distinct order_date) as revenue_per_day
     from orders

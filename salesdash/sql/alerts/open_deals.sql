@@ -2,6 +2,7 @@
 -- age, amount, and the historical win rate from its stage — won / closed among the deals closed
 -- on or before $as_of that reached that stage (funnel.py's rule; a lost deal without lost_stage
 -- counts as having reached the last open stage the data uses, as the funnel assumes).
+-- scope: whole store — the refresh's alerts step, for everyone; pages read alerts/stored.sql.
 with used as (
     select max(rank_used) as last_open_rank
     from (

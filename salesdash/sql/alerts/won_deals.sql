@@ -1,5 +1,6 @@
 -- grain: one row per deal won on or before $as_of with a creation date: its region, amount,
 -- close date and sales cycle in days (close − created).
+-- scope: whole store — the refresh's alerts step, for everyone; pages read alerts/stored.sql.
 select
     region,
     coalesce(amount, 0) as amount,

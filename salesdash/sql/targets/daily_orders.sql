@@ -8,27 +8,23 @@ with daily as (
         order_date as day,
         sum(revenue) as revenue,
         sum(order_count($scope_kind, n_orders, n_category_orders, n_orders_total)) as n_orders
-    from rollup_sales_product_day
+    from scoped_product_days(
+        $start_date, $as_of, $regions, $channels, $sales_reps, $categories, $products
+    )
     where
-        order_date <= $as_of
-        and in_list($regions, region)
-        and (
-            $scope_kind = 'company'
-            or sales_dimension($scope_kind, region, channel, sales_rep, category, product)
-            = $scope_value
-        )
+        $scope_kind = 'company'
+        or sales_dimension($scope_kind, region, channel, sales_rep, category, product)
+        = $scope_value
     group by order_date
 ),
 
 -- customers on the day of their first order, in the scope
 firsts as (
     select d.order_date as day, d.customer_key
-    from rollup_sales_customer_day as d
+    from scoped_customer_days($start_date, $as_of, $regions, $channels, $sales_reps) as d
     where
         $scope_kind not in ('category', 'product')
         and d.order_date = d.first_order_date
-        and d.order_date <= $as_of
-        and in_list($regions, d.region)
         and (
             $scope_kind = 'company'
             or sales_dimension($scope_kind, d.region, d.channel, d.sales_rep, null, null)
@@ -36,13 +32,14 @@ firsts as (
         )
     union all
     select c.order_date as day, c.customer_key
-    from rollup_sales_customer_cube as c
+    from scoped_customer_cube(
+        $start_date, $as_of, $regions, $channels, $sales_reps, $categories, $products,
+        true, 0, 0, []
+    ) as c
     inner join rollup_sales_customer as k
         on c.customer_key = k.customer_key and c.order_date = k.first_order_date
     where
         $scope_kind in ('category', 'product')
-        and c.order_date <= $as_of
-        and in_list($regions, c.region)
         and sales_dimension($scope_kind, c.region, c.channel, c.sales_rep, c.category, c.product)
         = $scope_value
 ),

@@ -11,13 +11,8 @@ with per_rep_region as (
         sum(n_orders) as n_orders,
         bitstring_agg(customer_key) as customers,
         bitstring_agg(customer_key) filter (where first_order_date >= $start_date) as new_customers
-    from rollup_sales_customer_day
-    where
-        order_date between $start_date and $end_date
-        and sales_rep is not null
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
+    from scoped_customer_days($start_date, $end_date, $regions, $channels, $sales_reps)
+    where sales_rep is not null
     group by sales_rep, region
 ),
 

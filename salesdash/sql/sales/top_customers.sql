@@ -2,25 +2,9 @@
 -- $limit largest by revenue (smallest when $bottom): revenue, orders, whether new (first order
 -- ever in the period), and share of the scope's revenue. Sorted and cut here, not in pandas:
 -- at scale there are hundreds of thousands of customers.
-with per_customer as (
-    select
-        customer_key,
-        any_value(first_order_date) >= $start_date as is_new,
-        sum(revenue) as revenue,
-        sum(n_orders) as n_orders,
-        sum(n_lines) as n_lines
-    from rollup_sales_customer_day
-    where
-        order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-    group by customer_key
-),
-
-picked as (
-    select *, sum(revenue) over () as total_revenue
-    from per_customer
+with picked as (
+    select *, first_order_date >= $start_date as is_new, sum(revenue) over () as total_revenue
+    from scoped_customer_revenue($start_date, $end_date, $regions, $channels, $sales_reps)
     order by case when $bottom then revenue else -revenue end, customer_key
     limit $limit
 )

@@ -5,11 +5,8 @@ select
     sales_dimension($by, region, channel, sales_rep, category, product, otherwise := 'total') as value,
     sum(revenue) as revenue,
     sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders
-from rollup_sales_product_day
-where
-    in_sales_scope(
-        order_date, region, channel, sales_rep, category, product,
-        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-    )
+from scoped_product_days(
+    $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+)
 group by 1, 2
 order by 1, 2

@@ -8,13 +8,9 @@ with team as (
 
 per_rep as (
     select sales_rep, sum(revenue) as revenue
-    from rollup_sales_product_day
-    where
-        order_date between $start_date and $end_date
-        and sales_rep is not null
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
+    -- no item filter, as in scorecards.sql (the customer-day rollup has no items)
+    from scoped_product_days($start_date, $end_date, $regions, $channels, $sales_reps, [], [])
+    where sales_rep is not null
     group by sales_rep
 )
 

@@ -8,10 +8,6 @@ select
     median(close_date - created_date) filter (
         where stage = 'won' and created_date is not null
     ) as median_cycle_days
-from opportunities
-where
-    close_date between $start_date and $end_date
-    and stage in ('won', 'lost')
-    and in_list($regions, region)
-    and in_list($sales_reps, sales_rep)
+from scoped_opportunities($regions, $sales_reps, [])
+where close_date between $start_date and $end_date and stage in ('won', 'lost')
 group by 1

@@ -1,20 +1,11 @@
 -- grain: one row: the sales KPIs of a scope, straight from the order lines (any filter).
--- The reference the rollup path is tested against, and the path for category/product filters.
-with firsts as (
-    select customer_id, min(order_date) as first_order_date
-    from orders
-    where customer_id is not null
-    group by customer_id
-),
-
-scoped as (
+-- What the tests compare sales/kpis.sql against (kpis.kpis_plain), and the path for
+-- category/product filters, which the customer-day rollup behind sales/kpis.sql does not hold.
+with scoped as (
     select order_id, customer_id, revenue
-    from orders
-    where
-        in_sales_scope(
-            order_date, region, channel, sales_rep, category, product,
-            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-        )
+    from scoped_order_lines(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 ),
 
 active as (
@@ -28,4 +19,4 @@ select
     count(*) filter (where f.first_order_date >= $start_date) as new_customers,
     count(*) filter (where f.first_order_date < $start_date) as returning_customers
 from active as a
-inner join firsts as f on f.customer_id = a.customer_id
+inner join first_orders() as f on f.customer_id = a.customer_id

@@ -1,18 +1,8 @@
 -- grain: one row per value of $by (any dimension, customer too) under any filter, including a
 -- set of customers ($customer_keys, with $key_min..$key_max so a drill reads few row groups).
--- Slower than cube_breakdown/customer_breakdown: for drills into customers and item filters.
-with scoped as (
-    select *
-    from rollup_sales_customer_cube
-    where
-        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
-        and in_sales_scope(
-            order_date, region, channel, sales_rep, category, product,
-            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-        )
-),
-
-grouped as (
+-- Slower than sales/by_dimension.sql and sales/customers_by_dimension.sql: for drills into
+-- customers and item filters.
+with grouped as (
     select
         sales_dimension($by, region, channel, sales_rep, category, product) as dim_value,
         case when $by = 'customer' then customer_key end as by_customer,
@@ -20,7 +10,10 @@ grouped as (
         sum(revenue) as revenue,
         sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders,
         sum(n_lines) as n_lines
-    from scoped
+    from scoped_customer_cube(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products,
+        $all_customers, $key_min, $key_max, $customer_keys
+    )
     group by 1, 2, 3
 )
 

@@ -7,10 +7,7 @@ select
     sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders,
     sum(n_lines) as n_lines,
     sum(quantity) as quantity
-from rollup_sales_product_day
-where
-    in_sales_scope(
-        order_date, region, channel, sales_rep, category, product,
-        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-    )
+from scoped_product_days(
+    $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+)
 group by 1

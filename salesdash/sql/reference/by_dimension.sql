@@ -1,26 +1,17 @@
 -- grain: one row per value of $by in the scope, straight from the order lines (any filter,
--- including $customers): the path for a drilled-into customer and the tests' reference.
-with firsts as (
-    select customer_id, min(order_date) as first_order_date
-    from orders
-    where customer_id is not null
-    group by customer_id
-),
-
-scoped as (
+-- including $customers): what the tests compare sales/by_dimension.sql and the drill/ queries
+-- against (breakdowns.breakdown_plain).
+with scoped as (
     select
         sales_dimension(
             $by, region, channel, sales_rep, category, product,
             otherwise := case when $by = 'customer' then customer_id end
         ) as value,
         *
-    from orders
-    where
-        in_sales_scope(
-            order_date, region, channel, sales_rep, category, product,
-            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-        )
-        and in_list($customers, customer_id)
+    from scoped_order_lines(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
+    where in_list($customers, customer_id)
 )
 
 select
@@ -32,5 +23,5 @@ select
     count(distinct s.customer_id) filter (where f.first_order_date >= $start_date)
         as n_new_customers
 from scoped as s
-left join firsts as f on f.customer_id = s.customer_id
+left join first_orders() as f on f.customer_id = s.customer_id
 group by s.value

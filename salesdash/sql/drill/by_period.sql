@@ -1,5 +1,5 @@
 -- grain: one row per period (ds, truncated to $grain) × value of $by, under any filter
--- including a set of customers (see customer_cube_breakdown.sql).
+-- including a set of customers (see by_dimension.sql).
 with grouped as (
     select
         date_trunc($grain, order_date + to_years(cast($shift_years as integer)))::date as ds,
@@ -10,13 +10,10 @@ with grouped as (
         case when $by = 'customer' then customer_key end as by_customer,
         sum(revenue) as revenue,
         sum(order_count($order_count, n_orders, n_category_orders, n_orders_total)) as n_orders
-    from rollup_sales_customer_cube
-    where
-        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
-        and in_sales_scope(
-            order_date, region, channel, sales_rep, category, product,
-            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-        )
+    from scoped_customer_cube(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products,
+        $all_customers, $key_min, $key_max, $customer_keys
+    )
     group by 1, 2, 3
 )
 

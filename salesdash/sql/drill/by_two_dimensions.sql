@@ -1,5 +1,5 @@
 -- grain: one row per (row_value, col_value) of two dimensions $rows × $cols (customer too),
--- under any filter including a set of customers (see customer_cube_breakdown.sql).
+-- under any filter including a set of customers (see by_dimension.sql).
 with grouped as (
     select
         sales_dimension($rows, region, channel, sales_rep, category, product) as row_dim,
@@ -7,13 +7,10 @@ with grouped as (
         customer_key,
         sum(revenue) as revenue,
         sum(n_lines) as n_lines
-    from rollup_sales_customer_cube
-    where
-        in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
-        and in_sales_scope(
-            order_date, region, channel, sales_rep, category, product,
-            $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
-        )
+    from scoped_customer_cube(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products,
+        $all_customers, $key_min, $key_max, $customer_keys
+    )
     group by 1, 2, 3
 )
 
