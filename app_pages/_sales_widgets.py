@@ -6,7 +6,6 @@ A table is shown and downloaded as the same frame: translated headers, readable 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from salesdash import i18n, ui
 
@@ -44,15 +43,15 @@ def _header(col: str) -> str:
     return col
 
 
+def formats(columns: list[str]) -> dict[str, str]:
+    """The table kind (``ui.TABLE_KINDS``) of each percentage and amount column, by its header."""
+    kinds = {c: "percent" for c in PERCENT_COLUMNS} | {c: "money" for c in MONEY_COLUMNS}
+    return {_header(c): kinds[c] for c in columns if c in kinds}
+
+
 def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFrame:
     """Show ``frame`` with its CSV and Excel downloads of exactly what is shown."""
     shown = labelled(frame, dim)
-    config = {}
-    for col in frame.columns:
-        if col in PERCENT_COLUMNS:
-            config[_header(col)] = st.column_config.NumberColumn(format="percent")
-        elif col in MONEY_COLUMNS:
-            config[_header(col)] = ui.money_column()
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    ui.table(shown, formats(list(frame.columns)))
     ui.download_buttons(shown, name)
     return shown

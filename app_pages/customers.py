@@ -11,22 +11,18 @@ def segment_name(code: str) -> str:
     return charts.customers.segment_name(code, ui.lang())
 
 
-def share_columns() -> dict:
-    """Headers and formats of the columns a segment and a tier table share."""
-    return {
-        "n_customers": st.column_config.NumberColumn(ui.t("customers.col.n_customers")),
-        "customer_share": st.column_config.NumberColumn(
-            ui.t("customers.col.customer_share"), format="percent"
-        ),
-        "revenue": ui.money_column(ui.t("customers.col.revenue")),
-        "revenue_share": st.column_config.NumberColumn(
-            ui.t("customers.col.revenue_share"), format="percent"
-        ),
-    }
+SHARE_COLUMNS = ("n_customers", "customer_share", "revenue", "revenue_share")
+SHARE_FORMATS = {
+    "customer_share": "percent",
+    "revenue": "money",
+    "revenue_share": "percent",
+    "monetary": "money",
+}
 
 
-def pct(x: float) -> str:
-    return fmt.percent(x, 0)
+def headers(*columns: str) -> dict:
+    """The catalogue's headers of these columns."""
+    return {c: ui.t(f"customers.col.{c}") for c in columns}
 
 
 st.title(ui.t("customers.title"))
@@ -66,31 +62,26 @@ tab_seg, tab_tier, tab_cohort, tab_care, tab_move = st.tabs(
 with tab_seg:
     headline = segments.rfm_summary(rfm, as_of)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(ui.t("customers.metric.customers"), ui.number(headline.n_customers))
+    c1.metric(ui.t("customers.metric.customers"), ui.count(headline.n_customers))
     c2.metric(ui.t("customers.metric.revenue"), ui.money(headline.revenue))
     c3.metric(
         ui.t("customers.metric.champions_share"),
-        pct(headline.segments["champions"]["revenue_share"]),
+        fmt.percent(headline.segments["champions"]["revenue_share"]),
     )
-    c4.metric(ui.t("customers.metric.at_risk"), ui.number(headline.n_slipping))
+    c4.metric(ui.t("customers.metric.at_risk"), ui.count(headline.n_slipping))
     st.subheader(ui.t("customers.map.title"))
     ui.chart(charts.customers.segment_map(segments.segment_map(rfm), ui.lang()), key="segment_map")
     st.caption(ui.t("customers.map.caption"))
     st.subheader(ui.t("customers.segments.table"))
     table = summary.reset_index()
     table["segment"] = table["segment"].map(segment_name)
-    st.dataframe(
+    ui.table(
         table,
-        hide_index=True,
-        column_config=share_columns()
+        SHARE_FORMATS | {"recency_days_median": "count", "frequency_mean": "decimal"},
+        column_config=headers(*SHARE_COLUMNS, "segment")
         | {
-            "segment": ui.t("customers.col.segment"),
-            "recency_days_median": st.column_config.NumberColumn(
-                ui.t("customers.col.recency_median"), format="%.0f"
-            ),
-            "frequency_mean": st.column_config.NumberColumn(
-                ui.t("customers.col.frequency_mean"), format="%.1f"
-            ),
+            "recency_days_median": ui.t("customers.col.recency_median"),
+            "frequency_mean": ui.t("customers.col.frequency_mean"),
         },
     )
     with st.expander(ui.t("customers.segments.guide"), expanded=False):
@@ -105,11 +96,7 @@ with tab_tier:
     st.caption(ui.t("customers.tiers.caption"))
     tiers = segments.tier_summary(rfm)
     tiers["value_tier"] = tiers["value_tier"].map(lambda t: ui.t(f"customers.tier.{t}"))
-    st.dataframe(
-        tiers,
-        hide_index=True,
-        column_config=share_columns() | {"value_tier": ui.t("customers.col.value_tier")},
-    )
+    ui.table(tiers, SHARE_FORMATS, column_config=headers(*SHARE_COLUMNS, "value_tier"))
     st.subheader(ui.t("customers.tiers.overlap"))
     overlap = segments.tier_segment_overlap(rfm)
     overlap["segment"] = overlap["segment"].map(segment_name)
@@ -122,7 +109,7 @@ with tab_tier:
         legend_title=ui.t("customers.col.value_tier"),
     )
     ui.chart(fig, key="tier_overlap")
-    st.dataframe(overlap, hide_index=True, column_config={"segment": ui.t("customers.col.segment")})
+    ui.table(overlap, column_config=headers("segment"))
 
 with tab_cohort:
     st.caption(ui.t("customers.cohorts.caption"))
@@ -175,7 +162,7 @@ with tab_care:
     chosen = carelist.filter_care_list(care, regions=tuple(regions), sales_reps=tuple(reps))
     counts = chosen["reason"].value_counts()
     for col, reason in zip(st.columns(len(carelist.REASONS)), carelist.REASONS, strict=True):
-        col.metric(ui.t(f"customers.reason.{reason}"), ui.number(int(counts.get(reason, 0))))
+        col.metric(ui.t(f"customers.reason.{reason}"), ui.count(int(counts.get(reason, 0))))
     if chosen.empty:
         st.info(ui.t("customers.care.empty"))
     else:
@@ -184,18 +171,10 @@ with tab_care:
             reason=shown["reason"].map(lambda r: ui.t(f"customers.reason.{r}")),
             segment=shown["segment"].map(segment_name),
         )
-        st.dataframe(
+        ui.table(
             shown,
-            hide_index=True,
-            column_config={
-                c: st.column_config.Column(ui.t(f"customers.col.{c}")) for c in shown.columns
-            }
-            | {
-                "monetary": ui.money_column(ui.t("customers.col.monetary")),
-                "usual_interval_days": st.column_config.NumberColumn(
-                    ui.t("customers.col.usual_interval_days"), format="%.0f"
-                ),
-            },
+            SHARE_FORMATS | {"usual_interval_days": "count"},
+            column_config=headers(*shown.columns),
         )
         ui.download_buttons(
             carelist.for_download(chosen, include_contacts=include_contacts), "care_list"
@@ -223,15 +202,15 @@ with tab_move:
         m1, m2, m3 = st.columns(3)
         m1.metric(
             ui.t("customers.movement.champions_at_risk"),
-            ui.number(segments.moved(moves, "champions", "at_risk", "cant_lose")),
+            ui.count(segments.moved(moves, "champions", "at_risk", "cant_lose")),
         )
         m2.metric(
             ui.t("customers.movement.champions_kept"),
-            ui.number(segments.moved(moves, "champions", "champions")),
+            ui.count(segments.moved(moves, "champions", "champions")),
         )
         m3.metric(
             ui.t("customers.movement.newcomers"),
-            ui.number(segments.moved(moves, segments.NOT_YET)),
+            ui.count(segments.moved(moves, segments.NOT_YET)),
         )
         fig = charts.customers.movement_heatmap(
             segments.movement_matrix(moves),

@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from salesdash import db, ingest, ui, uploads
@@ -168,9 +169,9 @@ for outcome in state["data_results"]:
         st.text("\n".join(result.warnings))
     if result.rows_rejected:
         st.markdown(f"**{ui.t('data.result.rejects')}**")
-        st.dataframe(
+        ui.table(
             result.rejects,
-            hide_index=True,
+            {"value": "text"},
             column_config={
                 c: ui.t(f"data.rejects.{c}") for c in ("line", "column", "value", "reason")
             },
@@ -179,9 +180,9 @@ for outcome in state["data_results"]:
 
 st.subheader(ui.t("data.tables"))
 counts = db.table_counts(con)
-st.dataframe(
-    [{ui.t(f"data.kind_name.{kind}"): f"{n:,}" for kind, n in counts.items()}],
-    hide_index=True,
+ui.table(
+    pd.DataFrame([{ui.t(f"data.kind_name.{kind}"): n for kind, n in counts.items()}]),
+    width="content",
 )
 
 st.subheader(ui.t("data.batches"))
@@ -190,15 +191,10 @@ if batches.empty:
     st.info(ui.t("data.history.empty"))
 else:
     columns = ingest.BATCH_COLUMNS
-    st.dataframe(
+    ui.table(
         batches[list(columns)].assign(kind=batches["kind"].map(kind_label)),
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(ui.t(f"data.history.{c}"), format="localized")
-            if c.startswith("rows_")
-            else ui.t(f"data.history.{c}")
-            for c in columns
-        },
+        {"batch_id": "text"},
+        column_config={c: ui.t(f"data.history.{c}") for c in columns},
     )
     active = uploads.active_batches(batches)
     described = {

@@ -51,7 +51,7 @@ for kind in ("quarter", "year"):
         cols[0].metric(
             ui.t("executive.metric_actual"),
             ui.money(c["actual"]),
-            ui.t("executive.attainment_delta", pct=fmt.percent(c["attainment"], 0)),
+            ui.t("executive.attainment_delta", pct=fmt.percent(c["attainment"])),
             delta_color="off",
             delta_arrow="off",
         )
@@ -75,7 +75,7 @@ for kind in ("quarter", "year"):
         )
         cols[3].metric(
             ui.t("executive.metric_p_hit"),
-            fmt.percent(c["p_hit"], 0),
+            fmt.percent(c["p_hit"]),
             light_label(c["light"]),
             delta_color=charts.executive.LIGHT_NAMED_COLOURS[c["light"]],
             delta_arrow="off",

@@ -157,7 +157,7 @@ def compare_tab(scope, customers: tuple) -> None:
     if frame.empty:
         st.info(ui.t("sales.no_data"))
         return
-    wide = breakdowns.pivot(frame, missing=ui.t("sales.none")).round(2)
+    wide = breakdowns.pivot(frame, missing=ui.t("sales.none"))
     wide = wide.rename(
         columns={c: value_label(cols, c) for c in wide.columns if c != "row_value"}
         | {"row_value": ui.t(f"sales.dim.{rows}")}
@@ -175,7 +175,8 @@ def compare_tab(scope, customers: tuple) -> None:
             y_title=ui.t("sales.kpi.revenue"),
         )
         ui.chart(fig, key="ex_compare_chart")
-    st.dataframe(wide, hide_index=True, width="stretch")
+    row_header = ui.t(f"sales.dim.{rows}")
+    ui.table(wide, {c: "money" for c in wide.columns if c != row_header})
     ui.download_buttons(wide, f"explore_{rows}_by_{cols}")
 
 

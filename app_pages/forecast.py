@@ -83,7 +83,7 @@ with side_col:
             ui.t(
                 "forecast.accuracy.words",
                 n=summary.n_origins,
-                mape=fmt.percent(summary.mape, 0),
+                mape=fmt.percent(summary.mape),
                 grain=grain,
             )
         )
@@ -92,7 +92,7 @@ with side_col:
             f"{summary.mase:.2f}",
             help=ui.t("forecast.accuracy.mase_help", naive=f"{summary.mase_seasonal_naive:.2f}"),
         )
-        st.metric(ui.t("forecast.accuracy.coverage"), fmt.percent(summary.coverage_80, 0))
+        st.metric(ui.t("forecast.accuracy.coverage"), fmt.percent(summary.coverage_80))
         if summary.beats_seasonal_naive:
             st.success(ui.t("forecast.accuracy.better"))
         else:

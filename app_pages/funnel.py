@@ -15,24 +15,25 @@ def step_label(step: str) -> str:
     return charts.funnel.step_label(step, ui.lang())
 
 
-def columns(frame) -> dict:
-    """Column labels from the catalogue; rates as percentages."""
-    config = {}
-    for name in frame.columns:
-        key = f"funnel.col.{name}"
-        if name.endswith("_rate") and "_to_" in name:
-            config[name] = st.column_config.NumberColumn(step_label(name), format="percent")
-        elif name.endswith("_rate") or name == "gap":
-            config[name] = st.column_config.NumberColumn(ui.t(key), format="percent")
-        elif name in AMOUNTS:
-            config[name] = ui.money_column(ui.t(key))
-        else:
-            config[name] = ui.t(key)
-    return config
+def kind(name: str) -> str | None:
+    """A column's table kind: rates as percentages, amounts as money, the rest by its values."""
+    if name.endswith("_rate") or name == "gap":
+        return "percent"
+    return "money" if name in AMOUNTS else None
+
+
+def header(name: str) -> str:
+    if name.endswith("_rate") and "_to_" in name:
+        return step_label(name)
+    return ui.t(f"funnel.col.{name}")
 
 
 def table(frame, name: str) -> None:
-    st.dataframe(frame, hide_index=True, column_config=columns(frame), width="stretch")
+    ui.table(
+        frame,
+        {c: kind(c) for c in frame.columns if kind(c)},
+        column_config={c: header(c) for c in frame.columns},
+    )
     ui.download_buttons(frame, name)
 
 
@@ -52,7 +53,7 @@ if not summary.n_created:
     st.stop()
 
 created, win, cycle, weighted = st.columns(4)
-created.metric(ui.t("funnel.metric.created"), ui.number(summary.n_created))
+created.metric(ui.t("funnel.metric.created"), ui.count(summary.n_created))
 win.metric(
     ui.t("funnel.metric.win_rate"),
     fmt.percent(summary.win_rate),
@@ -66,7 +67,7 @@ win.metric(
 )
 cycle.metric(
     ui.t("funnel.metric.cycle"),
-    "–"
+    fmt.EMPTY
     if summary.median_cycle_days is None
     else ui.t("funnel.metric.cycle_value", days=f"{summary.median_cycle_days:.0f}"),
     None

@@ -7,10 +7,10 @@ from salesdash import breakdowns, charts, fmt, kpis, ui
 
 FORMAT = {
     "revenue": ui.money,
-    "orders": ui.number,
+    "orders": ui.count,
     "aov": ui.money,
-    "active_customers": ui.number,
-    "new_customers": ui.number,
+    "active_customers": ui.count,
+    "new_customers": ui.count,
     "repeat_rate": fmt.percent,
     "win_rate": fmt.percent,
 }
@@ -52,7 +52,7 @@ def kpi_cards(summary: kpis.KpiSummary) -> None:
                 delta=f"{prev_delta} {label}" if prev_delta else None,
                 help=help_text,
             )
-            st.caption(ui.t("sales.kpi.yoy", change=ly_delta or "–"))
+            st.caption(ui.t("sales.kpi.yoy", change=ly_delta or fmt.EMPTY))
 
 
 def trend(scope) -> None:

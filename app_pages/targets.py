@@ -3,7 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, smart, targets, ui
+from salesdash import charts, dataset, fmt, smart, targets, ui
+
+
+def figure(x: float | None, metric: str) -> str:
+    """A target's figure as its metric reads: an amount, a rate or a count."""
+    if metric == "win_rate":
+        return fmt.percent(x)
+    return ui.amount(x) if metric == "revenue" else ui.count(x)
+
+
+def figures(values, metrics) -> list[str]:
+    return [figure(x, m) for x, m in zip(values, metrics, strict=True)]
+
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
@@ -55,27 +67,27 @@ if not shown.empty:
         ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in shown["metric"]],
         ui.t("targets.col.period_start"): shown["period_start"],
         ui.t("targets.col.period_end"): shown["period_end"],
-        ui.t("targets.col.target"): [ui.number(x) for x in shown["target"]],
-        ui.t("targets.col.actual"): [ui.number(x) for x in shown["actual"]],
+        ui.t("targets.col.target"): figures(shown["target"], shown["metric"]),
+        ui.t("targets.col.actual"): figures(shown["actual"], shown["metric"]),
         ui.t("targets.col.attainment"): shown["attainment"],
-        ui.t("targets.col.projection"): [ui.number(x) for x in shown["projection"]],
+        ui.t("targets.col.projection"): figures(shown["projection"], shown["metric"]),
         ui.t("targets.col.interval"): [
-            f"{ui.number(lo)} – {ui.number(hi)}"
-            for lo, hi in zip(shown["projection_lo80"], shown["projection_hi80"], strict=True)
+            f"{figure(lo, m)} – {figure(hi, m)}"
+            for lo, hi, m in zip(
+                shown["projection_lo80"], shown["projection_hi80"], shown["metric"], strict=True
+            )
         ],
         ui.t("targets.col.p_hit"): shown["p_hit"],
-        ui.t("targets.col.expected"): [ui.number(x) for x in shown["expected_to_date"]],
-        ui.t("targets.col.ahead"): [ui.number(x) for x in shown["ahead_amount"]],
+        ui.t("targets.col.expected"): figures(shown["expected_to_date"], shown["metric"]),
+        ui.t("targets.col.ahead"): figures(shown["ahead_amount"], shown["metric"]),
         ui.t("targets.col.ahead_days"): shown["ahead_days"],
-        ui.t("targets.col.run_rate"): [ui.number(x) for x in shown["required_daily_rate"]],
+        ui.t("targets.col.run_rate"): figures(shown["required_daily_rate"], shown["metric"]),
         ui.t("targets.col.smart"): [f"{n}/5" for n in shown["smart_passed"]],
     }
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
+    ui.table(
+        pd.DataFrame(table),
+        {ui.t("targets.col.attainment"): "percent", ui.t("targets.col.ahead_days"): "count"},
         column_config={
-            ui.t("targets.col.attainment"): st.column_config.NumberColumn(format="percent"),
             ui.t("targets.col.p_hit"): st.column_config.ProgressColumn(
                 format="percent", min_value=0.0, max_value=1.0
             ),
@@ -123,23 +135,23 @@ gaps = ui.query(targets.rollup_gaps)
 if gaps.empty:
     st.info(ui.t("targets.rollups_empty"))
 else:
-    st.dataframe(
-        {
-            ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in gaps["scope"]],
-            ui.t("targets.col.scope_value"): gaps["scope_value"],
-            ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in gaps["metric"]],
-            ui.t("targets.col.period_start"): gaps["period_start"],
-            ui.t("targets.col.period_end"): gaps["period_end"],
-            ui.t("targets.col.target"): [ui.number(x) for x in gaps["parent_target"]],
-            ui.t("targets.col.child_scope"): [
-                ui.t(f"targets.scope.{s}") for s in gaps["child_scope"]
-            ],
-            ui.t("targets.col.n_children"): gaps["n_children"],
-            ui.t("targets.col.children"): [ui.number(x) for x in gaps["children_target"]],
-            ui.t("targets.col.gap"): [ui.number(x) for x in gaps["gap"]],
-        },
-        hide_index=True,
-        width="stretch",
+    ui.table(
+        pd.DataFrame(
+            {
+                ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in gaps["scope"]],
+                ui.t("targets.col.scope_value"): gaps["scope_value"],
+                ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in gaps["metric"]],
+                ui.t("targets.col.period_start"): gaps["period_start"],
+                ui.t("targets.col.period_end"): gaps["period_end"],
+                ui.t("targets.col.target"): figures(gaps["parent_target"], gaps["metric"]),
+                ui.t("targets.col.child_scope"): [
+                    ui.t(f"targets.scope.{s}") for s in gaps["child_scope"]
+                ],
+                ui.t("targets.col.n_children"): gaps["n_children"],
+                ui.t("targets.col.children"): figures(gaps["children_target"], gaps["metric"]),
+                ui.t("targets.col.gap"): figures(gaps["gap"], gaps["metric"]),
+            }
+        )
     )
 
 st.subheader(ui.t("targets.edit_title"))

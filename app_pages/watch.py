@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from salesdash import alerts, ui
+from salesdash import alerts, fmt, ui
 from salesdash.alerts import text
 from salesdash.errors import InputError, WriterBusyError
 from salesdash.scope import Scope
@@ -147,7 +147,7 @@ st.caption(
     ui.t(
         "watch.caption",
         computed=f"{last.computed_at:%Y-%m-%d %H:%M}",
-        as_of=ui.day(last.as_of) if last.as_of else "–",
+        as_of=ui.day(last.as_of) if last.as_of else fmt.EMPTY,
     )
 )
 today = date.today()
@@ -163,4 +163,4 @@ if shown.empty:
 for row in shown.head(MAX_CARDS).to_dict(orient="records"):
     card(row, lang, today)
 if len(shown) > MAX_CARDS:
-    st.caption(ui.t("watch.more", n=ui.number(len(shown) - MAX_CARDS)))
+    st.caption(ui.t("watch.more", n=ui.count(len(shown) - MAX_CARDS)))

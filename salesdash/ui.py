@@ -242,28 +242,45 @@ def plain(text: object) -> str:
     return fmt.markdown_literal(text)
 
 
-# --- formatting --------------------------------------------------------------------------------
+# --- formatting (the rules are fmt's; these bind the session's language and currency) -------
+
+
+def currency() -> str:
+    """The sign every amount carries."""
+    return fmt.DEFAULT_CURRENCY
 
 
 def money(x: float | None) -> str:
-    return fmt.money(x, lang())
+    """A compact amount for cards: "¥1.2万" / "¥12.3K"."""
+    return fmt.money(x, lang(), currency())
 
 
-def money_column(label: str | None = None) -> Any:
-    """A table column of amounts, with the currency sign ``money`` shows ("¥1,235")."""
-    return st.column_config.NumberColumn(label, format="yen")
+def amount(x: float | None) -> str:
+    """An amount in full for tables and sentences: "¥3,050,113"."""
+    return fmt.amount(x, currency())
 
 
 def number(x: float | None) -> str:
+    """A compact number for cards: "1.2万" / "12.3K"."""
     return fmt.compact_number(x, lang())
+
+
+def count(x: float | None) -> str:
+    """A count in full: "1,032"."""
+    return fmt.count(x)
 
 
 def month(d: date) -> str:
     return fmt.month_label(d, lang())
 
 
-def day(d: date) -> str:
+def day(d: date | None) -> str:
     return fmt.date_label(d, lang())
+
+
+def moment(t: Any) -> str:
+    """A time to the minute: "3 Jul 2025 14:05"."""
+    return fmt.time_label(t, lang())
 
 
 # --- filter bar --------------------------------------------------------------------------------
@@ -432,6 +449,87 @@ def upload_folder() -> Path:
 
 
 # --- tables ------------------------------------------------------------------------------------
+
+# How a table shows a column of each kind: the browser's format for a column without gaps
+# (sortable as numbers) and ``fmt``'s text for one with gaps (the browser would write "None").
+_NUMBER_FORMATS = {
+    "count": ("%,d", fmt.count),
+    "decimal": ("%,.1f", fmt.number),
+    "percent": ("percent", fmt.percent),
+}
+TABLE_KINDS = ("money", "count", "decimal", "percent", "date", "time", "text")
+
+
+def _kind_of(column: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(column):
+        return "text"
+    if pd.api.types.is_numeric_dtype(column):
+        whole = column.dropna().mod(1).eq(0).all()  # counts DuckDB hands over as floats too
+        return "count" if whole else "decimal"
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "time" if (column.dropna().dt.normalize() != column.dropna()).any() else "date"
+    return "text"
+
+
+def _number_column(existing: Any, number_format: str) -> Any:
+    label = existing if isinstance(existing, str) else None
+    step = 10.0 ** -(fmt.PERCENT_DIGITS + 2) if number_format == "percent" else None
+    return st.column_config.NumberColumn(label, format=number_format, step=step)
+
+
+def table_frame(
+    frame: pd.DataFrame, formats: dict[str, str] | None = None, config: dict | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """``frame`` and its column config as every table shows them (see ``table``)."""
+    shown, config = frame.copy(), dict(config or {})
+    formats = formats or {}
+    texts = {
+        "money": amount,
+        "date": day,
+        "time": moment,
+        "text": lambda v: fmt.EMPTY if fmt.is_missing(v) else v,
+    }
+    for column in shown.columns:
+        kind = formats.get(column) or _kind_of(shown[column])
+        if kind == "money":
+            client = f"{currency().replace('%', '%%')}%,.0f"
+        elif kind in _NUMBER_FORMATS:
+            client = _NUMBER_FORMATS[kind][0]
+        else:
+            client = None
+        values = shown[column]
+        gaps = values.isna().any()
+        if client is not None and not gaps and isinstance(config.get(column), str | None):
+            config[column] = _number_column(config.get(column), client)
+            continue
+        if client is not None and not gaps:
+            continue  # the page's own column type (a progress bar, …) draws it
+        to_text = texts.get(kind) or _NUMBER_FORMATS[kind][1]
+        shown[column] = pd.Series([to_text(v) for v in values], index=values.index, dtype=object)
+    return shown, config
+
+
+def table(
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    *,
+    column_config: dict | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``frame`` as every table in salesdash shows figures (``fmt``): amounts with the
+    currency and separators, counts in full, percentages at the one precision, dates as the
+    language writes them and "—" in every empty cell (never "None" or "nan").
+
+    Args:
+        formats: column → one of ``TABLE_KINDS``; a column not named gets its dtype's kind
+            (integers: count, other numbers: decimal, dates: date, the rest: text).
+        column_config: as ``st.dataframe``'s; a label (a string) keeps its number format.
+        kwargs: more of ``st.dataframe``'s arguments (index hidden, full width unless given).
+    """
+    shown, config = table_frame(frame, formats, column_config)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(shown, column_config=config, **kwargs)
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:

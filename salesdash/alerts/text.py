@@ -35,7 +35,7 @@ _INTERNAL = (
 
 
 def _percent(x: float) -> str:
-    return "<0.1%" if x < 0.001 else fmt.percent(x, 0 if x >= 0.1 else 1)
+    return "<0.1%" if x < 0.001 else fmt.percent(x)
 
 
 def format_facts(facts: Mapping[str, Any], lang: str) -> dict[str, str]:
@@ -43,7 +43,7 @@ def format_facts(facts: Mapping[str, Any], lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in facts.items():
         if value is None:
-            text = "–"
+            text = fmt.EMPTY
         elif name.endswith("_amount"):
             text = fmt.money(value, lang)
         elif name.endswith(("_share", "_rate")) or name.startswith("p_"):

@@ -61,7 +61,7 @@ def segment_map(cells: pd.DataFrame, lang: str) -> go.Figure:
                 (
                     f"<b>{segment_name(cell.segment, lang)}</b>",
                     i18n.t("customers.map.customers", lang, n=f"{cell.n_customers:,}"),
-                    i18n.t("customers.map.revenue", lang, share=fmt.percent(cell.revenue_share, 0)),
+                    i18n.t("customers.map.revenue", lang, share=fmt.percent(cell.revenue_share)),
                 )
             ),
             showarrow=False,

@@ -129,7 +129,7 @@ def gap_lines(gaps: pd.DataFrame, lang: str, *, markdown: bool = True) -> list[s
             projection=fmt.money(row["projection"], lang),
             target=fmt.money(row["target"], lang),
             gap=fmt.money(row["gap"], lang),
-            p=fmt.percent(row["p_hit"], 0),
+            p=fmt.percent(row["p_hit"]),
         )
         lines.append(line if markdown else line.replace("**", "").replace(_REGION_SLOT, region))
     return lines
@@ -181,7 +181,7 @@ def one_page_figure(
             f"{fmt.money(lo, lang)} – {fmt.money(hi, lang)}"
             for lo, hi in zip(summary["projection_lo80"], summary["projection_hi80"], strict=True)
         ],
-        [fmt.percent(p, 0) for p in summary["p_hit"]],
+        [fmt.percent(p) for p in summary["p_hit"]],
         lights,
     ]
     colours = [LIGHT_COLOURS.get(x, "#9e9e9e") for x in summary["light"]]

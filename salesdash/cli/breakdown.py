@@ -6,7 +6,7 @@ import argparse
 
 import duckdb
 
-from salesdash import breakdowns
+from salesdash import breakdowns, fmt
 from salesdash.cli import add_scope_args, print_json, scope_from_args
 
 
@@ -35,5 +35,5 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
         print("no sales in this scope")
     else:
         shown = frame.assign(share=(frame["share"] * 100).round(1))
-        print(shown.to_string(index=False, float_format=lambda x: f"{x:,.2f}", na_rep="–"))
+        print(shown.to_string(index=False, float_format=lambda x: f"{x:,.2f}", na_rep=fmt.EMPTY))
     return 0

@@ -97,7 +97,7 @@ def _print_stages(stages: list[dict[str, Any]], indent: str = "") -> None:
 
 
 def _days(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f} days"
+    return fmt.EMPTY if x is None else f"{x:.0f} days"
 
 
 def _print_headline(d: dict[str, Any], indent: str = "") -> None:

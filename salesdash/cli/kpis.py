@@ -6,9 +6,8 @@ import argparse
 
 import duckdb
 
-from salesdash import kpis
+from salesdash import fmt, kpis
 from salesdash.cli import add_scope_args, print_json, require_rows, scope_from_args
-from salesdash.fmt import percent
 
 ROWS = (
     ("revenue", "revenue", "{:,.2f}"),
@@ -30,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _cell(value: float | None, style: str) -> str:
     if value is None:
-        return "–"
-    return percent(value) if style == "pct" else style.format(value)
+        return fmt.EMPTY
+    return fmt.percent(value) if style == "pct" else style.format(value)
 
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
