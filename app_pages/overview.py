@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages._sales_widgets import table, value_label
-from salesdash import breakdowns, charts, fmt, kpis, ui
+from salesdash import breakdowns, charts, dataset, fmt, kpis, ui
 
 FORMAT = {
     "revenue": ui.money,
@@ -20,27 +20,43 @@ def _delta(summary: kpis.KpiSummary, field: str, against: str) -> str | None:
     value = kpis.kpi_change(summary, field, against)
     if value is None:
         return None
-    if field in kpis.RATE_FIELDS:
-        return f"{value * 100:+.1f} pp"
-    return f"{value:+.1%}"
+    return fmt.points(value) if field in kpis.RATE_FIELDS else fmt.percent_change(value)
 
 
-def kpi_cards(summary: kpis.KpiSummary) -> None:
-    cur, prev, ly = summary.current, summary.previous, summary.last_year
-    fields = [f for f in kpis.KPI_FIELDS if f != "win_rate" or cur.n_won + cur.n_lost > 0]
-    label = ui.t(f"sales.kpi.label.{summary.previous_label}")
-    help_text = (
-        ui.t(
-            "sales.kpi.help",
-            prev_label=label,
-            prev_start=ui.day(prev.start_date),
-            prev_end=ui.day(prev.end_date),
-            ly_start=ui.day(ly.start_date),
-            ly_end=ui.day(ly.end_date),
-        )
-        if prev is not None and ly is not None
-        else ui.t("sales.kpi.no_comparison")
+def _help(summary: kpis.KpiSummary, field: str, label: str) -> str:
+    """The card's ⓘ: what the figure means (DESIGN.md's definition) and what it is compared with."""
+    definition = ui.t(f"sales.kpi.define.{field}")
+    prev, ly = summary.previous, summary.last_year
+    if prev is None:
+        return ui.t("sales.kpi.help_open", definition=definition)
+    yoy = (
+        ui.t("sales.kpi.help_yoy", ly_start=ui.day(ly.start_date), ly_end=ui.day(ly.end_date))
+        if ly is not None
+        else ui.t("sales.kpi.yoy_withheld")
     )
+    return ui.t(
+        "sales.kpi.help",
+        definition=definition,
+        prev_label=label,
+        prev_start=ui.day(prev.start_date),
+        prev_end=ui.day(prev.end_date),
+        yoy=yoy,
+    )
+
+
+def kpi_cards(summary: kpis.KpiSummary, starts_with_data: bool) -> None:
+    cur = summary.current
+    fields = [f for f in kpis.KPI_FIELDS if f != "win_rate" or cur.n_won + cur.n_lost > 0]
+    label = (
+        ui.t(
+            f"sales.kpi.label.{summary.previous_label}",
+            n=(summary.previous.end_date - summary.previous.start_date).days + 1,
+        )
+        if summary.previous is not None
+        else ""
+    )
+    if summary.last_year_withheld:
+        st.caption(ui.t("sales.kpi.yoy_withheld"))
     columns = st.columns(4) + st.columns(4)
     for column, field in zip(columns, fields, strict=False):
         with column.container(border=True):
@@ -50,9 +66,12 @@ def kpi_cards(summary: kpis.KpiSummary) -> None:
                 ui.t(f"sales.kpi.{field}"),
                 FORMAT[field](getattr(cur, field)),
                 delta=f"{prev_delta} {label}" if prev_delta else None,
-                help=help_text,
+                help=_help(summary, field, label),
             )
-            st.caption(ui.t("sales.kpi.yoy", change=ly_delta or fmt.EMPTY))
+            if not summary.last_year_withheld:
+                st.caption(ui.t("sales.kpi.yoy", change=ly_delta or fmt.EMPTY))
+            if field == "new_customers" and starts_with_data and cur.active_customers:
+                st.caption(ui.t("sales.kpi.all_new"))
 
 
 def trend(scope) -> None:
@@ -92,7 +111,8 @@ if summary.current.orders == 0:
     st.stop()
 if summary.current.revenue < 0:
     st.warning(ui.t("sales.negative_revenue"))
-kpi_cards(summary)
+first_day = ui.query(dataset.data_freshness).first_order_date
+kpi_cards(summary, scope.start_date is None or scope.start_date <= first_day)
 trend(scope)
 left, right = st.columns(2)
 with left:

@@ -2,8 +2,14 @@
 
 Definitions (DESIGN.md, one meaning everywhere): revenue = Σ revenue (returns are negative);
 orders = distinct order_id; aov = revenue / orders; active customers = distinct customers with an
-order in the period; new customers = first order ever in the period; repeat rate = share of active
-customers with an earlier order; win rate = won / (won + lost) among deals closed in the period.
+order in the period; new customers = first order ever in the period (over a range that starts with
+the data every active customer is new); repeat rate = share of active customers with two or more
+orders up to the period's end (one before it, or a second one within it); win rate = won /
+(won + lost) among deals closed in the period.
+
+Comparisons: the previous period of a calendar month, quarter or year is the previous calendar one
+(month to date: the same days of the previous month), other ranges the same number of days just
+before; the same period last year is withheld when it would overlap the range itself.
 
 The numbers come from rollups maintained at ingest (``sql/rollups/sales_*.sql``); a scope that
 filters categories or products is answered from the order lines, which are the reference the
@@ -13,7 +19,7 @@ rollup path is tested against.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
@@ -21,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash.db import run_sql
+from salesdash.periods import month_start, overlaps_year_earlier, previous_range, quarter_start
 from salesdash.scope import Scope
 
 GRAINS = ("day", "week", "month", "quarter")
@@ -40,7 +47,7 @@ class Kpis:
     aov: float | None
     active_customers: int
     new_customers: int
-    returning_customers: int
+    repeat_customers: int
     repeat_rate: float | None
     win_rate: float | None
     n_won: int
@@ -52,16 +59,18 @@ class Kpis:
 
 @dataclass(frozen=True)
 class KpiSummary:
-    """A period's KPIs with the previous period and the same period last year (None: open range).
+    """A period's KPIs with the period it is compared with and the same period last year.
 
-    ``previous_label`` names the previous-period comparison by the period's length
-    (WoW, MoM, QoQ, else PoP); the last-year comparison is always YoY.
+    ``previous_label`` says what the previous period is (``periods.previous_range``: "month",
+    "month_to_date", …, "days"; "" for an open range). ``last_year`` is None for an open range
+    and when the same dates a year earlier overlap the range (``last_year_withheld`` True).
     """
 
     current: Kpis
     previous: Kpis | None
     last_year: Kpis | None
     previous_label: str
+    last_year_withheld: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -69,6 +78,7 @@ class KpiSummary:
             "previous": self.previous.as_dict() if self.previous else None,
             "last_year": self.last_year.as_dict() if self.last_year else None,
             "previous_label": self.previous_label,
+            "last_year_withheld": self.last_year_withheld,
         }
 
 
@@ -89,7 +99,7 @@ def ratio_or_none(num: float, den: float) -> float | None:
 
 def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis:
     revenue, orders = float(row["revenue"]), int(row["n_orders"])
-    active, returning = int(row["active_customers"]), int(row["returning_customers"])
+    active, repeat = int(row["active_customers"]), int(row["repeat_customers"])
     won = int(opps["n_won"]) if opps is not None else 0
     lost = int(opps["n_lost"]) if opps is not None else 0
     return Kpis(
@@ -100,8 +110,8 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
         aov=ratio_or_none(revenue, orders),
         active_customers=active,
         new_customers=int(row["new_customers"]),
-        returning_customers=returning,
-        repeat_rate=ratio_or_none(returning, active),
+        repeat_customers=repeat,
+        repeat_rate=ratio_or_none(repeat, active),
         win_rate=ratio_or_none(won, won + lost),
         n_won=won,
         n_lost=lost,
@@ -137,25 +147,29 @@ def opportunity_stats(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
 
 
 def previous_label(scope: Scope) -> str:
-    """WoW / MoM / QoQ for periods up to a week / month / quarter long, else PoP."""
-    n = scope.n_days or 0
-    if n <= 7:
-        return "WoW"
-    if n <= 31:
-        return "MoM"
-    if n <= 92:
-        return "QoQ"
-    return "PoP"
+    """What the previous period of ``scope`` is (``periods.previous_range``'s code; "" when the
+    range is open)."""
+    if scope.start_date is None or scope.end_date is None:
+        return ""
+    return previous_range(scope.start_date, scope.end_date)[2]
+
+
+def compares_with_last_year(scope: Scope) -> bool:
+    """A closed range whose same dates last year do not overlap it."""
+    closed = scope.start_date is not None and scope.end_date is not None
+    return closed and not overlaps_year_earlier(scope.start_date, scope.end_date)
 
 
 def kpi_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> KpiSummary:
     """The scope's KPIs with its previous period and the same period last year."""
     closed = scope.start_date is not None and scope.end_date is not None
+    yoy = compares_with_last_year(scope)
     return KpiSummary(
         current=kpis(con, scope),
         previous=kpis(con, scope.previous_period()) if closed else None,
-        last_year=kpis(con, scope.same_period_last_year()) if closed else None,
+        last_year=kpis(con, scope.same_period_last_year()) if yoy else None,
         previous_label=previous_label(scope),
+        last_year_withheld=closed and not yoy,
     )
 
 
@@ -229,18 +243,46 @@ def order_count_column(scope: Scope, by: str | None = None) -> str:
     return "total"
 
 
+# pandas' period starts for DuckDB's date_trunc of each grain (weeks start on Monday)
+_GRAIN_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}
+
+
+def _period_start(d: date, grain: str) -> date:
+    """The first day of ``d``'s period, as DuckDB's date_trunc(grain) gives it."""
+    if grain == "week":
+        return d - timedelta(days=d.weekday())
+    if grain == "month":
+        return month_start(d)
+    return quarter_start(d) if grain == "quarter" else d
+
+
+def with_gaps(frame: pd.DataFrame, grid: pd.DatetimeIndex, covered: pd.Series) -> pd.DataFrame:
+    """``frame`` (``ds``, ``y``, ``n_orders`` of one series) on every period of ``grid``: a
+    period in ``covered`` (the store holds data then) without a row is a true zero; one outside
+    it is a gap (NaN), which a line chart leaves open instead of drawing across it."""
+    out = frame.set_index("ds").reindex(grid)
+    has_data = grid.isin(pd.to_datetime(covered))
+    for column in ("y", "n_orders"):
+        out[column] = out[column].astype(float).where(out[column].notna() | ~has_data, 0.0)
+    return out.rename_axis("ds").reset_index()
+
+
 def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> pd.DataFrame:
-    """Revenue per period of the scope with the same periods last year drawn on this year's axis.
+    """Revenue per period of the scope with the same periods last year drawn on this year's axis
+    (left out when they would overlap the range: ``compares_with_last_year``).
+
+    Every period of the range has a row: a true zero where the store holds data for the period
+    but the scope sold nothing, NaN (a gap) where the store holds no data at all (``with_gaps``).
 
     Returns:
-        One row per (ds, unique_id): ds (period start, date), unique_id ("current" |
-        "last_year"), y (revenue), n_orders.
+        One row per (ds, unique_id): ds (period start), unique_id ("current" | "last_year"),
+        y (revenue), n_orders.
     """
     if grain not in GRAINS:
         raise ValueError(f"unknown grain '{grain}' (expected one of: {', '.join(GRAINS)})")
     frames = []
     periods = [("current", scope, 0)]
-    if scope.start_date is not None and scope.end_date is not None:
+    if compares_with_last_year(scope):
         periods.append(("last_year", scope.same_period_last_year(), 1))
     for unique_id, sc, shift in periods:
         frame = run_sql(
@@ -251,8 +293,18 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> p
             shift_years=shift,
             order_count=order_count_column(sc),
             **sc.params(),
-        )
+        ).rename(columns={"revenue": "y"})
+        frame["ds"] = pd.to_datetime(frame["ds"])
+        covered = run_sql(
+            con, "dataset/periods_with_data", grain=grain, shift_years=shift, **sc.params()
+        )["ds"]
+        if len(covered):
+            first = scope.start_date or covered.min()
+            last = scope.end_date or covered.max()
+            grid = pd.date_range(
+                _period_start(pd.Timestamp(first).date(), grain), last, freq=_GRAIN_FREQ[grain]
+            )
+            frame = with_gaps(frame[["ds", "y", "n_orders"]], grid, covered)
         frames.append(frame.assign(unique_id=unique_id))
-    out = pd.concat(frames, ignore_index=True).rename(columns={"revenue": "y"})
-    out["ds"] = pd.to_datetime(out["ds"])
+    out = pd.concat(frames, ignore_index=True)
     return out[["ds", "unique_id", "y", "n_orders"]].reset_index(drop=True)

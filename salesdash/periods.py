@@ -56,6 +56,44 @@ def period_kind(start: date, end: date) -> str:
     return "other"
 
 
+def same_day_months_earlier(d: date, months: int) -> date:
+    """The same day of the month ``months`` earlier, cut at that month's end (31 March, one
+    month earlier: 28 February)."""
+    first = add_months(d, -months)
+    return min(first + timedelta(days=d.day - 1), month_end(first))
+
+
+# The calendar periods a range is compared by, smallest first, with their length in months.
+_CALENDAR = (("month", 1, month_start), ("quarter", 3, quarter_start), ("year", 12, None))
+
+
+def previous_range(start: date, end: date) -> tuple[date, date, str]:
+    """The range [start, end] is compared with, and what that is (the label's code):
+
+    - a calendar month, quarter or year: the previous one ("month", "quarter", "year");
+    - the start of one to a day inside it (month to date): the same days of the previous one,
+      cut at its end ("month_to_date", …; 1–31 March against 1–28 February);
+    - any other range: the same number of days just before ("days").
+    """
+    for kind, months, first_of in _CALENDAR:
+        period_start = first_of(start) if first_of else date(start.year, 1, 1)
+        period_end = add_months(period_start, months) - timedelta(days=1)
+        if start != period_start or end > period_end:
+            continue
+        before = add_months(period_start, -months)
+        if end == period_end:
+            return before, period_start - timedelta(days=1), kind
+        return before, same_day_months_earlier(end, months), f"{kind}_to_date"
+    days = end - start
+    return start - days - timedelta(days=1), start - timedelta(days=1), "days"
+
+
+def overlaps_year_earlier(start: date, end: date) -> bool:
+    """Whether the same dates a year earlier reach into [start, end] (a range over a year long):
+    a year-over-year comparison would then compare the range with part of itself."""
+    return years_earlier(end, 1) >= start
+
+
 def quick_range(
     pick: str, as_of: date, first: date | None = None
 ) -> tuple[date | None, date | None]:

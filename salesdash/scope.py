@@ -15,8 +15,10 @@ macros and hands them ``$regions`` and ``$sales_reps``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
+
+from salesdash.periods import previous_range
 
 # Open ends of a date range: wide enough for any real export, narrow enough for DuckDB's DATE.
 MIN_DATE = date(1900, 1, 1)
@@ -77,11 +79,13 @@ class Scope:
         return (self.end_date - self.start_date).days + 1
 
     def previous_period(self) -> Scope:
-        """The range of the same length just before this one."""
+        """The range this one is compared with (``periods.previous_range``): the previous calendar
+        month, quarter or year, the same days of it for one to date, else the same number of
+        days just before."""
         if self.n_days is None:
             raise ValueError("previous_period needs a closed date range")
-        end = self.start_date - timedelta(days=1)
-        return self.with_dates(end - timedelta(days=self.n_days - 1), end)
+        start, end, _ = previous_range(self.start_date, self.end_date)
+        return self.with_dates(start, end)
 
     def same_period_last_year(self) -> Scope:
         """The same calendar dates one year earlier (29 Feb becomes 28 Feb)."""

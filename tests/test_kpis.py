@@ -26,16 +26,16 @@ def test_kpis_of_a_month_are_computed_as_defined(tiny):
     assert k.aov == pytest.approx(90.0)
     assert k.active_customers == 3
     assert k.new_customers == 1  # C; A and B first bought in January
-    assert k.returning_customers == 2
+    assert k.repeat_customers == 2  # A and B ordered before February; C once
     assert k.repeat_rate == pytest.approx(2 / 3)
     assert k.win_rate == pytest.approx(2 / 3)  # W1, W2 won, L1 lost; the open deal is ignored
 
 
 def test_the_comparison_periods_are_the_previous_month_and_last_february(tiny):
     summary = kpis.kpi_summary(tiny, FEB)
-    assert summary.previous_label == "MoM"
+    assert summary.previous_label == "month"
     prev, ly = summary.previous, summary.last_year
-    assert (prev.start_date, prev.end_date) == (date(2025, 1, 4), date(2025, 1, 31))
+    assert (prev.start_date, prev.end_date) == (date(2025, 1, 1), date(2025, 1, 31))
     assert (prev.revenue, prev.orders, prev.aov) == (pytest.approx(210.0), 2, pytest.approx(105.0))
     assert (prev.active_customers, prev.new_customers, prev.repeat_rate) == (2, 2, 0.0)
     assert prev.win_rate == 0.0  # L0 lost in January
@@ -44,14 +44,24 @@ def test_the_comparison_periods_are_the_previous_month_and_last_february(tiny):
     assert kpis.change(summary.current.revenue, prev.revenue) == pytest.approx(360 / 210 - 1)
 
 
-def test_a_customer_is_new_in_the_period_of_the_first_order_and_returning_after(tiny):
+def test_a_customer_is_new_in_the_period_of_the_first_order_and_a_repeat_one_after(tiny):
     january = Scope(date(2025, 1, 1), date(2025, 1, 31))
-    march_back = Scope(date(2025, 2, 1), date(2025, 2, 28))
     assert kpis.kpis(tiny, january).new_customers == 2  # A and B
-    assert kpis.kpis(tiny, march_back).returning_customers == 2  # the same A and B
+    assert kpis.kpis(tiny, FEB).repeat_customers == 2  # the same A and B
+
+
+def test_the_repeat_rate_means_the_same_over_a_range_where_everyone_is_new(tiny):
+    """January–February 2025: A (O1, O2) and B (O7, O3, O5) ordered twice or more within the
+    range, C once; all three are new. Over all time D (once) joins: 2 of 4."""
     both = Scope(date(2025, 1, 1), date(2025, 2, 28))
-    k = kpis.kpis(tiny, both)
-    assert (k.active_customers, k.new_customers, k.repeat_rate) == (3, 3, 0.0)
+    for k in (kpis.kpis(tiny, both), kpis.kpis_plain(tiny, both)):
+        assert (k.active_customers, k.new_customers, k.repeat_customers) == (3, 3, 2)
+        assert k.repeat_rate == pytest.approx(2 / 3)
+    everything = Scope(date(2024, 1, 1), date(2025, 12, 31))
+    k = kpis.kpis(tiny, everything)
+    assert (k.active_customers, k.new_customers, k.repeat_rate) == (4, 4, 0.5)
+    january = kpis.kpis(tiny, Scope(date(2025, 1, 1), date(2025, 1, 31)))
+    assert january.repeat_rate == 0.0  # A and B once each in January, never before
 
 
 def test_returns_reduce_revenue_and_a_return_is_still_an_order(tiny):
@@ -83,6 +93,41 @@ def test_an_open_range_has_no_comparison_periods(tiny):
     assert summary.current.revenue == pytest.approx(970.0)
 
 
+def test_a_month_to_date_is_compared_with_the_same_days_of_the_previous_month(tiny):
+    summary = kpis.kpi_summary(tiny, Scope(date(2025, 2, 1), date(2025, 2, 15)))
+    assert summary.previous_label == "month_to_date"
+    prev = summary.previous
+    assert (prev.start_date, prev.end_date) == (date(2025, 1, 1), date(2025, 1, 15))
+    assert prev.revenue == pytest.approx(150.0)  # O1 only; O7 (20 January) is after the 15th
+
+
+def test_a_range_over_a_year_long_withholds_its_year_over_year_comparison(tiny):
+    long = Scope(date(2024, 2, 1), date(2025, 2, 28))
+    summary = kpis.kpi_summary(tiny, long)
+    assert summary.last_year is None and summary.last_year_withheld
+    assert kpis.kpi_change(summary, "revenue", "last_year") is None
+    assert set(kpis.revenue_trend(tiny, long, "month")["unique_id"]) == {"current"}
+    a_year = kpis.kpi_summary(tiny, Scope(date(2025, 1, 1), date(2025, 12, 31)))
+    assert a_year.last_year is not None and not a_year.last_year_withheld
+
+
+def test_a_trend_across_a_gap_in_the_data_stays_a_gap_and_a_true_zero_stays_zero(tiny):
+    """The store holds orders in February 2024 and from January 2025: March–December 2024 are
+    gaps (no line drawn across them); West sold nothing in February 2024 while the store has
+    data then, a true zero."""
+    long = Scope(date(2024, 2, 1), date(2025, 2, 28))
+    trend = kpis.revenue_trend(tiny, long, "month").set_index("ds")["y"]
+    assert len(trend) == 13
+    assert trend[pd.Timestamp("2024-02-01")] == 400.0
+    assert trend[pd.Timestamp("2024-03-01") : pd.Timestamp("2024-12-01")].isna().all()
+    assert trend[pd.Timestamp("2025-01-01")] == 210.0
+    west = kpis.revenue_trend(
+        tiny, Scope(long.start_date, long.end_date, regions=("West",)), "month"
+    )
+    west = west.set_index("ds")["y"]
+    assert west[pd.Timestamp("2024-02-01")] == 0.0 and west[pd.Timestamp("2025-01-01")] == 60.0
+
+
 def test_the_trend_overlays_last_year_on_this_years_axis(tiny):
     trend = kpis.revenue_trend(tiny, FEB, "month")
     got = {(r.unique_id, r.ds.date()): r.y for r in trend.itertuples()}
@@ -93,7 +138,7 @@ def test_the_grain_follows_the_length_of_the_range():
     assert kpis.default_grain(FEB) == "day"
     assert kpis.default_grain(Scope(date(2025, 1, 1), date(2025, 12, 31))) == "week"
     assert kpis.default_grain(Scope(date(2023, 1, 1), date(2025, 12, 31))) == "month"
-    assert kpis.previous_label(Scope(date(2025, 1, 1), date(2025, 3, 31))) == "QoQ"
+    assert kpis.previous_label(Scope(date(2025, 1, 1), date(2025, 3, 31))) == "quarter"
 
 
 def test_change_against_a_negative_base_keeps_the_direction():
@@ -192,11 +237,11 @@ def test_the_kpis_command_prints_the_period_and_its_comparisons(tmp_path, capsys
     assert main([*args, "--region", "East", "--channel", "direct", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["current"]["revenue"] == 210.0 and out["current"]["orders"] == 1
-    assert out["previous"]["revenue"] == 150.0 and out["previous_label"] == "MoM"
+    assert out["previous"]["revenue"] == 150.0 and out["previous_label"] == "month"
     assert out["last_year"]["revenue"] == 400.0
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "repeat_rate" in text and "66.7%" in text and "previous (MoM)" in text
+    assert "repeat_rate" in text and "66.7%" in text and "previous (month)" in text
 
 
 def test_a_ratio_over_nothing_is_no_ratio_for_numbers_and_arrays_alike():

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from salesdash import export, fmt, i18n
+from salesdash import export, fmt, i18n, periods
 from salesdash.periods import quick_range
 
 AS_OF = date(2026, 11, 15)
@@ -119,3 +119,51 @@ def test_the_literal_string_check_catches_a_hard_coded_title(tmp_path):
     page = tmp_path / "page.py"
     page.write_text('import streamlit as st\nst.title("Revenue")\nst.metric(ui.t("x"), 3)\n')
     assert _literal_ui_strings(page) == ["page.py:2 'Revenue'"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2025-03-01", "2025-03-31", ("2025-02-01", "2025-02-28", "month")),
+        ("2025-03-01", "2025-03-30", ("2025-02-01", "2025-02-28", "month_to_date")),
+        ("2025-11-01", "2025-11-15", ("2025-10-01", "2025-10-15", "month_to_date")),
+        ("2025-01-01", "2025-03-31", ("2024-10-01", "2024-12-31", "quarter")),
+        ("2025-10-01", "2025-11-15", ("2025-07-01", "2025-08-15", "quarter_to_date")),
+        ("2024-01-01", "2024-12-31", ("2023-01-01", "2023-12-31", "year")),
+        ("2025-01-01", "2025-05-15", ("2024-01-01", "2024-05-15", "year_to_date")),
+        ("2025-01-04", "2025-02-03", ("2024-12-04", "2025-01-03", "days")),
+    ],
+)
+def test_the_previous_period_of_a_calendar_period_is_the_previous_calendar_one(
+    start, end, expected
+):
+    got = periods.previous_range(date.fromisoformat(start), date.fromisoformat(end))
+    assert got == (date.fromisoformat(expected[0]), date.fromisoformat(expected[1]), expected[2])
+
+
+def test_a_year_over_year_comparison_overlaps_only_a_range_over_a_year_long():
+    assert not periods.overlaps_year_earlier(date(2024, 1, 1), date(2024, 12, 31))
+    assert not periods.overlaps_year_earlier(date(2024, 11, 16), date(2025, 11, 15))
+    assert periods.overlaps_year_earlier(date(2024, 11, 15), date(2025, 11, 15))
+    assert periods.overlaps_year_earlier(date(1997, 1, 1), date(1998, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (lambda: fmt.amount(3050113.12), "¥3,050,113"),
+        (lambda: fmt.amount(-12.5, "$"), "-$12.5"),
+        (lambda: fmt.count(1032), "1,032"),
+        (lambda: fmt.count(1080.0), "1,080"),
+        (lambda: fmt.percent(0.26215), "26.2%"),
+        (lambda: fmt.points(0.012), "+1.2 pp"),
+        (lambda: fmt.percent_change(-0.051), "-5.1%"),
+        (lambda: fmt.money(3050113.12, "zh"), "¥305.0万"),
+        (lambda: fmt.money(None), "—"),
+        (lambda: fmt.percent(float("nan")), "—"),
+        (lambda: fmt.count(pd.NA), "—"),
+        (lambda: fmt.date_label(pd.NaT), "—"),
+    ],
+)
+def test_every_figure_has_one_way_to_be_shown(call, text):
+    assert call() == text

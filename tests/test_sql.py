@@ -39,6 +39,7 @@ WHOLE_STORE = {
     "alerts/won_deals",
     "dataset/freshness",
     "dataset/order_date_range",
+    "dataset/periods_with_data",
     "forecast/order_date_profile",
     "funnel/stages_used",
 }

@@ -1,6 +1,7 @@
 -- grain: one row: the sales KPIs of a scope, straight from the order lines (any filter).
 -- What the tests compare sales/kpis.sql against (kpis.kpis_plain), and the path for
 -- category/product filters, which the customer-day rollup behind sales/kpis.sql does not hold.
+-- repeat = active with an order before the period or two or more orders within it (sales/kpis).
 with scoped as (
     select order_id, customer_id, revenue
     from scoped_order_lines(
@@ -9,7 +10,10 @@ with scoped as (
 ),
 
 active as (
-    select distinct customer_id from scoped where customer_id is not null
+    select customer_id, count(distinct order_id) as n_orders
+    from scoped
+    where customer_id is not null
+    group by customer_id
 )
 
 select
@@ -17,6 +21,7 @@ select
     (select count(distinct order_id) from scoped) as n_orders,
     count(*) as active_customers,
     count(*) filter (where f.first_order_date >= $start_date) as new_customers,
-    count(*) filter (where f.first_order_date < $start_date) as returning_customers
+    count(*) filter (where f.first_order_date < $start_date or a.n_orders >= 2)
+        as repeat_customers
 from active as a
 inner join first_orders() as f on f.customer_id = a.customer_id
