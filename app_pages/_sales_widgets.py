@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salesdash import i18n, ui
+from salesdash import breakdowns, i18n, ui
 
 PERCENT_COLUMNS = ("share", "growth", "revenue_change", "win_rate", "attainment", "cum_share")
 MONEY_COLUMNS = ("revenue", "aov", "revenue_previous")
 
 
 def value_label(dim: str, value: object) -> str:
-    """How a dimension value reads: channel names translated, a missing value as "(none)"."""
+    """How a dimension value reads: channel names translated, a customer by its name from the
+    customers table ("Li Na (C001094)"), a missing value as "(none)"."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ui.t("sales.none")
+    if dim == "customer":
+        name = ui.query(breakdowns.customer_names, ui.scope().with_dates(None, None)).get(value)
+        return f"{name} ({value})" if name else str(value)
     return ui.channel_label(str(value)) if dim == "channel" else str(value)
 
 

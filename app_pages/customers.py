@@ -62,8 +62,17 @@ tab_seg, tab_tier, tab_cohort, tab_care, tab_move = st.tabs(
 with tab_seg:
     headline = segments.rfm_summary(rfm, as_of)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(ui.t("customers.metric.customers"), ui.count(headline.n_customers))
-    c2.metric(ui.t("customers.metric.revenue"), ui.money(headline.revenue))
+    history_help = ui.t("customers.metric.all_history_help")
+    c1.metric(
+        ui.t("customers.metric.customers", date=ui.day(as_of)),
+        ui.count(headline.n_customers),
+        help=history_help,
+    )
+    c2.metric(
+        ui.t("customers.metric.revenue", date=ui.day(as_of)),
+        ui.money(headline.revenue),
+        help=history_help,
+    )
     c3.metric(
         ui.t("customers.metric.champions_share"),
         fmt.percent(headline.segments["champions"]["revenue_share"]),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesdash import charts, fmt, forecast, ui
+from salesdash import accuracy, charts, fmt, forecast, ui
 
 st.title(ui.t("forecast.title"))
 left, middle, right = st.columns([2, 1, 1])
@@ -42,18 +42,21 @@ if view.series.empty:
     st.info(ui.t("forecast.empty"))
     st.stop()
 
+
+def series_label(name: str) -> str:
+    """A series' name as the page writes it: the total in words, a channel translated."""
+    if level == "total":
+        return ui.text("forecast.total_name")
+    return ui.channel_label(name) if level == "channel" else name
+
+
 names = view.series["unique_id"].tolist()
-if level == "total":
-    name = names[0]
-    label = ui.t("forecast.total_name")
-else:
+name = names[0]
+if level != "total":
     name = st.selectbox(
-        ui.t("forecast.which"),
-        names,
-        format_func=ui.channel_label if level == "channel" else str,
-        key=f"fc_which_{level}",
+        ui.t("forecast.which"), names, format_func=series_label, key=f"fc_which_{level}"
     )
-    label = ui.channel_label(name) if level == "channel" else name
+label = series_label(name)
 summary = forecast.series_summary(view, name)
 
 chart_col, side_col = st.columns([3, 1])
@@ -76,7 +79,8 @@ with chart_col:
 
 with side_col:
     st.subheader(ui.t("forecast.accuracy.title"))
-    if summary.mase is None:
+    relative = accuracy.relative_error(summary)
+    if summary.mape is None or relative is None:
         st.caption(ui.t("forecast.accuracy.none"))
     else:
         st.write(
@@ -87,23 +91,31 @@ with side_col:
                 grain=grain,
             )
         )
-        st.metric(
-            ui.t("forecast.accuracy.mase"),
-            f"{summary.mase:.2f}",
-            help=ui.t("forecast.accuracy.mase_help", naive=f"{summary.mase_seasonal_naive:.2f}"),
+        show = {"better": st.success, "narrow_ranges": st.warning, "worse": st.warning}
+        show[accuracy.verdict(summary)](
+            ui.t(
+                f"forecast.accuracy.{accuracy.verdict(summary)}",
+                relative=f"{relative:.2f}",
+                coverage=fmt.percent(summary.coverage_80),
+            )
         )
-        st.metric(ui.t("forecast.accuracy.coverage"), fmt.percent(summary.coverage_80))
-        if summary.beats_seasonal_naive:
-            st.success(ui.t("forecast.accuracy.better"))
-        else:
-            st.warning(ui.t("forecast.accuracy.worse"))
     if summary.status in ("short", "fallback"):
         st.info(ui.t(f"forecast.{summary.status}"))
-    if summary.model:
-        st.caption(ui.t("forecast.model", model=summary.model))
+    with st.expander(ui.t("forecast.accuracy.details")):
+        if summary.mase is not None:
+            st.metric(
+                ui.t("forecast.accuracy.mase"),
+                f"{summary.mase:.2f}",
+                help=ui.t(
+                    "forecast.accuracy.mase_help", naive=f"{summary.mase_seasonal_naive:.2f}"
+                ),
+            )
+            st.metric(ui.t("forecast.accuracy.coverage"), fmt.percent(summary.coverage_80))
+        if summary.model:
+            st.caption(ui.t("forecast.model", model=accuracy.model_words(summary.model, ui.lang())))
 
 st.subheader(ui.t("forecast.table"))
-table = view.forecast.assign(ds=view.forecast["ds"].dt.date).round(2)
+table = view.forecast.assign(unique_id=view.forecast["unique_id"].map(series_label))
 table = table.rename(
     columns={
         "unique_id": ui.t("forecast.col.series"),
@@ -115,5 +127,9 @@ table = table.rename(
         "yhat-hi-95": ui.t("forecast.col.hi95"),
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+ui.table(
+    table,
+    {ui.t(f"forecast.col.{c}"): "money" for c in ("yhat", "lo80", "hi80", "lo95", "hi95")}
+    | {ui.t("forecast.col.period"): "date"},
+)
 ui.download_buttons(table, f"forecast-{level}-{freq}")

@@ -19,6 +19,8 @@ def kind(name: str) -> str | None:
     """A column's table kind: rates as percentages, amounts as money, the rest by its values."""
     if name.endswith("_rate") or name == "gap":
         return "percent"
+    if name == "p_value":
+        return "p_value"
     return "money" if name in AMOUNTS else None
 
 
@@ -59,11 +61,12 @@ win.metric(
     fmt.percent(summary.win_rate),
     ui.t(
         "funnel.metric.win_rate_detail",
-        won=f"{summary.n_won:,}",
-        lost=f"{summary.n_lost:,}",
+        won=ui.count(summary.n_won),
+        lost=ui.count(summary.n_lost),
     ),
     delta_color="off",
     delta_arrow="off",
+    help=ui.t("funnel.metric.win_rate_help"),
 )
 cycle.metric(
     ui.t("funnel.metric.cycle"),
@@ -101,6 +104,15 @@ if summary.n_lost_stage_assumed:
     )
 
 st.subheader(ui.t("funnel.section.stages"))
+won_created = summary.stages.loc[summary.stages["stage"] == "won", "reached"].sum()
+st.caption(
+    ui.t(
+        "funnel.stages_caption",
+        created=ui.count(summary.n_created),
+        won_created=ui.count(won_created),
+        won_closed=ui.count(summary.n_won),
+    )
+)
 ui.chart(charts.funnel.stage_funnel(summary.stages, ui.lang()))
 table(summary.stages.assign(stage=summary.stages["stage"].map(stage_label)), "funnel-stages")
 

@@ -92,6 +92,10 @@ def trend(scope) -> None:
         frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year")
     )
     ui.chart(fig, key="ov_trend")
+    if not kpis.compares_with_last_year(scope) and scope.n_days:
+        st.caption(ui.t("sales.trend.no_last_year"))
+    if frame["y"].isna().any():
+        st.caption(ui.t("sales.trend.gaps"))
 
 
 def by_dimension(scope, dim: str) -> None:

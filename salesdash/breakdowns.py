@@ -287,6 +287,13 @@ def pareto(
     return Pareto(n_values=n, n_top=n_top, top_share=share, points=frame.reset_index(drop=True))
 
 
+def customer_names(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str]:
+    """customer_id → customer_name from the customers table, for the customers ``scope`` may see
+    (its regions and reps; dates do not matter): labels, never figures."""
+    frame = run_sql(con, "sales/customer_names", **scope.params())
+    return dict(zip(frame["customer_id"], frame["customer_name"], strict=True))
+
+
 def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Direct sales team vs own stores vs online shop (and any other channel in the data).
 

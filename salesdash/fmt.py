@@ -43,6 +43,11 @@ def compact_number(x: float | None, lang: str = "en", digits: int = 1) -> str:
     return number(x)
 
 
+def axis_number(x: float, lang: str = "en") -> str:
+    """A chart axis tick: compact without a needless decimal ("500万", "1.5亿", "12K")."""
+    return re.sub(r"\.0(?=\D*$)", "", compact_number(x, lang))
+
+
 def number(x: float | None) -> str:
     """A number in full with thousands separators: whole from 100 on ("3,050,113"), else with up
     to two decimals ("2.5", "0.25")."""
@@ -51,6 +56,11 @@ def number(x: float | None) -> str:
     if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
     return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def decimal(x: float | None, digits: int = 1) -> str:
+    """A measure with a fixed number of decimals and separators: 36.5 days, a p-value 0.06."""
+    return EMPTY if is_missing(x) else f"{x:,.{digits}f}"
 
 
 def count(x: float | None) -> str:

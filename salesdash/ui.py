@@ -431,11 +431,12 @@ def one_line_errors() -> Iterator[None]:
 
 def chart(fig: Any, **kwargs: Any) -> Any:
     """Draw a plotly figure full-width in the salesdash look (charts.style), readable in light and
-    dark: Streamlit's theme colours text, grid and series for the viewer's mode.
+    dark: Streamlit's theme colours text, grid and series for the viewer's mode; its axes in the
+    session's language (charts.localize: 2026年1月, 万/亿).
 
     Returns what ``st.plotly_chart`` returns: the selection state when ``on_select`` is given."""
     kwargs.setdefault("width", "stretch")
-    return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
+    return st.plotly_chart(charts.localize(charts.style(fig), lang()), theme="streamlit", **kwargs)
 
 
 # --- uploads -----------------------------------------------------------------------------------
@@ -454,10 +455,11 @@ def upload_folder() -> Path:
 # (sortable as numbers) and ``fmt``'s text for one with gaps (the browser would write "None").
 _NUMBER_FORMATS = {
     "count": ("%,d", fmt.count),
-    "decimal": ("%,.1f", fmt.number),
+    "decimal": ("%,.1f", fmt.decimal),
+    "p_value": ("%.2f", lambda x: fmt.decimal(x, 2)),
     "percent": ("percent", fmt.percent),
 }
-TABLE_KINDS = ("money", "count", "decimal", "percent", "date", "time", "text")
+TABLE_KINDS = ("money", "count", "decimal", "p_value", "percent", "date", "time", "text")
 
 
 def _kind_of(column: pd.Series) -> str:
@@ -468,6 +470,8 @@ def _kind_of(column: pd.Series) -> str:
         return "count" if whole else "decimal"
     if pd.api.types.is_datetime64_any_dtype(column):
         return "time" if (column.dropna().dt.normalize() != column.dropna()).any() else "date"
+    if len(column.dropna()) and all(isinstance(v, date) for v in column.dropna()):
+        return "date"
     return "text"
 
 
@@ -487,7 +491,7 @@ def table_frame(
         "money": amount,
         "date": day,
         "time": moment,
-        "text": lambda v: fmt.EMPTY if fmt.is_missing(v) else v,
+        "text": lambda v: fmt.EMPTY if fmt.is_missing(v) or v == "" else v,
     }
     for column in shown.columns:
         kind = formats.get(column) or _kind_of(shown[column])

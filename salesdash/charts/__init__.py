@@ -17,6 +17,7 @@ from salesdash.charts.look import (
     add_reference,
     bar,
     line,
+    localize,
     style,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "forecast",
     "funnel",
     "line",
+    "localize",
     "sales",
     "style",
 ]

@@ -28,7 +28,8 @@ LIGHT_NAMED_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: 
 def outlook_figure(
     outlook: pd.DataFrame, year_target: float | None, *, metric: str, lang: str
 ) -> go.Figure:
-    """Cumulative actual, forecast median with its 80% band, and the year target as a line."""
+    """Cumulative actual, forecast median with its 80% band, and the year target phased over the
+    year (expected by each month's end) as a line."""
     fig = go.Figure()
     _add_outlook(fig, outlook, year_target, lang=lang)
     fig.update_layout(
@@ -88,15 +89,15 @@ def _add_outlook(
         ),
         **where,
     )
-    if year_target is not None and len(outlook):
-        xs = [outlook["ds"].min(), outlook["ds"].max()]
+    phased = outlook[outlook["series"] == "target"]
+    if year_target is not None and len(phased):
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=[year_target, year_target],
+                x=phased["ds"],
+                y=phased["y"],
                 mode="lines",
                 line={"color": "#d62728", "dash": "dot", "width": 2},
-                name=i18n.t("executive.series.target", lang),
+                name=i18n.t("executive.series.target_phased", lang),
             ),
             **where,
         )

@@ -14,12 +14,15 @@ Series come in the long format (STYLE habit 5): one row per ``unique_id, ds, y``
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from salesdash import fmt
 
 # Mid-tone colours readable on both backgrounds; the same list as chartCategoricalColors in
 # .streamlit/config.toml (used when a figure is drawn outside Streamlit's theme).
@@ -189,3 +192,65 @@ def add_reference(fig: go.Figure, value: float, *, label: str) -> go.Figure:
         annotation_position="top right",
     )
     return fig
+
+
+# Date ticks in Chinese by zoom (plotly's tickformatstops; dtickrange in milliseconds): days,
+# then months, then years, so a tick never repeats a month's label for each of its days.
+_MONTH_MS = "M1"
+ZH_DATE_TICKS = [
+    {"dtickrange": [None, _MONTH_MS], "value": "%-m月%-d日"},
+    {"dtickrange": [_MONTH_MS, "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+]
+# Value ticks a Chinese axis gets in 万 / 亿 (from this size on; smaller numbers read as they are).
+ZH_UNIT_FROM = 1e4
+
+
+def localize(fig: go.Figure, lang: str) -> go.Figure:
+    """Axes as ``lang`` writes them (in place; returns ``fig``). In Chinese: date axes read
+    "2026年1月" (ticks and hover), value axes count in 万 and 亿 as the KPI cards do. English keeps
+    plotly's own ("Jan 2026", "1.2M"). An axis with a tick format of its own keeps it."""
+    if lang != "zh":
+        return fig
+    for name, values in _axis_values(fig).items():
+        axis = fig.layout[name]
+        if axis.tickformat or axis.tickvals is not None:
+            continue
+        if all(isinstance(v, date | datetime | np.datetime64 | pd.Timestamp) for v in values[:50]):
+            axis.update(tickformatstops=ZH_DATE_TICKS, hoverformat="%Y年%-m月%-d日")
+            continue
+        numbers = np.array([v for v in values if isinstance(v, int | float | np.number)], float)
+        numbers = numbers[np.isfinite(numbers)]
+        if len(numbers) and np.abs(numbers).max() >= ZH_UNIT_FROM:
+            ticks = _nice_ticks(min(numbers.min(), 0.0), numbers.max())
+            axis.update(tickvals=ticks, ticktext=[fmt.axis_number(t, "zh") for t in ticks])
+    return fig
+
+
+def _axis_values(fig: go.Figure) -> dict[str, list]:
+    """The values each axis of ``fig`` shows (layout name → values of its traces)."""
+    out: dict[str, list] = {}
+    for trace in fig.data:
+        if trace.type not in ("scatter", "bar", "scattergl"):
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        for letter in "xy":
+            ref = getattr(trace, f"{letter}axis", None) or letter
+            values = getattr(trace, letter, None)
+            if values is None:
+                continue
+            name = f"{letter}axis{ref[1:]}"
+            role = "value" if (letter == "x") == horizontal else "position"
+            if role == "value" or letter == "x":
+                out.setdefault(name, []).extend(list(values))
+    return out
+
+
+def _nice_ticks(low: float, high: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values covering [low, high] (1, 2 or 5 × a power of ten apart)."""
+    span = max(high - low, 1.0)
+    raw = span / n
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = np.floor(low / step) * step
+    return [float(v) for v in np.arange(first, high + step, step)]

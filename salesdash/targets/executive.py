@@ -14,6 +14,7 @@ from salesdash.db import run_sql
 from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
 from salesdash.scope import Scope
 from salesdash.targets.data import current_targets, daily_metric, daily_series
+from salesdash.targets.pacing import pacing_curve
 from salesdash.targets.progress import progress_frame, track
 from salesdash.targets.projection import (
     N_PATHS,
@@ -152,7 +153,9 @@ def year_outlook(
         (frame, year_target). frame: one row per month end of the year and series: ``ds``
         (month end, or ``as_of`` for the running month), ``series`` ("actual" | "forecast"),
         ``y`` (cumulative; the forecast's median), ``lo80``, ``hi80`` (forecast only). The
-        forecast starts at ``as_of`` with the actual to date, so the two lines join.
+        forecast starts at ``as_of`` with the actual to date, so the two lines join. With a year
+        target, series "target" is the target phased over the year (expected by each month's
+        end, by the seasonal pace of earlier years: ``pacing_curve``), the line to be above.
     """
     start, end = period_of("year", as_of)
     target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
@@ -163,6 +166,13 @@ def year_outlook(
         daily_metric(con, scope, scope_value, metric, as_of=as_of), data_start, as_of
     )
     rows = []
+    if target is not None:
+        curve, _ = pacing_curve(daily, start, end, data_start=data_start, data_end=as_of)
+        m = start
+        while m <= end:
+            share = float(curve[pd.Timestamp(month_end(m))])
+            rows.append({"ds": month_end(m), "series": "target", "y": target * share})
+            m = add_months(m, 1)
     cum = 0.0
     m = start
     while m <= min(as_of, end):
