@@ -22,10 +22,11 @@ def test_a_user_who_may_see_none_of_the_chosen_regions_sees_nothing():
     assert Scope(regions=("North",), allowed_regions=("East",)).params()["regions"] == [NO_REGION]
 
 
-def test_previous_period_has_the_same_length_just_before():
-    scope = Scope(date(2025, 3, 1), date(2025, 3, 31))
-    prev = scope.previous_period()
-    assert (prev.start_date, prev.end_date) == (date(2025, 1, 29), date(2025, 2, 28))
+def test_previous_period_of_a_month_is_the_previous_month_and_else_the_same_length_before():
+    prev = Scope(date(2025, 3, 1), date(2025, 3, 31)).previous_period()
+    assert (prev.start_date, prev.end_date) == (date(2025, 2, 1), date(2025, 2, 28))
+    prev = Scope(date(2025, 3, 5), date(2025, 3, 14)).previous_period()
+    assert (prev.start_date, prev.end_date) == (date(2025, 2, 23), date(2025, 3, 4))
 
 
 def test_same_period_last_year_maps_29_february_to_28():
