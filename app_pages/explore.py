@@ -200,6 +200,9 @@ def trend_tab(scope, customers: tuple) -> None:
         st.info(ui.t("sales.no_data"))
         return
     drawn = breakdowns.top_series(frame, 8)
+    # a period without any data in the store is a gap in the lines, not a diagonal across it
+    covered = ui.query(kpis.periods_with_data, scope, grain)
+    drawn = kpis.on_period_grid(drawn, scope, grain, covered)
     drawn = drawn.assign(
         label=[
             value_label(split, v) if split else ui.t("sales.explore.all")

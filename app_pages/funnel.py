@@ -158,7 +158,8 @@ shown = flags.assign(
 )
 if flagged.empty:
     st.success(ui.t("funnel.flags_none"))
-table(shown, "funnel-rep-flags")
+else:
+    table(shown[flags["verdict"] == "flagged"], "funnel-rep-flags")
 
 st.subheader(ui.t("funnel.section.trend"))
 st.caption(ui.t("funnel.trend_note"))

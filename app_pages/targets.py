@@ -159,8 +159,14 @@ st.caption(ui.t("targets.edit_caption"))
 if "targets_saved" in st.session_state:
     st.success(st.session_state.pop("targets_saved"))
 current = ui.query(targets.current_targets)[list(targets.COLUMNS)]
+# The editor shows scopes and metrics in the session's language; a save maps them back to codes.
+names = {
+    "scope": {c: ui.text(f"targets.scope.{c}") for c in targets.SCOPES},
+    "metric": {m: ui.text(f"targets.metric.{m}") for m in targets.METRICS},
+}
+codes = {column: {v: k for k, v in named.items()} for column, named in names.items()}
 edited = st.data_editor(
-    current,
+    current.assign(**{c: current[c].map(lambda v, n=n: n.get(v, v)) for c, n in names.items()}),
     num_rows="add",
     hide_index=True,
     width="stretch",
@@ -171,17 +177,18 @@ edited = st.data_editor(
         ),
         "period_end": st.column_config.DateColumn(ui.t("targets.col.period_end"), required=True),
         "scope": st.column_config.SelectboxColumn(
-            ui.t("targets.col.scope"), options=targets.SCOPES, required=True
+            ui.t("targets.col.scope"), options=list(names["scope"].values()), required=True
         ),
         "scope_value": st.column_config.TextColumn(ui.t("targets.col.scope_value")),
         "metric": st.column_config.SelectboxColumn(
-            ui.t("targets.col.metric"), options=targets.METRICS, required=True
+            ui.t("targets.col.metric"), options=list(names["metric"].values()), required=True
         ),
         "target": st.column_config.NumberColumn(ui.t("targets.col.target"), required=True),
         "owner": st.column_config.TextColumn(ui.t("targets.col.owner")),
         "note": st.column_config.TextColumn(ui.t("targets.col.note")),
     },
 )
+edited = edited.assign(**{c: edited[c].map(lambda v, n=n: n.get(v, v)) for c, n in codes.items()})
 if st.button(ui.t("targets.save"), key="targets_save", type="primary"):
     try:
         changes = targets.changed_targets(current, edited)

@@ -267,12 +267,40 @@ def with_gaps(frame: pd.DataFrame, grid: pd.DatetimeIndex, covered: pd.Series) -
     return out.rename_axis("ds").reset_index()
 
 
+def periods_with_data(
+    con: duckdb.DuckDBPyConnection, scope: Scope, grain: str, shift_years: int = 0
+) -> pd.Series:
+    """The period starts (``grain``) within the scope's dates in which the store holds any order
+    (whatever the scope's other filters), moved ``shift_years`` forward."""
+    frame = run_sql(
+        con, "dataset/periods_with_data", grain=grain, shift_years=shift_years, **scope.params()
+    )
+    return pd.to_datetime(frame["ds"])
+
+
+def on_period_grid(
+    frame: pd.DataFrame, scope: Scope, grain: str, covered: pd.Series
+) -> pd.DataFrame:
+    """Every series (``unique_id``) of ``frame`` on every period of the scope's range, through
+    ``with_gaps``: a true zero where the store has data, a gap where it has none."""
+    if not len(covered):
+        return frame
+    first = scope.start_date or covered.min().date()
+    last = scope.end_date or covered.max().date()
+    grid = pd.date_range(_period_start(first, grain), last, freq=_GRAIN_FREQ[grain])
+    parts = [
+        with_gaps(part[["ds", "y", "n_orders"]], grid, covered).assign(unique_id=uid)
+        for uid, part in frame.groupby("unique_id", sort=False)
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else frame
+
+
 def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> pd.DataFrame:
     """Revenue per period of the scope with the same periods last year drawn on this year's axis
     (left out when they would overlap the range: ``compares_with_last_year``).
 
-    Every period of the range has a row: a true zero where the store holds data for the period
-    but the scope sold nothing, NaN (a gap) where the store holds no data at all (``with_gaps``).
+    Every period of the range has a row (``on_period_grid``): a true zero where the store holds
+    data for the period but the scope sold nothing, NaN (a gap) where it holds no data at all.
 
     Returns:
         One row per (ds, unique_id): ds (period start), unique_id ("current" | "last_year"),
@@ -295,16 +323,10 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> p
             **sc.params(),
         ).rename(columns={"revenue": "y"})
         frame["ds"] = pd.to_datetime(frame["ds"])
-        covered = run_sql(
-            con, "dataset/periods_with_data", grain=grain, shift_years=shift, **sc.params()
-        )["ds"]
-        if len(covered):
-            first = scope.start_date or covered.min()
-            last = scope.end_date or covered.max()
-            grid = pd.date_range(
-                _period_start(pd.Timestamp(first).date(), grain), last, freq=_GRAIN_FREQ[grain]
-            )
-            frame = with_gaps(frame[["ds", "y", "n_orders"]], grid, covered)
-        frames.append(frame.assign(unique_id=unique_id))
+        frame = frame.assign(unique_id=unique_id)
+        if len(frame):
+            covered = periods_with_data(con, sc, grain, shift)
+            frame = on_period_grid(frame, scope, grain, covered)
+        frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     return out[["ds", "unique_id", "y", "n_orders"]].reset_index(drop=True)

@@ -400,7 +400,7 @@ def freshness_line() -> None:
         t(
             "app.freshness",
             last_order=day(fresh.last_order_date),
-            published=shown.published_at.strftime("%Y-%m-%d %H:%M"),
+            published=moment(shown.published_at),
             change=change,
             rows=f"{fresh.n_rows:,}",
         )
@@ -451,65 +451,65 @@ def upload_folder() -> Path:
 
 # --- tables ------------------------------------------------------------------------------------
 
-# How a table shows a column of each kind: the browser's format for a column without gaps
-# (sortable as numbers) and ``fmt``'s text for one with gaps (the browser would write "None").
-_NUMBER_FORMATS = {
-    "count": ("%,d", fmt.count),
-    "decimal": ("%,.1f", fmt.decimal),
-    "p_value": ("%.2f", lambda x: fmt.decimal(x, 2)),
-    "percent": ("percent", fmt.percent),
+
+def download_suffix(chosen: Scope) -> list[str]:
+    """What a download's file name adds so that two downloads of different views differ: the
+    period's dates and the chosen regions and channels."""
+    dates = [d.isoformat() for d in (chosen.start_date, chosen.end_date) if d is not None]
+    return [*dates, *chosen.regions, *chosen.channels]
+
+
+# The browser's format of each kind of table column (numbers stay numbers, so they sort): the
+# rules of fmt, and fmt.EMPTY in every empty cell (st.dataframe's placeholder).
+_NUMBER_FORMATS = {"count": "%,d", "decimal": "%,.1f", "p_value": "%.2f", "percent": "percent"}
+_DATE_FORMATS = {
+    "date": {"en": "D MMM YYYY", "zh": "YYYY年M月D日"},
+    "time": {"en": "D MMM YYYY HH:mm", "zh": "YYYY年M月D日 HH:mm"},
 }
-TABLE_KINDS = ("money", "count", "decimal", "p_value", "percent", "date", "time", "text")
+TABLE_KINDS = ("money", *_NUMBER_FORMATS, *_DATE_FORMATS, "text")
 
 
 def _kind_of(column: pd.Series) -> str:
+    values = column.dropna()
     if pd.api.types.is_bool_dtype(column):
         return "text"
     if pd.api.types.is_numeric_dtype(column):
-        whole = column.dropna().mod(1).eq(0).all()  # counts DuckDB hands over as floats too
-        return "count" if whole else "decimal"
+        return "count" if values.mod(1).eq(0).all() else "decimal"  # DuckDB's counts as floats too
     if pd.api.types.is_datetime64_any_dtype(column):
-        return "time" if (column.dropna().dt.normalize() != column.dropna()).any() else "date"
-    if len(column.dropna()) and all(isinstance(v, date) for v in column.dropna()):
+        return "time" if (values.dt.normalize() != values).any() else "date"
+    if len(values) and all(isinstance(v, date) for v in values):
         return "date"
     return "text"
 
 
-def _number_column(existing: Any, number_format: str) -> Any:
-    label = existing if isinstance(existing, str) else None
-    step = 10.0 ** -(fmt.PERCENT_DIGITS + 2) if number_format == "percent" else None
-    return st.column_config.NumberColumn(label, format=number_format, step=step)
+def _column_of(kind: str, label: str | None) -> Any:
+    if kind == "money":
+        money_format = f"{currency().replace('%', '%%')}%,.0f"
+        return st.column_config.NumberColumn(label, format=money_format)
+    if kind in _NUMBER_FORMATS:
+        step = 10.0 ** -(fmt.PERCENT_DIGITS + 2) if kind == "percent" else None
+        return st.column_config.NumberColumn(label, format=_NUMBER_FORMATS[kind], step=step)
+    if kind == "date":
+        return st.column_config.DateColumn(label, format=_DATE_FORMATS[kind][lang()])
+    if kind == "time":
+        return st.column_config.DatetimeColumn(label, format=_DATE_FORMATS[kind][lang()])
+    return label
 
 
 def table_frame(
     frame: pd.DataFrame, formats: dict[str, str] | None = None, config: dict | None = None
 ) -> tuple[pd.DataFrame, dict]:
     """``frame`` and its column config as every table shows them (see ``table``)."""
-    shown, config = frame.copy(), dict(config or {})
-    formats = formats or {}
-    texts = {
-        "money": amount,
-        "date": day,
-        "time": moment,
-        "text": lambda v: fmt.EMPTY if fmt.is_missing(v) or v == "" else v,
-    }
+    shown, config, formats = frame.copy(), dict(config or {}), formats or {}
     for column in shown.columns:
         kind = formats.get(column) or _kind_of(shown[column])
-        if kind == "money":
-            client = f"{currency().replace('%', '%%')}%,.0f"
-        elif kind in _NUMBER_FORMATS:
-            client = _NUMBER_FORMATS[kind][0]
-        else:
-            client = None
-        values = shown[column]
-        gaps = values.isna().any()
-        if client is not None and not gaps and isinstance(config.get(column), str | None):
-            config[column] = _number_column(config.get(column), client)
-            continue
-        if client is not None and not gaps:
-            continue  # the page's own column type (a progress bar, …) draws it
-        to_text = texts.get(kind) or _NUMBER_FORMATS[kind][1]
-        shown[column] = pd.Series([to_text(v) for v in values], index=values.index, dtype=object)
+        if kind == "text" and not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].mask(shown[column].eq(""))  # empty: the placeholder
+        column_type = config.get(column)
+        if isinstance(column_type, str | None):  # else the page's own type (a progress bar)
+            column_type = _column_of(kind, column_type)
+        if column_type is not None:  # None would hide the column
+            config[column] = column_type
     return shown, config
 
 
@@ -522,24 +522,26 @@ def table(
 ) -> Any:
     """Draw ``frame`` as every table in salesdash shows figures (``fmt``): amounts with the
     currency and separators, counts in full, percentages at the one precision, dates as the
-    language writes them and "—" in every empty cell (never "None" or "nan").
+    language writes them and "—" in every empty cell (never "None" or "nan"); numbers stay
+    numbers, so columns sort by value.
 
     Args:
         formats: column → one of ``TABLE_KINDS``; a column not named gets its dtype's kind
-            (integers: count, other numbers: decimal, dates: date, the rest: text).
-        column_config: as ``st.dataframe``'s; a label (a string) keeps its number format.
+            (whole numbers: count, other numbers: decimal, dates: date, the rest: text).
+        column_config: as ``st.dataframe``'s; a label (a string) gets its kind's format.
         kwargs: more of ``st.dataframe``'s arguments (index hidden, full width unless given).
     """
     shown, config = table_frame(frame, formats, column_config)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return st.dataframe(shown, column_config=config, **kwargs)
+    return st.dataframe(shown, column_config=config, placeholder=fmt.EMPTY, **kwargs)
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
-    made a safe file name."""
-    name = export.file_name(name)
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; the file is
+    named ``name`` with the filter bar's period and filters (``revenue_by_region_2025-12-01_
+    2026-11-15_East``), made a safe file name."""
+    name = export.file_name("_".join([name, *download_suffix(scope())]))
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

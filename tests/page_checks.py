@@ -14,9 +14,11 @@ import re
 
 import pandas as pd
 
+from salesdash import fmt
+
 # A float as Python or pandas writes it, not as fmt does: "3050113.12" (no separators),
-# "0.2622" (more than two decimals), "1.0", "1e-05".
-RAW_FLOAT = re.compile(r"^-?(\d{4,}\.\d+|\d+\.\d{3,}|\d+\.0|[\d.]+e[+-]?\d+)$")
+# "0.2622" (more than two decimals), "1e-05".
+RAW_FLOAT = re.compile(r"^-?(\d{4,}\.\d+|\d+\.\d{3,}|[\d.]+e[+-]?\d+)$")
 MISSING_TEXTS = {"None", "nan", "NaN", "<NA>", "NaT", "null", "inf", "-inf"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Words a Chinese page may show in Latin letters: names of methods, formats and units.
@@ -24,7 +26,7 @@ ALLOWED_WORDS = {
     "SMART", "MASE", "MAPE", "RFM", "CSV", "Excel", "xlsx", "PNG", "PDF", "ID", "ARIMA", "Theta",
     "UTF", "GBK", "KPI", "pp", "salesdash", "ETS", "AN", "AAA", "MNN", "MNM", "ANA", "MAM",
     "MAN", "AAdA", "AAdN", "MAdN", "MAdM", "NN", "MB", "GB", "KB", "AM", "PM", "ABC",
-    "English",
+    "English", "GTX", "GTXPro",
 }  # fmt: skip
 
 
@@ -39,24 +41,25 @@ def bad_cells(at) -> list[str]:
     found = []
     for element in at.dataframe:
         frame, config = _frame_of(element)
-        if element.proto.arrow_data.HasField("styler"):
-            continue  # a styled table of texts (verdict lights): its cells are the code's own
+        if element.proto.arrow_data.HasField("styler") or element.proto.editing_mode:
+            continue  # a styled table of texts (verdict lights), or an editor: cells to type in
+        dashed = element.proto.placeholder == fmt.EMPTY  # empty cells read "—"
         for column in frame.columns:
             values = frame[column]
             where = f"{column!r}"
+            if values.isna().any() and not dashed:
+                found.append(f"{where}: an empty cell (shown as None)")
             if pd.api.types.is_bool_dtype(values):
                 continue
             if pd.api.types.is_numeric_dtype(values):
-                if values.isna().any():
-                    found.append(f"{where}: an empty number cell (shown as None)")
                 kind = config.get(str(column), {}).get("type_config", {})
                 whole = values.dropna().mod(1).eq(0).all()
                 if not whole and not kind.get("format") and kind.get("type") != "progress":
                     found.append(f"{where}: a fractional number without a format")
                 continue
-            for value in values:
-                text = "" if value is None else str(value)
-                if value is None or text in MISSING_TEXTS or text == "" and value is not None:
+            for value in values.dropna():
+                text = str(value)
+                if text in MISSING_TEXTS or text == "":
                     found.append(f"{where}: {value!r}")
                 elif RAW_FLOAT.match(text.strip()):
                     found.append(f"{where}: raw float {text!r}")
@@ -83,11 +86,10 @@ def _texts(at) -> list[str]:
         texts += [o.content for o in element.proto.options]
     for element in at.dataframe:
         frame, config = _frame_of(element)
-        texts += [str(c) for c in frame.columns]
-        texts += [c.get("label") or "" for c in config.values()]
+        texts += [config.get(str(c), {}).get("label") or str(c) for c in frame.columns]
         for column in frame.columns:
             if not pd.api.types.is_numeric_dtype(frame[column]):
-                texts += [str(v) for v in frame[column]]
+                texts += [str(v) for v in frame[column].dropna()]
     for chart in at.get("plotly_chart"):
         figure = json.loads(chart.proto.spec)
         layout = figure.get("layout", {})

@@ -11,32 +11,24 @@ from salesdash import charts, ui
 from tests import page_checks
 
 
-def test_a_table_keeps_gap_free_numbers_sortable_and_writes_a_dash_in_every_gap():
+def test_a_table_formats_every_column_by_its_kind_and_keeps_numbers_sortable():
     frame = pd.DataFrame(
         {
-            "revenue": [3050113.12, 2205431.18],
-            "revenue_gap": [1032.5, np.nan],
+            "revenue": [3050113.12, np.nan],
             "orders": [1080.0, 5.0],  # a count DuckDB hands over as a float
             "share": [0.26215, np.nan],
-            "name": ["Li Na", None],
-            "undone_at": [pd.Timestamp("2026-11-01 14:05"), pd.NaT],
+            "name": ["Li Na", ""],
+            "cycle": [36.5, 12.0],
         }
     )
-    shown, config = ui.table_frame(
-        frame,
-        {"revenue": "money", "revenue_gap": "money", "share": "percent"},
-        {"revenue": "Revenue"},
-    )
-    # gap-free: numbers with the browser's format (separators, currency), label kept
-    assert config["revenue"]["label"] == "Revenue"
+    shown, config = ui.table_frame(frame, {"revenue": "money", "share": "percent"}, {"name": "N"})
     assert config["revenue"]["type_config"]["format"] == "¥%,.0f"
     assert config["orders"]["type_config"]["format"] == "%,d"
-    assert shown["revenue"].tolist() == frame["revenue"].tolist()
-    # with a gap: fmt's text, a dash for the gap
-    assert shown["revenue_gap"].tolist() == ["¥1,032", "—"]
-    assert shown["share"].tolist() == ["26.2%", "—"]
-    assert shown["name"].tolist() == ["Li Na", "—"]
-    assert shown["undone_at"].iloc[1] == "—"
+    assert config["share"]["type_config"]["format"] == "percent"
+    assert config["cycle"]["type_config"]["format"] == "%,.1f"
+    assert config["name"] == "N"
+    assert shown["revenue"].tolist()[0] == 3050113.12  # a number: the column sorts by value
+    assert shown["name"].isna().tolist() == [False, True]  # empty: the "—" placeholder
 
 
 class _Table:
@@ -51,6 +43,8 @@ class _Proto:
     def __init__(self, columns):
         self.columns = columns
         self.arrow_data = _NoStyler()
+        self.editing_mode = 0
+        self.placeholder = ""
 
 
 class _NoStyler:
@@ -72,7 +66,7 @@ def test_the_table_check_finds_none_nan_and_raw_floats_and_passes_formatted_cell
         "'a': 'None'",
         "'b': a fractional number without a format",
         "'c': raw float '0.2622'",
-        "'d': an empty number cell (shown as None)",
+        "'d': an empty cell (shown as None)",
     ]
     good = pd.DataFrame({"a": ["¥3,050,113", "—"], "n": [1032, 5], "p": ["0.06", "36.5"]})
     assert page_checks.bad_cells(_Run(_Table(good))) == []
