@@ -64,7 +64,7 @@ def test_targets_page_renders_in_chinese(app):
     assert not at.exception
     text = _texts(at)
     assert "销售目标" in text and "SMART 检查" in text
-    assert "明确 (Specific)" in list(at.dataframe[1].value["SMART"])
+    assert "明确（S）" in list(at.dataframe[1].value["SMART"])
 
 
 def test_the_as_of_date_replays_an_earlier_day(app, fast_forecast):
