@@ -1,5 +1,5 @@
-"""salesdash entry point: page config, the publication this run reads, language switch, navigation,
-filter bar — nothing else."""
+"""salesdash entry point: page config, language switch, sign-in (who uses this run, and the
+publication it reads), navigation of the pages their role may open, filter bar — nothing else."""
 
 from pathlib import Path
 
@@ -15,8 +15,10 @@ SECTIONS = {
     "nav.section.sales": ("overview", "explore", "team"),
     "nav.section.pipeline": ("funnel", "customers"),
     "nav.section.plan": ("executive", "targets", "forecast"),
-    "nav.section.data": ("data",),
+    "nav.section.data": ("data", "admin"),
 }
+# Pages only some roles may open (salesdash/access.py ALLOWED_ROLES); the others are for all.
+PAGE_ACTIONS = {"data": "see_loads", "admin": "manage_access", "executive": "see_executive"}
 ICONS = {
     "overview": ":material/dashboard:",
     "explore": ":material/travel_explore:",
@@ -27,11 +29,17 @@ ICONS = {
     "targets": ":material/track_changes:",
     "forecast": ":material/trending_up:",
     "data": ":material/upload_file:",
+    "admin": ":material/admin_panel_settings:",
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
-ui.begin_run()
 ui.language_switch()
+user = ui.sign_in()
+ui.account_box()
+allowed = {
+    section: [n for n in names if n not in PAGE_ACTIONS or user.may(PAGE_ACTIONS[n])]
+    for section, names in SECTIONS.items()
+}
 navigation = st.navigation(
     {
         ui.t(section): [
@@ -40,9 +48,11 @@ navigation = st.navigation(
             )
             for name in names
         ]
-        for section, names in SECTIONS.items()
+        for section, names in allowed.items()
+        if names
     }
 )
 ui.filter_bar()
+ui.scope_notice()
 ui.freshness_line()
 navigation.run()

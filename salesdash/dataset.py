@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from salesdash.db import run_sql
+from salesdash.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,10 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(run_sql(con, "app/data_version").iloc[0]["data_version"])
 
 
-def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The regions and channels present in orders: {"region": [...], "channel": [...]}."""
-    frame = run_sql(con, "app/filter_values")
+def filter_choices(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, list[str]]:
+    """The regions and channels present in the orders ``scope`` may see (its rights; chosen
+    filters do not narrow the choices): {"region": [...], "channel": [...]}."""
+    frame = run_sql(con, "app/filter_values", **scope.rights().params())
     return {
         dim: frame.loc[frame["dimension"] == dim, "value"].tolist() for dim in ("region", "channel")
     }

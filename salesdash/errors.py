@@ -11,3 +11,7 @@ class DatabaseLockedError(RuntimeError):
 
 class WriterBusyError(RuntimeError):
     """Another writer (a load, an undo, a target edit) held the store for longer than we waited."""
+
+
+class AccessDenied(RuntimeError):
+    """The signed-in user (or the writer a connection acts for) may not do this."""

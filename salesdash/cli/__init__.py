@@ -9,6 +9,11 @@ sets ``run=<function(args, con) -> int>`` and how it uses the store (``access``)
   ``--wait``); when the command is done the refresh step runs and the result is published;
 - ``"none"``: ``con`` is None (the command never touches a database).
 
+The command line runs with the rights of whoever can open the database file: an admin
+(``access.LOCAL_USER``, named in the audit of what it changes). ``--as EMAIL`` makes a read-only
+command show what that person would see (``args.viewer``; ``scope_from_args`` starts from their
+rights), for checking a grant.
+
 Bad input ends with a one-line reason on stderr and exit status 2; never a traceback.
 """
 
@@ -20,14 +25,16 @@ import json
 import pkgutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from salesdash import config, db
-from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
+from salesdash import access, config, db
+from salesdash.access import User
+from salesdash.errors import AccessDenied, DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.scope import Scope
 from salesdash.store import Store
@@ -40,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m salesdash", description=__doc__.splitlines()[0]
     )
     db_help = "database file (default: $SALESDASH_DB or data/salesdash.duckdb)"
+    as_help = "show what the person with this email on the access list would see"
     parser.add_argument("--db", help=db_help)
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL", help=as_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
@@ -49,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS keeps a --db given before the command when none follows it.
     for command in sub.choices.values():
         command.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+        command.add_argument(
+            "--as", dest="as_email", metavar="EMAIL", default=argparse.SUPPRESS, help=as_help
+        )
     return parser
 
 
@@ -74,12 +86,28 @@ def add_scope_args(parser: argparse.ArgumentParser) -> None:
 
 
 def scope_from_args(args: argparse.Namespace) -> Scope:
-    return Scope(
-        start_date=args.start_date,
-        end_date=args.end_date,
+    """The filters of the command line within the rights of ``args.viewer`` (``--as``)."""
+    return replace(
+        rights(args),
+        start_date=getattr(args, "start_date", None),
+        end_date=getattr(args, "end_date", None),
         regions=tuple(args.region),
-        channels=tuple(args.channel),
+        channels=tuple(getattr(args, "channel", ())),
     )
+
+
+def rights(args: argparse.Namespace) -> Scope:
+    """What the command shows: everything, or what the ``--as`` person may see."""
+    return access.scope_for(args.viewer)
+
+
+def _viewer(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    if email is None:
+        return access.LOCAL_USER
+    found = access.user_for(con, email)
+    if found is None:
+        raise InputError(f"{email} is not on the access list: they would see nothing")
+    return found
 
 
 def require_rows(con: duckdb.DuckDBPyConnection, kind: str, needed_for: str) -> None:
@@ -115,21 +143,24 @@ def _json_default(value: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    access = getattr(args, "access", "read")
+    mode = getattr(args, "access", "read")
     store = Store(Path(args.db) if args.db else config.db_path())
     try:
-        if access == "none":
+        if mode == "none":
             return args.run(args, None) or 0
-        if access == "write":
+        if mode != "read" and args.as_email:
+            raise InputError("--as shows what a person would see; changes run as the command line")
+        if mode == "write":
             what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
             with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
                 return args.run(args, con) or 0
         con = store.reader()
         try:
+            args.viewer = _viewer(con, args.as_email)
             return args.run(args, con) or 0
         finally:
             con.close()
-    except (InputError, DatabaseLockedError, WriterBusyError) as exc:
+    except (InputError, AccessDenied, DatabaseLockedError, WriterBusyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -1,4 +1,5 @@
--- grain: one row per close day with won or lost deals in one target scope, up to $as_of.
+-- grain: one row per close day with won or lost deals in one target scope, up to $as_of, in the
+-- Scope's regions and reps (the user's rights).
 -- Opportunities carry no category; a channel scope matches the lead's source.
 select
     close_date as day,
@@ -8,6 +9,7 @@ from opportunities
 where close_date <= $as_of
   and stage in ('won', 'lost')
   and in_list($regions, region)
+  and in_list($sales_reps, sales_rep)
   and (
       $scope_kind = 'company'
       or sales_dimension($scope_kind, region, source, sales_rep, null, product) = $scope_value

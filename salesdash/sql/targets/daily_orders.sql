@@ -1,5 +1,6 @@
--- grain: one row per day with orders in one target scope, up to $as_of: revenue, orders and the
--- customers whose first order ever was that day (a customer counts for the scope of that order).
+-- grain: one row per day with orders in one target scope, up to $as_of, in the Scope's regions
+-- and reps (the user's rights): revenue, orders and the customers whose first order ever was
+-- that day (a customer counts for the scope of that order).
 with first_orders as (
     select customer_id, min(order_date) as first_date
     from orders
@@ -12,6 +13,7 @@ scoped as (
     from orders
     where order_date <= $as_of
       and in_list($regions, region)
+      and in_list($sales_reps, sales_rep)
       and (
           $scope_kind = 'company'
           or sales_dimension(

@@ -2,7 +2,8 @@
 -- region targets under the company target, rep targets under their region's (reps placed by
 -- teams). Children of the longest period length inside the parent are summed (a year's company
 -- target against the regions' quarter targets when there are no region year targets). Reads the
--- targets in force from the view current_targets (sql/definitions/targets.sql).
+-- targets in force from the view current_targets (sql/definitions/targets.sql); only parents the
+-- scope may see (macro target_visible: a region's children are that region's reps).
 with children as (
     select
         c.period_start,
@@ -74,4 +75,5 @@ select
     children_target,
     children_target - parent_target as gap
 from summed
+where target_visible(parent_scope, parent_value, null, $regions, $sales_reps, $all_scopes)
 order by period_start, period_end, scope, scope_value, metric
