@@ -12,7 +12,7 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 # Sections of the navigation and their pages, in order; each page is app_pages/<name>.py. The first
 # page is the landing page (served at the site's root).
 SECTIONS = {
-    "nav.section.sales": ("overview", "explore", "team"),
+    "nav.section.sales": ("overview", "watch", "explore", "team"),
     "nav.section.pipeline": ("funnel", "customers"),
     "nav.section.plan": ("executive", "targets", "forecast"),
     "nav.section.data": ("data", "admin"),
@@ -21,6 +21,7 @@ SECTIONS = {
 PAGE_ACTIONS = {"data": "see_loads", "admin": "manage_access", "executive": "see_executive"}
 ICONS = {
     "overview": ":material/dashboard:",
+    "watch": ":material/notifications_active:",
     "explore": ":material/travel_explore:",
     "team": ":material/groups:",
     "funnel": ":material/filter_alt:",
@@ -33,26 +34,32 @@ ICONS = {
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
-ui.language_switch()
-user = ui.sign_in()
-ui.account_box()
-allowed = {
-    section: [n for n in names if n not in PAGE_ACTIONS or user.may(PAGE_ACTIONS[n])]
-    for section, names in SECTIONS.items()
-}
-navigation = st.navigation(
-    {
-        ui.t(section): [
-            st.Page(
-                PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
-            )
-            for name in names
-        ]
-        for section, names in allowed.items()
-        if names
+# What another writer did (a load holding the store, a write conflict) is one line, not a traceback.
+with ui.one_line_errors():
+    ui.language_switch()
+    user = ui.sign_in()  # who uses this run (or a page saying why not, and the run stops)
+    ui.account_box()
+    allowed = {
+        section: [n for n in names if n not in PAGE_ACTIONS or user.may(PAGE_ACTIONS[n])]
+        for section, names in SECTIONS.items()
     }
-)
-ui.filter_bar()
-ui.scope_notice()
-ui.freshness_line()
-navigation.run()
+    navigation = st.navigation(
+        {
+            ui.t(section): [
+                st.Page(
+                    PAGES_DIR / f"{name}.py",
+                    title=ui.t(f"nav.{name}"),
+                    icon=ICONS[name],
+                    url_path=name,
+                )
+                for name in names
+            ]
+            for section, names in allowed.items()
+            if names
+        }
+    )
+    ui.filter_bar()
+    ui.demo_banner()
+    ui.scope_notice()
+    ui.freshness_line()
+    navigation.run()

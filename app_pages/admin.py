@@ -35,7 +35,7 @@ def _save(change, done: str) -> None:
         with ui.writing("access change on the Access page") as con:
             change(con)
     except (InputError, AccessDenied) as error:
-        st.error(ui.t("access.page.error", reason=ui.plain(error)))
+        st.error(ui.t("access.page.error", reason=error))
     else:
         st.session_state["access_done"] = done
         st.rerun()
@@ -58,7 +58,7 @@ with st.form("access_grant"):
     if st.form_submit_button(ui.t("access.page.save"), type="primary"):
         _save(
             lambda con: access.grant(con, email, role, regions=tuple(regions), sales_rep=rep),
-            ui.t("access.page.saved", email=ui.plain(email), role=role_label(role)),
+            ui.t("access.page.saved", email=email, role=role_label(role)),
         )
 
 if not grants.empty:
@@ -68,7 +68,7 @@ if not grants.empty:
     if right.button(ui.t("access.page.revoke_button"), icon=":material/person_remove:"):
         _save(
             lambda con: access.revoke(con, gone),
-            ui.t("access.page.revoked", email=ui.plain(gone)),
+            ui.t("access.page.revoked", email=gone),
         )
 
 st.subheader(ui.t("access.page.log"))

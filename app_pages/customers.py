@@ -235,8 +235,8 @@ with tab_move:
         )
         fig = charts.customers.movement_heatmap(
             segments.movement_matrix(moves),
-            x_title=ui.t("customers.movement.x", date=ui.day(as_of)),
-            y_title=ui.t("customers.movement.y", date=ui.day(from_date)),
+            x_title=ui.text("customers.movement.x", date=ui.day(as_of)),
+            y_title=ui.text("customers.movement.y", date=ui.day(from_date)),
             lang=ui.lang(),
         )
         ui.chart(fig, key="movement")

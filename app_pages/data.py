@@ -1,7 +1,6 @@
 """Data: upload exports, confirm kind and mapping, load, see what was rejected, undo a batch."""
 
-import shutil
-import tempfile
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -14,8 +13,7 @@ state = st.session_state
 state.setdefault("data_round", 0)
 state.setdefault("data_results", [])
 state.setdefault("data_previews", {})
-if "data_dir" not in state:
-    state["data_dir"] = tempfile.mkdtemp(prefix="salesdash-upload-")
+state.setdefault("data_saved", {})
 MAX_BYTES = st.get_option("server.maxUploadSize") * 2**20
 kind_label = ui.labels("data.kind_name")
 column_label = ui.labels("data.column")
@@ -52,42 +50,45 @@ files = st.file_uploader(
 
 
 def _saved_path(file) -> Path:
-    """Where an upload is kept on disk for this session."""
-    return Path(state["data_dir"]) / file.file_id / file.name
+    """Where an upload is kept on disk for this session: saved once, under a generated name in the
+    session's upload folder (again after a reconnect, which removes that folder)."""
+    path = state["data_saved"].get(file.file_id)
+    if path is None or not path.exists():
+        path = uploads.save_upload(file.getvalue(), file.name, ui.upload_folder())
+        state["data_saved"][file.file_id] = path
+    return path
 
 
-def _preview(file, kind: str):
+def _preview(file, kind: str, name: str):
     """The file's preview for ``kind``, read once per upload and kind."""
     key = (file.file_id, kind)
     if key not in state["data_previews"]:
-        path = _saved_path(file)
-        if not path.exists():
-            uploads.save_upload(file.getvalue(), file.name, path.parent)
-        state["data_previews"][key] = uploads.preview(con, path, kind, file.name)
+        state["data_previews"][key] = uploads.preview(con, _saved_path(file), kind, name)
     return state["data_previews"][key]
 
 
 ready = []
 for file in files or []:
+    name = uploads.display_name(file.name)
     with st.container(border=True):
-        st.markdown(f"**{ui.plain(file.name)}**")
-        problem = uploads.check_upload(file.name, file.size, MAX_BYTES)
+        st.markdown(f"**{ui.plain(name)}**")
+        problem = uploads.check_upload(name, file.size, MAX_BYTES)
         if problem is not None:
-            st.error(ui.t(problem.key, **{**problem.values, "name": ui.plain(file.name)}))
+            st.error(ui.t(problem.key, **{**problem.values, "name": name}))
             continue
         try:
-            first = _preview(file, ingest.KINDS[0])
+            first = _preview(file, ingest.KINDS[0], name)
             kind_key = ui.translated_key(f"kind-{file.file_id}")
-            state.setdefault(kind_key, uploads.default_kind(file.name, first.header))
+            state.setdefault(kind_key, uploads.default_kind(name, first.header))
             kind = st.selectbox(
                 ui.t("data.upload.kind"),
                 ingest.KINDS,
                 key=kind_key,
                 format_func=kind_label,
             )
-            preview = _preview(file, kind)
+            preview = _preview(file, kind, name)
         except InputError as error:
-            st.error(ui.t("data.error.read", reason=ui.plain(error)))
+            st.error(ui.t("data.error.read", reason=error))
             continue
         st.caption(
             ui.t(
@@ -116,7 +117,7 @@ for file in files or []:
         if missing:
             st.warning(ui.t("data.mapping.missing", columns=", ".join(missing)))
             continue
-        ready.append((file.name, _saved_path(file), kind, mapping))
+        ready.append((name, _saved_path(file), kind, mapping))
 
 if ready and st.button(
     ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
@@ -134,7 +135,13 @@ if ready and st.button(
 
             try:
                 result = uploads.load(
-                    writer, path, kind, mapping=mapping, file_name=name, progress=report
+                    writer,
+                    path,
+                    kind,
+                    load_day=date.today(),
+                    mapping=mapping,
+                    file_name=name,
+                    progress=report,
                 )
                 results.append({"name": name, "result": result})
             except InputError as error:
@@ -143,13 +150,14 @@ if ready and st.button(
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
-    shutil.rmtree(state.pop("data_dir"), ignore_errors=True)  # the uploads' copies on disk
+    uploads.discard([path for _, path, _, _ in ready])
+    state["data_saved"] = {}
     st.rerun()
 
 for outcome in state["data_results"]:
-    name = ui.plain(outcome["name"])
+    name = outcome["name"]
     if "error" in outcome:
-        st.error(ui.t("data.result.failed", name=name, reason=ui.plain(outcome["error"])))
+        st.error(ui.t("data.result.failed", name=name, reason=outcome["error"]))
         continue
     result = outcome["result"]
     st.success(
@@ -199,7 +207,7 @@ else:
     )
     active = uploads.active_batches(batches)
     described = {
-        row.batch_id: ui.t(
+        row.batch_id: ui.text(
             "data.undo.option",
             batch=row.batch_id,
             name=row.file_name,
@@ -221,12 +229,12 @@ else:
             state["data_undo"] = batch
     pending = state.get("data_undo")
     if pending in described and can_change:
-        st.warning(ui.t("data.undo.confirm", option=ui.plain(described[pending])))
+        st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:
                 with ui.writing(f"undo of batch {pending} on the Data page") as writer:
-                    removed = ingest.undo_batch(writer, int(pending))
+                    removed = uploads.undo(writer, int(pending))
                 state["data_undo_done"] = (
                     st.success,
                     ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),

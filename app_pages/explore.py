@@ -68,7 +68,7 @@ def breadcrumb(path: tuple) -> None:
     )
     for i, (dim, value) in enumerate(path, start=1):
         row.button(
-            f"{ui.t(f'sales.dim.{dim}')}: {value_label(dim, value)}",
+            f"{ui.t(f'sales.dim.{dim}')}: {ui.plain(value_label(dim, value))}",
             key=f"ex_crumb_{i}",
             on_click=_go_to,
             args=(path[:i],),

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,7 @@ def main() -> None:
     if not stores:
         tmp = Path(tempfile.mkdtemp()) / "demo.duckdb"
         con = db.connect(tmp)
-        ingest.seed_demo(con)
+        ingest.seed_demo(con, load_day=date.today())
         con.close()
         stores = [tmp]
     print("| case | wall s | CPU s | load | runs |\n|---|---|---|---|---|")

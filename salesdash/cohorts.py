@@ -1,8 +1,7 @@
 """Cohort retention: customers grouped by the month of their first order, followed month by month.
 
-A customer's cohort is the month of their first order ever in the scope's regions, channels and
-reps (the date range picks which cohorts are shown and where activity stops, not where history
-starts).
+A customer's cohort is the month of their first order ever in the scope's regions and channels (the
+date range picks which cohorts are shown and where activity stops, not where history starts).
 Month offset 0 is the first month itself, so its customer retention is 1 by construction; revenue
 retention compares each month's revenue with that first month's.
 """
@@ -25,19 +24,14 @@ def cohort_retention(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     Args:
         con: the database.
         scope: dates choose the cohorts (first month in the range) and the last month followed;
-            regions, channels and reps filter the orders.
+            regions and channels filter the orders.
 
     Returns:
         One row per (cohort_month, month_offset) with activity: cohort_month, month_offset,
         cohort_size, n_customers, retention_rate (n_customers / cohort_size), revenue,
         revenue_retention_rate (revenue / the cohort's revenue in its first month).
     """
-    query = (
-        "customers/cohort_activity_lines"
-        if scope.effective_sales_reps()
-        else ("customers/cohort_activity")
-    )
-    frame = run_sql(con, query, **scope.params())
+    frame = run_sql(con, "customers/cohort_activity", **scope.params())
     first = frame[frame["month_offset"] == 0].set_index("cohort_month")
     frame["cohort_size"] = frame["cohort_month"].map(first["n_customers"]).astype(int)
     frame["retention_rate"] = frame["n_customers"] / frame["cohort_size"]

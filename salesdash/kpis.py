@@ -110,19 +110,19 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The KPIs of one scope (rollup path unless categories/products are filtered)."""
-    name = "sales/kpis_plain" if scope.categories or scope.products else "sales/kpis"
+    name = "reference/kpis" if scope.categories or scope.products else "sales/kpis"
     row = run_sql(con, name, **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 
 def kpis_plain(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The same KPIs computed straight from the order lines (the reference for the rollups)."""
-    row = run_sql(con, "sales/kpis_plain", **scope.params()).iloc[0]
+    row = run_sql(con, "reference/kpis", **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 
 def _opportunity_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series | None:
-    frame = run_sql(con, "sales/opportunity_stats", by_rep=False, **scope.params())
+    frame = run_sql(con, "funnel/closed_deals", by_rep=False, **scope.params())
     return frame.iloc[0] if len(frame) else None
 
 
@@ -133,7 +133,7 @@ def opportunity_stats(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     median_cycle_days (median close − created of won deals). Region and rep filters apply;
     channel does not (an opportunity's source is the lead's channel, not a sales channel).
     """
-    return run_sql(con, "sales/opportunity_stats", by_rep=True, **scope.params())
+    return run_sql(con, "funnel/closed_deals", by_rep=True, **scope.params())
 
 
 def previous_label(scope: Scope) -> str:
@@ -245,7 +245,7 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> p
     for unique_id, sc, shift in periods:
         frame = run_sql(
             con,
-            "sales/cube_series",
+            "sales/by_period",
             by="total",
             grain=grain,
             shift_years=shift,

@@ -11,8 +11,9 @@ transaction, in one of two ways:
 - by parts (``$full`` false): ``sql/rollups/changes/capture.sql`` has marked the days, customers
   and months of every orders batch since the last refresh while its rows were in the table,
   ``changes/forget.sql`` deletes those parts (and updates the customer keys in place), and
-  ``insert into rollup_<name> <query>`` computes them again. A month's export into a 10M-line
-  database spends 2.9 s in the rollups instead of 38 s for a whole rebuild (docs/benchmarks.md).
+  ``insert into rollup_<name> by name <query>`` computes them again. A month's export into a
+  10M-line database spends 2.9 s in the rollups instead of 38 s for a whole rebuild
+  (docs/benchmarks.md).
 
 The marks are tables of the database, so a refresh killed half-way leaves them in place and the
 next refresh (the next writer, or ``python -m salesdash refresh``) does the work again.
@@ -100,7 +101,9 @@ def refresh(con: duckdb.DuckDBPyConnection, change: Change = Change.WHOLE) -> di
                 continue
             start = time.perf_counter()
             table = f"rollup_{name}"
-            into = f"create or replace table {table} as" if whole else f"insert into {table}"
+            into = (
+                f"create or replace table {table} as" if whole else f"insert into {table} by name"
+            )
             sql = f"{into}\n{sql_text(f'rollups/{name}')}"
             con.execute(sql, params_for(sql, {"full": whole}) or None)
             seconds[name] = time.perf_counter() - start

@@ -1,19 +1,18 @@
 """Scope: the date range, filters and the regions the user may see — applied in SQL, in one place.
 
-Every scoped query takes ``**scope.params()`` and filters sales rows with one macro of the schema
-(sql/definitions/sales.sql)::
+Every scoped query takes ``**scope.params()`` and reads its rows through a table macro of the
+schema (sql/definitions/scope.sql), one per source, that applies them all::
 
-    where in_sales_scope(order_date, region, channel, sales_rep, category, product,
-        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products)
+    from scoped_product_days(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 
-Tables without some of those columns (opportunities, per-customer rollups) use the same
-``in_list($regions, region)`` predicates it is made of.
-
-``in_list`` (a macro of the schema) is true for every row when the list is empty. What the
-signed-in user may see is folded into the lists here, so no query can forget it: their allowed
-regions into ``$regions``, their own name (a sales rep) into ``$sales_reps``. A Scope gets its
-rights in one place, ``access.scope_for(user)``; the filters a page chooses are added to it.
-``$all_scopes`` says whether the rights narrow nothing (then company-wide targets may be shown).
+An empty list keeps every row. What the signed-in user may see is folded into the lists here, so
+no query can forget it: their allowed regions into ``$regions``, their own name (a sales rep) into
+``$sales_reps``; tests/test_sql.py checks that every query reads through the macros and hands them
+``$regions`` and ``$sales_reps``. A Scope gets its rights in one place,
+``access.scope_for(user)``; the filters a page chooses are added to it. ``$all_scopes`` says
+whether the rights narrow nothing (then company-wide targets may be shown).
 """
 
 from __future__ import annotations

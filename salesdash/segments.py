@@ -4,9 +4,8 @@ RFM is computed as of an as-of date (passed in, never today): recency = days fro
 order to the as-of date, frequency = orders (distinct order_id), monetary = revenue (Σ, returns
 negative). Every order line up to the as-of date counts — the date range's start does not, so a
 customer's whole relationship is scored; a page sets the as-of date from the range's end. The
-scope's regions, channels and reps apply (a customer is scored on their orders there: a rep sees
-their own customers on their own orders); category and product filters do not (a segment
-describes the customer, not one product line).
+scope's regions and channels apply (a customer is scored on their orders there); rep, category and
+product filters do not (a segment describes the customer, not one product line).
 
 Quintile scores, ties: score = 1 + floor(5 × (rank − 1) / n) with rank = SQL ``rank()`` (ties share
 the lowest rank). Equal values always get equal scores; a tie that straddles a quintile edge takes
@@ -141,7 +140,7 @@ def rfm_table(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: date) -> pd.D
 
     Args:
         con: the database.
-        scope: its regions, channels and reps apply; its dates do not (see the module docstring).
+        scope: its regions and channels apply; its dates do not (see the module docstring).
         as_of: the day the scores describe; orders after it are ignored.
 
     Returns:
@@ -149,8 +148,7 @@ def rfm_table(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: date) -> pd.D
         last_order_date, recency_days, frequency, monetary, r_score, f_score, m_score, fm_score,
         segment, value_tier.
     """
-    query = "customers/rfm_lines" if scope.effective_sales_reps() else "customers/rfm"
-    frame = run_sql(con, query, as_of=as_of, **scope.params())
+    frame = run_sql(con, "customers/rfm", as_of=as_of, **scope.params())
     frame["r_score"] = quintile_scores(frame["recency_days"].to_numpy(), higher_is_better=False)
     frame["f_score"] = quintile_scores(frame["frequency"].to_numpy())
     frame["m_score"] = quintile_scores(frame["monetary"].to_numpy())

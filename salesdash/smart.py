@@ -157,9 +157,10 @@ def smart_checks(
     )
 
 
-def known_scope_values(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every (scope, scope_value) in the data with first/last order and closed-deal dates."""
-    return run_sql(con, "targets/scope_values")
+def known_scope_values(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Every (scope, scope_value) in the scope's data with first/last order and closed-deal
+    dates."""
+    return run_sql(con, "targets/scope_values", **(scope or Scope()).params())
 
 
 def _known_row(known: pd.DataFrame, scope: str | None, value: str) -> pd.Series | None:

@@ -18,21 +18,22 @@ is scoped; ``ui.writing`` writes as them.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import access, charts, dataset, db, export, fmt, i18n, ingest
+from salesdash import access, charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
 from salesdash.access import User
+from salesdash.errors import DatabaseLockedError, WriterBusyError
 from salesdash.lock import Holder
-from salesdash.periods import QUICK_PICKS, quick_range
+from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope, sum_name
 from salesdash.store import Publication, Store
 
@@ -43,17 +44,25 @@ _SCOPE_KEY = "_scope"
 
 
 _PUBLICATION_KEY = "_publication"
+_DEMO_KEY = "_showing_demo"
 _CURSOR_KEY = "_cursor"
 
 
 def begin_run() -> Publication:
     """Look up, once at the start of every script run, the publication this run reads
     (app.py calls it first): every query of one run reads the same snapshot, and the next run
-    sees a newer one as soon as a writer has published it. On a store with nothing published
-    yet (a first start), the demo company is loaded and published first."""
-    store = Store.default()
-    publication = store.current() or _first_start(store)
+    sees a newer one as soon as a writer has published it.
+
+    While the company has no data of its own (and nobody removed the demo) the run reads the
+    demo company's store instead (``Store.demo``), built and published on first use; it is
+    labelled as fictional on every page and never merged with the company's data."""
+    company = Store.default()
+    if company.current() is None and company.working.exists():
+        _publish_unpublished(company)
+    shown = company.demo() if company.shows_demo() else company
+    publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
+    st.session_state[_DEMO_KEY] = shown != company
     return publication
 
 
@@ -64,14 +73,34 @@ def publication() -> Publication:
     return st.session_state[_PUBLICATION_KEY]
 
 
-def _first_start(store: Store) -> Publication:
+def showing_demo() -> bool:
+    """Whether this run shows the demo company (the company has no data of its own yet)."""
+    publication()
+    return st.session_state[_DEMO_KEY]
+
+
+def demo_banner() -> None:
+    """The label every page carries while the demo company is shown."""
+    if showing_demo():
+        st.info(t("app.demo_banner"), icon=":material/theater_comedy:")
+
+
+def _publish_unpublished(company: Store) -> None:
+    """A working database with nothing published (from a version before publications): publish
+    what it holds, once per session (a writer finds nothing to do when it is empty)."""
+    if "_published_unpublished" not in st.session_state:
+        with company.writing("first start: publishing the data of an earlier version"):
+            st.session_state["_published_unpublished"] = True
+
+
+def _first_start(demo: Store) -> Publication:
     with (
         st.spinner(t("app.first_start")),
-        store.writing("first start of the dashboard: loading the demo company") as con,
+        demo.writing("first start of the dashboard: loading the demo company") as con,
     ):
-        if store.current() is None and db.is_empty(con):
-            ingest.seed_demo(con)
-    return store.current()
+        if demo.current() is None and db.is_empty(con):
+            ingest.seed_demo(con, load_day=date.today())
+    return demo.current()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -116,7 +145,7 @@ def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
     waiting = st.empty()
 
     def on_wait(holder: Holder | None, waited: float) -> None:
-        who = plain(holder.describe()) if holder else "…"
+        who = holder.describe() if holder else "…"
         waiting.info(t("app.writer_waiting", who=who, seconds=f"{waited:.0f}"))
 
     bar = st.empty()
@@ -211,7 +240,7 @@ def _sign_in_page() -> None:
 
 def _ask_for_access_page(email: str) -> None:
     st.title(t("access.ask_title"))
-    st.write(t("access.ask_text", email=plain(email or "?")))
+    st.write(t("access.ask_text", email=email or "?"))
     st.code(f"python -m salesdash access grant {email or 'EMAIL'} --role ROLE", language="bash")
     if st.button(t("access.sign_out"), key="sign_out_ask"):
         st.logout()
@@ -226,7 +255,7 @@ def account_box() -> None:
         sb.markdown(f":orange-badge[:material/lock_open: {t('access.local_badge')}]")
         sb.caption(t("access.local_note"))
         return
-    sb.caption(t("access.signed_in", email=plain(who.email), role=t(f"access.role.{who.role}")))
+    sb.caption(t("access.signed_in", email=who.email, role=t(f"access.role.{who.role}")))
     if sb.button(t("access.sign_out"), key="sign_out", icon=":material/logout:"):
         st.logout()
 
@@ -243,8 +272,21 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The catalogue text of ``key`` in the session's language."""
+    """The catalogue text of ``key`` in the session's language, for markdown: st.markdown, captions,
+    alerts, labels, metrics, help. Every value but a number is escaped (``plain``): a region named
+    ``[text](https://evil.example)`` is shown as written, never as a link. For text that is not
+    markdown (chart texts, table headers and cells, select box options) use ``text``."""
+    return i18n.t(key, lang(), **{k: _literal(v) for k, v in values.items()})
+
+
+def text(key: str, **values: object) -> str:
+    """The catalogue text of ``key`` with its values as they are: for chart texts (which
+    ``charts.style`` escapes for plotly), table headers and cells and select box options."""
     return i18n.t(key, lang(), **values)
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, int | float) else plain(value)
 
 
 def labels(prefix: str) -> Callable[[str], str]:
@@ -303,11 +345,9 @@ def language_switch() -> None:
 
 def plain(text: object) -> str:
     """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
-    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+    elements (st.markdown, st.error, button labels, …) outside ``t``: markdown and HTML
+    characters are shown as they are."""
+    return fmt.markdown_literal(text)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -419,8 +459,11 @@ def filter_bar() -> Scope:
         format_func=labels("filters.pick"),
     )
     if pick == "custom":
-        default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
-        picked = sb.date_input(t("filters.dates"), value=default, key="f_dates")
+        # a range from the URL, or picked before the data changed, stays inside the data
+        first = min(fresh.first_order_date or as_of, as_of)
+        wanted = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
+        st.session_state["f_dates"] = clamp_dates(tuple(wanted), first, as_of)
+        picked = sb.date_input(t("filters.dates"), min_value=first, max_value=as_of, key="f_dates")
         start, end = (tuple(picked) + (None, None))[:2]
         end = end or start
     else:
@@ -442,9 +485,9 @@ def filter_bar() -> Scope:
         on_change=_chose_filters,
     )
     if allowed.allowed_rep is not None:
-        sb.caption(t("access.scope_rep", rep=plain(allowed.allowed_rep)))
+        sb.caption(t("access.scope_rep", rep=allowed.allowed_rep))
     elif allowed.restricted:
-        sb.caption(t("access.scope_regions", regions=plain(sum_name(choices["region"]))))
+        sb.caption(t("access.scope_regions", regions=sum_name(choices["region"])))
     _sync_url(pick, start, end, regions, channels)
     scope = replace(
         allowed, start_date=start, end_date=end, regions=tuple(regions), channels=tuple(channels)
@@ -484,10 +527,10 @@ def freshness_line() -> None:
         return
     batch = shown.last_batch
     change = (
-        t(
+        text(  # a value of the sentence below, which escapes it
             "app.freshness_undo" if batch["undone_at"] else "app.freshness_load",
             batch=batch["batch_id"],
-            name=plain(batch["file_name"]),
+            name=batch["file_name"],
         )
         if batch
         else ""
@@ -503,6 +546,25 @@ def freshness_line() -> None:
     )
 
 
+# --- errors ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Around the filter bar and the page: what another writer did becomes one line in the
+    session's language (the store held by a load for longer than a change waits, a write
+    conflict), never a traceback with server paths. Other errors stay errors (Streamlit shows
+    visitors a generic message: client.showErrorDetails = "none")."""
+    try:
+        yield
+    except (DatabaseLockedError, WriterBusyError):
+        st.error(t("app.error.locked"), icon=":material/hourglass_top:")
+    except duckdb.TransactionException as error:
+        if errors.one_line(error) != errors.WRITE_CONFLICT:
+            raise
+        st.error(t("app.error.conflict"))
+
+
 # --- charts and tables ---
 
 
@@ -515,11 +577,23 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
+# --- uploads -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_upload_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This session's private upload folder: made on the first upload, removed (with what is
+    left in it) when the session ends."""
+    return uploads.new_upload_folder()
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised."""
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
+    made a safe file name."""
+    name = export.file_name(name)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

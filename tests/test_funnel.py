@@ -13,6 +13,7 @@ from salesdash.cli import main
 from salesdash.errors import InputError
 from salesdash.scope import Scope
 from salesdash.store import Store
+from tests.conftest import LOAD_DAY
 
 JAN = Scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 31))
 
@@ -280,8 +281,8 @@ def _expected_by_office(maven) -> pd.DataFrame:
 
 
 def test_maven_crm_through_the_real_import(con, maven):
-    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
-    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams", load_day=LOAD_DAY)
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities", load_day=LOAD_DAY)
     summary = funnel.funnel_summary(con, Scope())
     assert (summary.n_won, summary.n_lost) == (412, 271)
     assert round(summary.win_rate * 100, 2) == 60.32

@@ -9,6 +9,7 @@ import pytest
 from salesdash import breakdowns, ingest, kpis, rollups
 from salesdash.scope import Scope
 from salesdash.store import Store
+from tests.conftest import LOAD_DAY
 from tests.sales_fixtures import FEB, load_tiny
 
 
@@ -106,7 +107,7 @@ def test_undoing_a_batch_refreshes_the_rollups(con, tmp_path):
         "order_id,line_no,order_date,customer_id,region,channel,sales_rep,product,category,"
         "quantity,unit_price,revenue,cost\nX1,1,2025-03-01,Z,East,direct,Rep1,P1,Cat1,1,99,99,50\n"
     )
-    batch = ingest.ingest_file(con, path, "orders")
+    batch = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     rollups.refresh(con, rollups.pending(con))  # the refresh step after the load
     assert kpis.kpis(con, Scope()).revenue == 99.0
     ingest.undo_batch(con, batch.batch_id)

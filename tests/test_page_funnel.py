@@ -7,6 +7,7 @@ from datetime import date
 from salesdash import dataset, db, funnel
 from salesdash.periods import quick_range
 from salesdash.scope import Scope
+from tests.conftest import LOAD_DAY
 
 
 def _expected(demo_reader, start, end):
@@ -79,8 +80,8 @@ def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypa
 
     path = tmp_path / "maven.duckdb"
     con = db.connect(path)
-    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
-    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams", load_day=LOAD_DAY)
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities", load_day=LOAD_DAY)
     con.close()
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = AppTest.from_file(str(APP), default_timeout=120)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from salesdash import fmt, i18n
+from salesdash.charts.look import escape_text
 from salesdash.targets.data import SUM_OF_REGIONS
 
 # A4 portrait at 150 dpi-ish: prints on one page and reads on a screen.
@@ -120,21 +121,29 @@ def light_style(light: str | None) -> str:
     return f"background-color: {LIGHT_COLOURS.get(light, LIGHT_COLOURS[None])}; color: white"
 
 
-def gap_lines(gaps: pd.DataFrame, lang: str) -> list[str]:
-    """One sentence per gap (markdown bold for the region)."""
-    return [
-        i18n.t(
+def gap_lines(gaps: pd.DataFrame, lang: str, *, markdown: bool = True) -> list[str]:
+    """One sentence per gap: markdown with the region in bold (its name escaped, shown as written),
+    or plain text (``markdown=False``, for the one-page figure)."""
+    lines = []
+    for _, row in gaps.iterrows():
+        region = row["scope_value"]
+        line = i18n.t(
             "executive.gap_line",
             lang,
-            region=row["scope_value"],
+            region=fmt.markdown_literal(region) if markdown else _REGION_SLOT,
             period=_period_label(row["period_kind"], lang),
             projection=fmt.money(row["projection"], lang),
             target=fmt.money(row["target"], lang),
             gap=fmt.money(row["gap"], lang),
             p=fmt.percent(row["p_hit"], 0),
         )
-        for _, row in gaps.iterrows()
-    ]
+        lines.append(line if markdown else line.replace("**", "").replace(_REGION_SLOT, region))
+    return lines
+
+
+# Where the region goes in a plain gap line: filled in after the markdown bold is taken out, so a
+# name with ** in it keeps them.
+_REGION_SLOT = "\x00region\x00"
 
 
 def one_page_figure(
@@ -199,7 +208,7 @@ def one_page_figure(
         col=1,
     )
     _add_outlook(fig, outlook, year_target, lang=lang, row=2, col=1)
-    lines = gap_lines(gaps, lang) or [t("executive.no_gaps")]
+    lines = gap_lines(gaps, lang, markdown=False) or [t("executive.no_gaps")]
     fig.add_trace(
         go.Table(
             header={
@@ -207,7 +216,7 @@ def one_page_figure(
                 "fill_color": "#37474f",
                 "font": {"color": "white"},
             },
-            cells={"values": [[line.replace("**", "") for line in lines]], "align": "left"},
+            cells={"values": [lines], "align": "left"},
         ),
         row=3,
         col=1,
@@ -225,7 +234,9 @@ def one_page_figure(
 
 
 def export_bytes(fig: go.Figure, kind: str) -> bytes:
-    """The figure as ``kind`` ("png" or "pdf") at its own size, rendered by kaleido + Chromium."""
+    """The figure as ``kind`` ("png" or "pdf") at its own size, rendered by kaleido + Chromium, its
+    names escaped as on the page (``look.escape_text``)."""
     if kind not in ("png", "pdf"):
         raise ValueError(f"unknown export format '{kind}' (expected png or pdf)")
+    fig = escape_text(fig)
     return fig.to_image(format=kind, width=fig.layout.width, height=fig.layout.height)

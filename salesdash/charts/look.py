@@ -13,6 +13,9 @@ Series come in the long format (STYLE habit 5): one row per ``unique_id, ds, y``
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -60,12 +63,14 @@ pio.templates["salesdash"] = TEMPLATE
 
 
 def style(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Give ``fig`` the salesdash layout (in place) and return it.
+    """Give ``fig`` the salesdash layout (in place) and return it, its texts escaped
+    (``escape_text``).
 
     Args:
         title: the chart's title, already translated; None keeps the figure's own.
         height: pixels; None keeps the figure's own (plotly's default 450).
     """
+    escape_text(fig)
     fig.update_layout(LAYOUT)
     if title is not None:
         fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"})
@@ -73,6 +78,50 @@ def style(fig: go.Figure, *, title: str | None = None, height: int | None = None
         fig.update_layout(height=height)
     fig.update_xaxes(title_text=None)
     return fig
+
+
+# Plotly draws a subset of HTML (links, bold, line breaks) in the texts it shows: trace names,
+# category and tick labels, hover text, legends, table cells. Names from the data reach it as text:
+# & < > become entities (an entity already there is kept, so escaping twice changes nothing).
+_HTML_SPECIAL = re.compile(r"[<>]|&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def escape_text(fig: go.Figure) -> go.Figure:
+    """Escape, in place, every text of ``fig``'s traces (values, names, labels, hover text, table
+    cells); hover and text templates are the code's own and keep their markup. Layout texts
+    (titles, axis titles, annotations) are the code's own too and are left as they are: data
+    goes into traces. Returns ``fig``."""
+    for trace in fig.data:
+        changed = {}
+        for key, value in trace.to_plotly_json().items():
+            if key == "type" or key.endswith("template"):
+                continue
+            escaped = _escaped(value)
+            if escaped is not value:
+                changed[key] = escaped
+        if changed:
+            trace.update(changed)
+    return fig
+
+
+def _escaped(value: object) -> object:
+    """``value`` with its strings escaped; the same object when nothing needed it."""
+    if isinstance(value, str):
+        return _HTML_SPECIAL.sub(lambda m: _ENTITIES[m.group()[0]], value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "O":
+            return value
+        items = value.tolist()
+        out = _escaped(items)
+        return value if out is items else np.array(out, dtype=object)
+    if isinstance(value, list | tuple):
+        out = [_escaped(v) for v in value]
+        return value if all(a is b for a, b in zip(out, value, strict=True)) else out
+    if isinstance(value, dict):
+        out = {k: v if k.endswith("template") else _escaped(v) for k, v in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    return value
 
 
 def line(

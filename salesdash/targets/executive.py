@@ -138,7 +138,10 @@ def executive_summary(
     progress = progress_frame(track(con, wanted, as_of=as_of, scope=scope, simulate=simulate))
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
     frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
-    frame["light"] = [traffic_light(p) for p in frame["p_hit"]]
+    # object, not pandas 3's string dtype: a target without odds keeps None, not NaN (the pages
+    # look lights up by name: 'executive.light.nan' raised KeyError)
+    lights = [traffic_light(p) for p in frame["p_hit"]]
+    frame["light"] = pd.Series(lights, index=frame.index, dtype=object)
     frame["gap"] = frame["target"] - frame["projection"]
     return frame
 

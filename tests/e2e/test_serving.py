@@ -13,7 +13,7 @@ import pytest
 from salesdash import db, fmt, ingest, kpis
 from salesdash.scope import Scope
 from salesdash.store import Store
-from tests.conftest import ROOT, copy_store
+from tests.conftest import LOAD_DAY, ROOT, copy_store
 from tests.e2e.conftest import serve, shot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,9 @@ def test_pages_answer_from_the_last_publication_while_a_load_runs_then_switch(
         before = _november_revenue(store)
         assert _shown_revenue(page) == before
         with store.writing("test: a load in progress") as con:
-            ingest.ingest_file(con, _late_orders(tmp_path / "a.csv", "LATE"), "orders")
+            ingest.ingest_file(
+                con, _late_orders(tmp_path / "a.csv", "LATE"), "orders", load_day=LOAD_DAY
+            )
             waiting = _cli_load(store, _late_orders(tmp_path / "b.csv", "LATER"))
             told = waiting.stderr.readline()  # the CLI load waits for this one
             # committed in the working database, not published: every reader still has the last

@@ -1,6 +1,6 @@
--- grain: one row per customer in the customers table: who owns them and how to reach them. The
--- home region and owner are shown only when the Scope's rights include them (a customer of a
--- manager's region may be kept by another region).
+-- grain: one row per customer record of the scope (registered there, or buying there): who owns
+-- them and how to reach them. The home region and owner are shown only when the Scope includes
+-- them (a customer buying in a manager's region may be kept by another region).
 select
     customer_id,
     customer_name,
@@ -9,5 +9,5 @@ select
     birthday,
     phone,
     email
-from customers
+from scoped_customers($regions, $sales_reps)
 order by customer_id

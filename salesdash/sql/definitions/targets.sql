@@ -25,21 +25,24 @@ select period_start, period_end, scope, scope_value, metric, target, owner, note
 from ranked
 where rank_in_key = 1;
 
--- Whether a target may be shown to a Scope (salesdash/scope.py): a region's when the region is
--- in $regions (and no rep narrows the view); a rep's when the rep is in $sales_reps and, if
--- regions narrow the view, their team's region (rep_region, from teams) is one of them; a
--- company, channel, category or product target only when the user's rights narrow nothing
--- (all_scopes): it measures sales of every region. Called with the target's columns, then the
--- Scope's parameters:
---   where target_visible(scope, scope_value, rep_region, $regions, $sales_reps, $all_scopes)
-create or replace macro target_visible(
-    scope, scope_value, rep_region, regions, sales_reps, all_scopes
-) as (
-    case scope
-        when 'region' then len(sales_reps) = 0 and in_list(regions, scope_value)
-        when 'sales_rep' then
-            in_list(sales_reps, scope_value)
-            and (len(regions) = 0 or coalesce(list_contains(regions, rep_region), false))
-        else all_scopes
-    end
-);
+-- The targets in force (the view above) a scope may see — the scoped read of targets, like those
+-- of scope.sql but after the view it reads: a region's when the region is in regions and no rep
+-- narrows the view; a rep's when the rep is in sales_reps and, if regions narrow the view, their
+-- team's region is one of them; a company, channel, category or product target only when the
+-- user's rights narrow nothing (all_scopes): it measures sales of every region.
+create or replace macro scoped_targets(regions, sales_reps, all_scopes) as table
+    select *
+    from current_targets
+    where
+        case scope
+            when 'region' then len(sales_reps) = 0 and in_list(regions, scope_value)
+            when 'sales_rep' then
+                in_list(sales_reps, scope_value)
+                and (
+                    len(regions) = 0
+                    or scope_value in (
+                        select sales_rep from teams where list_contains(regions, region)
+                    )
+                )
+            else all_scopes
+        end;
