@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from salesdash import access, db, ingest, targets
+from salesdash import access, alerts, db, ingest, targets
 from salesdash.access import User
+from salesdash.alerts import send
 from salesdash.cli import main
 from salesdash.errors import AccessDenied, InputError
 from salesdash.scope import NO_REGION, NO_REP, Scope
@@ -232,6 +233,9 @@ def test_every_write_function_refuses_them_and_the_database_is_unchanged(store, 
         "target edit": lambda con: targets.save_edits(con, edit),
         "grant": lambda con: access.grant(con, "new@example.com", "analyst"),
         "revoke": lambda con: access.revoke(con, "new@example.com"),
+        "acknowledge": lambda con: alerts.set_state(
+            con, "an-alert", "acknowledge", user=user.email, now=datetime.now()
+        ),
     }
     before = _state(store)
     con = db.connect(store.working)
@@ -350,3 +354,24 @@ def test_a_manager_may_not_list_the_loads_or_the_access_list(store, capsys):
     for command in (["batches"], ["access", "list"]):
         status, _, err = _run(capsys, store, "--as", MANAGER.email, *command)
         assert status == 2 and "may not" in err and err.count("\n") == 1
+
+
+# --- the alerts digest ----------------------------------------------------------------------------
+
+
+def test_a_digest_goes_to_what_the_recipients_role_may_see(store):
+    manager = send.Recipient(MANAGER.email, "email")
+    with acting_as(store, access.LOCAL_USER) as con:
+        # nobody on the list (no sign-in): the entry's regions, as configured
+        assert send.recipient_scope(con, manager) == Scope()
+        access.grant(con, MANAGER.email, "manager", regions=("East", "North"))
+        access.grant(con, REP.email, "rep", sales_rep="Li Na")
+        assert send.recipient_scope(con, manager).params()["regions"] == ["East", "North"]
+        narrowed = send.Recipient(MANAGER.email, "email", regions=("North", "West"))
+        assert send.recipient_scope(con, narrowed).params()["regions"] == ["North"]
+        rep = send.recipient_scope(con, send.Recipient(REP.email, "email")).params()
+        assert (rep["regions"], rep["sales_reps"]) == ([], ["Li Na"])
+        stranger = send.Recipient("who@example.com", "email")
+        assert send.recipient_scope(con, stranger).params()["regions"] == [NO_REGION]
+        webhook = send.Recipient("https://hooks.example.com/x", "webhook", regions=("West",))
+        assert send.recipient_scope(con, webhook).params()["regions"] == ["West"]
