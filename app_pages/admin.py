@@ -1,5 +1,6 @@
 """Access: who may use salesdash and what they see; grant, change and revoke; the change log."""
 
+import pandas as pd
 import streamlit as st
 
 from salesdash import access, breakdowns, dataset, ui
@@ -15,7 +16,10 @@ if "access_done" in st.session_state:
     st.success(st.session_state.pop("access_done"))
 
 st.subheader(ui.t("access.page.list"))
-grants = ui.query(access.grants)
+# read from the company's own store, also while the demo company is shown (None: nothing yet)
+grants = ui.company_query(access.grants)
+if grants is None:
+    grants = pd.DataFrame(columns=access.GRANT_COLUMNS)
 if grants.empty:
     st.info(ui.t("access.page.empty"))
 else:
@@ -72,7 +76,9 @@ if not grants.empty:
         )
 
 st.subheader(ui.t("access.page.log"))
-log = ui.query(access.changes)
+log = ui.company_query(access.changes)
+if log is None:
+    log = pd.DataFrame(columns=access.CHANGE_COLUMNS)
 st.dataframe(
     log.assign(
         role=log["role"].map(lambda r: role_label(r) if r else r),

@@ -156,6 +156,10 @@ def require_on(con: duckdb.DuckDBPyConnection, action: str) -> User:
 # --- the access list ---------------------------------------------------------------------------
 
 
+GRANT_COLUMNS = ("email", "role", "regions", "sales_rep", "granted_by", "granted_at")
+CHANGE_COLUMNS = ("changed_at", "changed_by", "action", "email", "role", "regions", "sales_rep")
+
+
 def grants(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The access list: email, role, regions, sales_rep, granted_by, granted_at (by email)."""
     frame = db.run_sql(con, "access/grants")

@@ -191,7 +191,7 @@ def sign_in() -> User:
     """Who uses this run (app.py calls it before anything reads data), or stop the run with the
     page that says why not: sign-in not configured on an address others can reach, not signed
     in yet, or signed in but not on the access list. Looked up again on every run, in the
-    publication the run reads, so a revoked grant ends at the next click."""
+    company's latest publication, so a revoked grant ends at the next click."""
     mode = serving_mode()
     if mode == "refuse":
         st.error(t("access.refused"))
@@ -207,12 +207,28 @@ def sign_in() -> User:
     begin_run()
     found = None
     if st.user.get("email_verified") is not False:  # an address the provider did not check
-        found = query(access.user_for, email, st.user.get("name"))
+        found = company_query(access.user_for, email, st.user.get("name"))
     if found is None:
         _ask_for_access_page(email)
         st.stop()
     st.session_state[_USER_KEY] = found
     return found
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _company_cached(module: str, name: str, snapshot: str, args: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_snapshot_connection(snapshot).cursor(), *args)
+
+
+def company_query(fn: Callable[..., T], *args: Any) -> T | None:
+    """``fn(con, *args)`` on the company's own latest publication, cached per publication: the
+    access list lives there, also while the demo company is shown. None when the company has
+    published nothing yet (nobody is on its access list)."""
+    company = Store.default().current()
+    if company is None:
+        return None
+    return _company_cached(fn.__module__, fn.__name__, str(company.path), args)
 
 
 def user() -> User:

@@ -17,7 +17,7 @@ import pytest
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
-from salesdash import access, charts, db, fmt, forecast
+from salesdash import access, charts, db, fmt, forecast, i18n
 from salesdash.store import Store
 from tests.conftest import APP, copy_store
 
@@ -277,3 +277,30 @@ def test_a_rep_sees_only_their_own_sales_everywhere(signed_in, downloads, plain)
     at.switch_page("app_pages/customers.py").run()
     shown = {m.label: m.value for m in at.metric}
     assert shown["Customers"] == fmt.compact_number(customers, "en")
+
+
+# --- no sign-in on an address others can reach ----------------------------------------------------
+
+
+def test_without_sign_in_an_address_others_can_reach_serves_no_data(demo_db):
+    """The embedded default listens on localhost; made to listen on every interface without
+    [auth], the app shows one line on how to configure sign-in and nothing else."""
+    from streamlit import config
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at.run()
+    finally:
+        config.set_option("server.address", before)
+    assert [e.value for e in at.error] == [i18n.t("access.refused", "en")]
+    assert not at.metric and not at.dataframe and not at.sidebar.multiselect
+    assert "sign-in" in at.error[0].value and "[auth]" in at.error[0].value
+
+
+def test_on_localhost_without_sign_in_the_one_local_user_is_admin_and_is_told(app):
+    at = app.run()
+    assert at.session_state["_user"] == access.LOCAL_USER
+    assert at.session_state["_user"].role == "admin"
+    assert any("Sign-in not configured" in m.value for m in at.sidebar.markdown)
