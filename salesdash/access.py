@@ -186,13 +186,6 @@ def user_for(con: duckdb.DuckDBPyConnection, email: str, name: str | None = None
     return User(normalised(email), role, tuple(regions), sales_rep, name)
 
 
-def scope_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Scope | None:
-    """What a recipient of a digest or an export may see (None: not on the access list, send
-    them nothing)."""
-    user = user_for(con, email)
-    return None if user is None else scope_for(user)
-
-
 def normalised(email: str) -> str:
     return email.strip().lower()
 
