@@ -34,6 +34,14 @@ horizon = right.number_input(
 grain = ui.t(f"forecast.grain_word.{freq}")
 st.caption(ui.t("forecast.intro", grain=grain))
 
+# A rep's own sales (or a restricted user's further filter) is no series the refresh stores: it
+# is fitted when they ask, not on every view of the page.
+if forecast.fitted_on_demand(scope) and not st.session_state.get("fc_fit_own"):
+    st.info(ui.t("access.forecast_on_demand"))
+    if st.button(ui.t("access.forecast_fit"), icon=":material/trending_up:", key="fc_fit"):
+        st.session_state["fc_fit_own"] = True
+        st.rerun()
+    st.stop()
 with st.spinner(ui.t("forecast.fitting")):
     result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
 view = forecast.select(result, None if level == "total" else level)

@@ -251,6 +251,7 @@ def test_a_rep_sees_only_their_own_sales_everywhere(signed_in, downloads, plain)
     )
     drawn = _visit_everything(at)
     assert "executive.py" not in drawn and "data.py" not in drawn
+    assert "Forecast my sales" in drawn["forecast.py"]  # fitted when asked, not on view
     for page, text in drawn.items():
         assert not _names(text, OTHER_REGIONS), page
         assert not _names(text, other_reps), page
