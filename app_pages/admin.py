@@ -62,7 +62,7 @@ with st.form("access_grant"):
     if st.form_submit_button(ui.t("access.page.save"), type="primary"):
         _save(
             lambda con: access.grant(con, email, role, regions=tuple(regions), sales_rep=rep),
-            ui.t("access.page.saved", email=email, role=role_label(role)),
+            ui.t("access.page.saved", email=access.normalised(email), role=role_label(role)),
         )
 
 if not grants.empty:

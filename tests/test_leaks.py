@@ -305,3 +305,30 @@ def test_on_localhost_without_sign_in_the_one_local_user_is_admin_and_is_told(ap
     assert at.session_state["_user"] == access.LOCAL_USER
     assert at.session_state["_user"].role == "admin"
     assert any("Sign-in not configured" in m.value for m in at.sidebar.markdown)
+
+
+# --- the Access page ------------------------------------------------------------------------------
+
+
+def test_an_admin_grants_and_revokes_on_the_access_page_and_each_change_is_logged(
+    writable_app, writable_db
+):
+    at = writable_app.switch_page("app_pages/admin.py").run()
+    assert not at.exception
+    main = at.main
+    main.text_input[0].input("Max@Example.com")
+    main.selectbox[0].select("manager")
+    main.multiselect[0].select(REGION)
+    next(b for b in main.button if b.label == "Save access").click().run()
+    assert not at.exception
+    assert any("max@example" in s.value and "manager" in s.value for s in at.success)
+    store = Store(writable_db)
+    with store.reader() as con:
+        assert access.user_for(con, "max@example.com").regions == (REGION,)
+    at.main.selectbox(key="access_revoke").select("max@example.com")
+    next(b for b in at.main.button if b.label == "Revoke access").click().run()
+    with store.reader() as con:
+        assert access.user_for(con, "max@example.com") is None
+        log = access.changes(con)
+    assert log["action"].tolist() == ["revoke", "grant"]
+    assert set(log["changed_by"]) == {access.LOCAL_USER.email}
