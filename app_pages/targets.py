@@ -17,6 +17,17 @@ def figures(values, metrics) -> list[str]:
     return [figure(x, m) for x, m in zip(values, metrics, strict=True)]
 
 
+def named(frame: pd.DataFrame) -> dict:
+    """The columns that name a target: its scope and value, metric and period."""
+    return {
+        ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in frame["scope"]],
+        ui.t("targets.col.scope_value"): frame["scope_value"],
+        ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in frame["metric"]],
+        ui.t("targets.col.period_start"): frame["period_start"],
+        ui.t("targets.col.period_end"): frame["period_end"],
+    }
+
+
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
 
@@ -61,12 +72,7 @@ if not report.empty and status not in (None, "all"):
     shown = shown[shown["status"] == status]
 
 if not shown.empty:
-    table = {
-        ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in shown["scope"]],
-        ui.t("targets.col.scope_value"): shown["scope_value"],
-        ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in shown["metric"]],
-        ui.t("targets.col.period_start"): shown["period_start"],
-        ui.t("targets.col.period_end"): shown["period_end"],
+    table = named(shown) | {
         ui.t("targets.col.target"): figures(shown["target"], shown["metric"]),
         ui.t("targets.col.actual"): figures(shown["actual"], shown["metric"]),
         ui.t("targets.col.attainment"): shown["attainment"],
@@ -137,12 +143,8 @@ if gaps.empty:
 else:
     ui.table(
         pd.DataFrame(
-            {
-                ui.t("targets.col.scope"): [ui.t(f"targets.scope.{s}") for s in gaps["scope"]],
-                ui.t("targets.col.scope_value"): gaps["scope_value"],
-                ui.t("targets.col.metric"): [ui.t(f"targets.metric.{m}") for m in gaps["metric"]],
-                ui.t("targets.col.period_start"): gaps["period_start"],
-                ui.t("targets.col.period_end"): gaps["period_end"],
+            named(gaps)
+            | {
                 ui.t("targets.col.target"): figures(gaps["parent_target"], gaps["metric"]),
                 ui.t("targets.col.child_scope"): [
                     ui.t(f"targets.scope.{s}") for s in gaps["child_scope"]

@@ -21,12 +21,14 @@ from salesdash import fmt
 RAW_FLOAT = re.compile(r"^-?(\d{4,}\.\d+|\d+\.\d{3,}|[\d.]+e[+-]?\d+)$")
 MISSING_TEXTS = {"None", "nan", "NaN", "<NA>", "NaT", "null", "inf", "-inf"}
 WORD = re.compile(r"[A-Za-z]{2,}")
+# Streamlit's markdown directives, not text a reader sees: icons and coloured badges.
+MARKUP = re.compile(r":material/\w+:|:\w+(-\w+)?\[")
 # Words a Chinese page may show in Latin letters: names of methods, formats and units.
 ALLOWED_WORDS = {
     "SMART", "MASE", "MAPE", "RFM", "CSV", "Excel", "xlsx", "PNG", "PDF", "ID", "ARIMA", "Theta",
     "UTF", "GBK", "KPI", "pp", "salesdash", "ETS", "AN", "AAA", "MNN", "MNM", "ANA", "MAM",
     "MAN", "AAdA", "AAdN", "MAdN", "MAdM", "NN", "MB", "GB", "KB", "AM", "PM", "ABC",
-    "English", "GTX", "GTXPro",
+    "English", "GTX", "GTXPro", "README",
 }  # fmt: skip
 
 
@@ -112,7 +114,7 @@ def english_words(at, allowed: set[str]) -> list[str]:
     allowed_words = {w.lower() for text in allowed for w in WORD.findall(text)}
     allowed_words |= {w.lower() for w in ALLOWED_WORDS}
     for text in _texts(at):
-        words = [w for w in WORD.findall(text) if w.lower() not in allowed_words]
+        words = [w for w in WORD.findall(MARKUP.sub("", text)) if w.lower() not in allowed_words]
         if words:
             found.append(f"{words} in {text[:80]!r}")
     return found

@@ -131,7 +131,7 @@ def data_names(demo_reader) -> set[str]:
         "teams": ("manager",),
         "targets": ("owner", "note"),
         "opportunities": ("lost_reason", "source"),
-        "ingest_log": ("file_name",),
+        "ingest_log": ("file_name", "user_name"),
     }
     return {
         str(value)

@@ -42,7 +42,8 @@ def test_the_page_shows_segments_tiers_cohorts_care_and_movement_in_english(page
     ]
     assert page.date_input[0].value == LAST_DAY
     rfm = expected_rfm(demo_reader, LAST_DAY)
-    assert metric(page, "Customers") == f"{len(rfm) / 1000:.1f}K"
+    # all orders to the as-of date, said on the card; a count in full
+    assert metric(page, "Customers, all orders to 15 Nov 2026") == f"{len(rfm):,}"
     table = frames(page)[0]
     assert len(table) == len(segments.SEGMENTS)
     assert table["n_customers"].sum() == len(rfm)

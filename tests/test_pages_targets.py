@@ -146,7 +146,7 @@ def test_the_one_page_export_renders_as_pdf_and_png(demo_reader):
 def test_the_cumulative_chart_phases_the_year_target_by_the_seasonal_pace(demo_reader):
     """The target line rises to the year target by December, expected to date on the way (the
     demo sells more towards the year end), instead of a flat line at the whole year's target."""
-    outlook, year_target = targets.year_outlook(demo_reader, as_of=date(2026, 11, 15))
+    outlook, year_target = targets.year_outlook(demo_reader, Scope(), as_of=date(2026, 11, 15))
     phased = outlook[outlook["series"] == "target"].set_index("ds")["y"]
     assert len(phased) == 12 and phased.is_monotonic_increasing
     assert phased.iloc[-1] == pytest.approx(year_target)
