@@ -51,14 +51,15 @@ def granted_store(demo_store, tmp_path_factory) -> Store:
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, str]:
-    """Every download a page offers, opened (file name → its text), and the executive export's
-    figure as JSON under "executive-export"."""
+    """Every download a page offers, opened (file name → its text; also under the name without
+    the period and filters it carries, ``ui.download_suffix``: "revenue_by_region.csv"), and the
+    executive export's figure as JSON under "executive-export"."""
     opened: dict[str, str] = {}
     original = ButtonMixin.download_button
 
     def recording(self, label, data, file_name=None, *args, **kwargs):
         content = data() if callable(data) else data
-        opened[file_name] = _text_of(file_name, content)
+        opened[file_name] = opened[_VIEW.sub("", file_name)] = _text_of(file_name, content)
         return original(self, label, data, file_name, *args, **kwargs)
 
     def figure(fig, kind):
@@ -68,6 +69,10 @@ def downloads(monkeypatch) -> dict[str, str]:
     monkeypatch.setattr(ButtonMixin, "download_button", recording)
     monkeypatch.setattr(charts.executive, "export_bytes", figure)
     return opened
+
+
+# The period (one or two ISO dates) and the filters a download's name carries before its suffix.
+_VIEW = re.compile(r"(_\d{4}-\d{2}-\d{2}){1,2}(_[^.]*)?(?=\.\w+$)")
 
 
 def _text_of(name: str, content: bytes | str) -> str:
