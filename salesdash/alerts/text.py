@@ -80,6 +80,14 @@ def what(alert: Mapping[str, Any], lang: str) -> str:
     return i18n.t(key, lang, subject=subject, owner=alert["owner"], **format_facts(facts, lang))
 
 
+def _target_label(label: str, lang: str) -> str:
+    """A target's stored label ("East · revenue · 2026-Q4") with its codes in ``lang``."""
+    parts = label.split(" · ")
+    return " · ".join(
+        i18n.t(f"alerts.code.{p}", lang) if i18n.has(f"alerts.code.{p}") else p for p in parts
+    )
+
+
 def stake(alert: Mapping[str, Any], lang: str) -> str | None:
     """What it means in money and in the chance of hitting the target it touches (None: nothing
     to say)."""
@@ -94,7 +102,7 @@ def stake(alert: Mapping[str, Any], lang: str) -> str | None:
             i18n.t(
                 "alerts.stake.p_hit_if_lost",
                 lang,
-                target=alert["target_label"],
+                target=_target_label(alert["target_label"], lang),
                 p_hit=_percent(p_hit),
                 after=_percent(after),
             )
