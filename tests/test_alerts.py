@@ -492,7 +492,7 @@ def test_facts_are_formatted_by_their_names_in_both_languages():
     en, zh = format_facts(facts, "en"), format_facts(facts, "zh")
     assert (en["actual"], en["shortfall_share"], en["period_start_date"], en["grain"]) == (
         "¥12.3K",
-        "40%",
+        "40.0%",  # one percentage precision (issue 15)
         "1 May 2025",
         "month",
     )
