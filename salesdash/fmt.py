@@ -122,13 +122,6 @@ def time_label(t: datetime | None, lang: str = "en") -> str:
     return f"{date_label(t, lang)} {t:%H:%M}"
 
 
-# Plotly's date axes and hover (d3 time formats): "Jan 2026" / "2026年1月".
-DATE_AXIS_FORMAT = {
-    "en": {"month": "%b %Y", "day": "%-d %b %Y"},
-    "zh": {"month": "%Y年%-m月", "day": "%Y年%-m月%-d日"},
-}
-
-
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 
 
