@@ -55,6 +55,8 @@ def begin_run() -> Publication:
     publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
     st.session_state[_DEMO_KEY] = shown != company
+    # every amount of this run in the currency of the store it reads (settings.py)
+    fmt.use_currency(publication.settings.get("currency"))
     return publication
 
 
@@ -251,7 +253,7 @@ def money(x: float | None) -> str:
 
 def money_column(label: str | None = None) -> Any:
     """A table column of amounts, with the currency sign ``money`` shows ("¥1,235")."""
-    return st.column_config.NumberColumn(label, format="yen")
+    return st.column_config.NumberColumn(label, format=f"{fmt.currency().symbol}%,.0f")
 
 
 def number(x: float | None) -> str:

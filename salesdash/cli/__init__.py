@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from salesdash import config, db, errors
+from salesdash import config, db, errors, fmt, settings
 from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.scope import Scope
@@ -159,9 +159,11 @@ def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
     if access == "write":
         what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
         with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
+            fmt.use_currency(settings.read(con).get("currency"))
             return args.run(args, con) or 0
     con = store.reader()
     try:
+        fmt.use_currency(settings.read(con).get("currency"))
         return args.run(args, con) or 0
     finally:
         con.close()
