@@ -5,8 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesdash import db, ingest, ui, uploads
-from salesdash.errors import InputError
+from salesdash import db, ingest, settings, ui, uploads
+from salesdash.errors import InputError, WriterBusyError
 
 con = ui.connection()
 state = st.session_state
@@ -19,6 +19,31 @@ kind_label = ui.labels("data.kind_name")
 column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
+
+
+def _set_demo(value: str) -> None:
+    """Remove the demo company, or show it again (one action, published like any change)."""
+    try:
+        with ui.writing(f"demo {value} on the Data page") as writer:
+            settings.write(writer, "demo", value, user=st.user.get("email"))
+    except (InputError, WriterBusyError) as error:
+        st.error(ui.plain(error))
+        return
+    st.rerun()
+
+
+showing_demo = ui.showing_demo()
+if showing_demo:
+    with st.container(border=True):
+        st.markdown(ui.t("data.demo.shown"))
+        if st.button(ui.t("data.demo.remove"), icon=":material/delete:", key="demo_remove"):
+            _set_demo("removed")
+elif (
+    ui.publication().is_empty
+    and ui.publication().settings.get("demo") == "removed"
+    and st.button(ui.t("data.demo.show_again"), icon=":material/theater_comedy:", key="demo_show")
+):
+    _set_demo("shown")
 
 with st.expander(ui.t("data.kinds.title")):
     for kind in ingest.KINDS:
@@ -114,8 +139,13 @@ for file in files or []:
             continue
         ready.append((name, _saved_path(file), kind, mapping))
 
+# The company's first load replaces the demo company: said once more, and confirmed, beside it.
+replaces_demo = bool(ready) and showing_demo and not st.checkbox(ui.t("data.demo.confirm_load"))
 if ready and st.button(
-    ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
+    ui.t("data.upload.load", n=len(ready)),
+    type="primary",
+    icon=":material/upload:",
+    disabled=replaces_demo,
 ):
     bar = st.progress(0.0, text=ui.t("data.upload.loading"))
     step_label = ui.labels("data.step")
@@ -186,7 +216,10 @@ st.dataframe(
 
 st.subheader(ui.t("data.batches"))
 batches = ingest.list_batches(con)
-if batches.empty:
+if showing_demo:
+    # the demo's batches are not the company's: nothing here to undo
+    st.info(ui.t("data.demo.no_batches"))
+elif batches.empty:
     st.info(ui.t("data.history.empty"))
 else:
     columns = ingest.BATCH_COLUMNS

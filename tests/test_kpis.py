@@ -113,7 +113,7 @@ def test_undoing_a_batch_refreshes_the_rollups(con, tmp_path):
     ingest.undo_batch(con, batch.batch_id)
     rollups.refresh(con, rollups.pending(con))  # and after the undo
     assert kpis.kpis(con, Scope()).revenue == 0.0
-    names = rollups.names()  # rebuilt in name order: keys, then the cube, then what sums it
+    names = rollups.names()  # built in order: keys, then the cube, then what sums it
     order = ["sales_customer", "sales_customer_cube", "sales_customer_day", "sales_product_day"]
     assert [n for n in names if n in order] == order
 

@@ -165,3 +165,21 @@ def test_customer_rollups_from_before_the_rep_column_are_rebuilt_whole_with_it(c
 
 def test_a_new_database_needs_no_rebuild_for_the_rep_column(con):
     assert rollups.pending(con) is rollups.Change.NONE
+
+
+def test_the_registry_lists_every_rollup_query_after_the_rollups_it_reads(con):
+    files = {p.stem for p in (config.SQL_DIR / "rollups").glob("*.sql")}
+    assert set(rollups.names()) == files  # a query left out of ROLLUPS would never be built
+    built: set[str] = set()
+    for rollup in rollups.ROLLUPS:
+        sql = db.sql_text(f"rollups/{rollup.name}").replace("$full", "true")
+        read = con.get_table_names(sql) - set(rollups.MARKS.values())
+        assert read == set(rollup.reads), rollup.name
+        assert {t for t in read if t.startswith("rollup_")} <= built, rollup.name
+        built.add(rollup.table)
+
+
+def test_each_rollup_is_keyed_by_columns_it_has_and_marks_exist_for(con):
+    for rollup in rollups.ROLLUPS:
+        columns = {r[0] for r in con.execute(f"describe {rollup.table}").fetchall()}
+        assert set(rollup.key) <= columns & rollups.MARKS.keys(), rollup.name

@@ -1,7 +1,6 @@
--- After a batch's rows went in or out: bring rollup_sales_customer up to date in place (existing
--- customers keep their key, new ones get the next keys, customers without orders go) and delete
--- the parts of the other rollups that sql/rollups/changes/capture.sql marked as changed; rollups.py
--- then inserts them again from the same queries that build the rollups whole.
+-- After a batch's rows went in or out, by parts: bring rollup_sales_customer up to date in place
+-- (existing customers keep their key, new ones get the next keys, customers without orders go),
+-- so that the keys the other rollups hold stay valid (salesdash/rollups.py, ROLLUPS).
 create or replace temp table rollup_changed_firsts as
 select customer_id, min(order_date) as first_order_date
 from orders
@@ -27,7 +26,8 @@ select
 from rollup_changed_firsts
 where customer_id not in (select customer_id from rollup_sales_customer);
 
--- a changed first order reaches the customer's rows on days the batch did not touch
+-- a changed first order reaches the customer's rows of rollup_sales_customer_day on days the
+-- batch did not touch (it keeps the date on each row so "new in the period" needs no join)
 update rollup_sales_customer_day as d
 set first_order_date = s.first_order_date
 from rollup_sales_customer as s
@@ -35,20 +35,3 @@ where
     d.customer_key = s.customer_key
     and s.customer_id in (select customer_id from rollup_changed_customers)
     and d.first_order_date is distinct from s.first_order_date;
-
-delete from rollup_sales_customer_cube
-where order_date in (select order_date from rollup_changed_days);
-
-delete from rollup_sales_customer_day
-where order_date in (select order_date from rollup_changed_days);
-
-delete from rollup_sales_product_day
-where order_date in (select order_date from rollup_changed_days);
-
-delete from rollup_customer_month
-where
-    customer_id in (select customer_id from rollup_changed_customers)
-    and month in (select month from rollup_changed_months);
-
-delete from rollup_customer_totals
-where customer_id in (select customer_id from rollup_changed_customers);
