@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -74,6 +76,16 @@ def use_currency(code: str | None) -> Currency:
     currency = currency_of(code)
     _CURRENCY.set(currency)
     return currency
+
+
+@contextmanager
+def currency_in(code: str | None) -> Iterator[Currency]:
+    """Amounts formatted inside the block are in the currency ``code`` (a command's run)."""
+    token = _CURRENCY.set(currency_of(code))
+    try:
+        yield _CURRENCY.get()
+    finally:
+        _CURRENCY.reset(token)
 
 
 def currency() -> Currency:

@@ -55,9 +55,17 @@ def begin_run() -> Publication:
     publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
     st.session_state[_DEMO_KEY] = shown != company
-    # every amount of this run in the currency of the store it reads (settings.py)
-    fmt.use_currency(publication.settings.get("currency"))
+    # every amount of this run in the company's currency (settings.py), the demo's too: so a
+    # currency chosen before the first load shows at once
+    fmt.use_currency(company_settings().get("currency") or publication.settings.get("currency"))
     return publication
+
+
+def company_settings() -> dict[str, str]:
+    """The settings of the company's store as last published (none before its first write),
+    also while the demo company is shown."""
+    current = Store.default().current()
+    return current.settings if current else {}
 
 
 def publication() -> Publication:

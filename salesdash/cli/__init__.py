@@ -158,13 +158,15 @@ def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
     store = Store(_db_path(args))
     if access == "write":
         what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
-        with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
-            fmt.use_currency(settings.read(con).get("currency"))
+        with (
+            store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con,
+            fmt.currency_in(settings.read(con).get("currency")),
+        ):
             return args.run(args, con) or 0
     con = store.reader()
     try:
-        fmt.use_currency(settings.read(con).get("currency"))
-        return args.run(args, con) or 0
+        with fmt.currency_in(settings.read(con).get("currency")):
+            return args.run(args, con) or 0
     finally:
         con.close()
 
