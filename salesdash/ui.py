@@ -12,7 +12,7 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -444,10 +444,12 @@ def upload_folder() -> Path:
 # --- tables ------------------------------------------------------------------------------------
 
 
-def download_buttons(frame: pd.DataFrame, name: str) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, amounts: Iterable[str] = ()) -> None:
     """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
-    made a safe file name."""
+    made a safe file name; the headers of the ``amounts`` columns say their currency
+    ("Revenue (USD)")."""
     name = export.file_name(name)
+    frame = export.label_amounts(frame, amounts, fmt.currency().code)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

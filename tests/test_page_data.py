@@ -75,6 +75,14 @@ def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_pag
     assert _orders(writable_db) == (before_rows, 0.0, before_batches)
     assert any("3 rows removed" in s.value for s in at.success)
 
+    # … and redo brings exactly those rows back
+    redo = next(s for s in at.selectbox if (s.key or "").startswith("redo_pick-"))
+    assert "orders_november.csv" in redo.options[0]
+    at.button(key="redo").click().run()
+    assert not at.exception
+    assert _orders(writable_db) == (before_rows + 3, 170.5, before_batches + 1)
+    assert any("is back: 3 rows" in s.value for s in at.success)
+
 
 def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_page, writable_db):
     at = data_page
