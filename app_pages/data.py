@@ -340,6 +340,19 @@ def _described(frame) -> dict[int, str]:
     }
 
 
+def _change_batch(action: str, batch: int) -> None:
+    """Undo or redo (``action``) a batch, then run again saying how it went."""
+    change = uploads.undo if action == "undo" else uploads.redo
+    try:
+        with ui.writing(f"{action} of batch {batch} on the Data page") as writer:
+            n = change(writer, batch)
+        state["data_undo_done"] = (st.success, ui.t(f"data.{action}.done", batch=batch, n=f"{n:,}"))
+    except InputError as error:
+        state["data_undo_done"] = (st.error, ui.plain(error))
+    state["data_results"] = []
+    st.rerun()
+
+
 st.subheader(ui.t("data.batches"))
 batches = ingest.list_batches(con)
 if showing_demo:
@@ -376,18 +389,8 @@ else:
         st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
-            try:
-                with ui.writing(f"undo of batch {pending} on the Data page") as writer:
-                    removed = uploads.undo(writer, int(pending))
-                state["data_undo_done"] = (
-                    st.success,
-                    ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),
-                )
-            except InputError as error:
-                state["data_undo_done"] = (st.error, ui.plain(error))
             del state["data_undo"]
-            state["data_results"] = []
-            st.rerun()
+            _change_batch("undo", int(pending))
         if no.button(ui.t("data.undo.no"), key="undo_no"):
             del state["data_undo"]
             st.rerun()
@@ -401,17 +404,7 @@ else:
             key=ui.translated_key(f"redo_pick-{'-'.join(map(str, undone))}"),
         )
         if button.button(ui.t("data.redo.button"), icon=":material/redo:", key="redo"):
-            try:
-                with ui.writing(f"redo of batch {batch} on the Data page") as writer:
-                    restored = uploads.redo(writer, int(batch))
-                state["data_undo_done"] = (
-                    st.success,
-                    ui.t("data.redo.done", batch=batch, n=f"{restored:,}"),
-                )
-            except InputError as error:
-                state["data_undo_done"] = (st.error, ui.plain(error))
-            state["data_results"] = []
-            st.rerun()
+            _change_batch("redo", int(batch))
     if "data_undo_done" in state:
         show, text = state.pop("data_undo_done")
         show(text)

@@ -246,10 +246,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     Raises:
         InputError: no such batch, undone already, or the undo could not be written.
     """
-    try:
-        return ingest.undo_batch(con, batch_id)
-    except duckdb.Error as error:
-        raise InputError(errors.one_line(error)) from error
+    return _one_line_write(ingest.undo_batch, con, batch_id)
 
 
 def redo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
@@ -259,8 +256,16 @@ def redo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         InputError: no such batch, not undone, a later batch holds its rows, or the redo could
             not be written.
     """
+    return _one_line_write(ingest.redo_batch, con, batch_id)
+
+
+def _one_line_write(
+    change: Callable[[duckdb.DuckDBPyConnection, int], int],
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+) -> int:
     try:
-        return ingest.redo_batch(con, batch_id)
+        return change(con, batch_id)
     except duckdb.Error as error:
         raise InputError(errors.one_line(error)) from error
 
