@@ -24,6 +24,8 @@ if state.pop("data_view_dates", False):
     st.switch_page("app_pages/overview.py")
 
 st.title(ui.t("data.title"))
+# Executives see what was loaded, by whom; only admins and analysts load and undo.
+can_change = ui.user().may("change_data")
 
 
 def _set_demo(value: str) -> None:
@@ -66,11 +68,14 @@ with st.expander(ui.t("data.kinds.title")):
             )
 
 st.subheader(ui.t("data.upload.title"))
+if not can_change:
+    st.caption(ui.t("data.read_only"))
 files = st.file_uploader(
     ui.t("data.upload.label"),
     accept_multiple_files=True,
     key=f"upload-{state['data_round']}",
     help=ui.t("data.upload.help", formats=", ".join(uploads.ACCEPTED_SUFFIXES)),
+    disabled=not can_change,
 )
 
 
@@ -373,7 +378,7 @@ else:
         },
     )
     described = _described(uploads.active_batches(batches))
-    if described:
+    if described and can_change:
         choice, button = st.columns([3, 1], vertical_alignment="bottom")
         batch = choice.selectbox(
             ui.t("data.undo.choose"),
@@ -385,7 +390,7 @@ else:
         if button.button(ui.t("data.undo.button"), icon=":material/undo:", key="undo_ask"):
             state["data_undo"] = batch
     pending = state.get("data_undo")
-    if pending in described:
+    if pending in described and can_change:
         st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
@@ -395,7 +400,7 @@ else:
             del state["data_undo"]
             st.rerun()
     undone = _described(uploads.undone_batches(batches))
-    if undone:
+    if undone and can_change:
         choice, button = st.columns([3, 1], vertical_alignment="bottom")
         batch = choice.selectbox(
             ui.t("data.redo.choose"),
@@ -418,8 +423,11 @@ code = choice.selectbox(
     index=list(fmt.CURRENCIES).index(chosen.code),
     format_func=lambda c: f"{c} ({fmt.CURRENCIES[c].symbol.strip()})",
     key="currency_pick",
+    disabled=not can_change,
 )
-if button.button(ui.t("data.currency.save"), key="currency_save", disabled=code == chosen.code):
+if button.button(
+    ui.t("data.currency.save"), key="currency_save", disabled=code == chosen.code or not can_change
+):
     try:
         with ui.writing(f"currency set to {code} on the Data page") as writer:
             settings.write(writer, "currency", code, user=st.user.get("email"))

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import config, rollups
+from salesdash import access, config, rollups
 from salesdash.db import execute_sql, params_for, run_sql, scalar, transaction
 from salesdash.errors import InputError
 from salesdash.ingest import history, parsing, reading
@@ -246,6 +246,8 @@ def ingest_file(
         load_day: the day of the load, which the plausible dates are counted from
             (``parsing.Plausible``): rows dated more than a year after it are rejected.
         mapping: corrections to the proposed mapping, canonical column → source column.
+        user_name: who the ingest log names as loading it (default: the user the writer ``con``
+            acts for, salesdash/access.py).
         day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
             the column, and refuse when it is ambiguous).
         progress: called with (fraction done, step name).
@@ -256,7 +258,10 @@ def ingest_file(
     Raises:
         InputError: the file cannot be loaded (empty, binary, wrong kind, missing columns, too many
             bad rows, ambiguous dates …); the database is unchanged.
+        AccessDenied: the writer ``con`` acts for may not change data; the database is unchanged.
     """
+    user = access.require_on(con, "change_data")
+    user_name = user_name or user.email
     _check_kind(kind)
     if replace:
         history.date_column(kind)
@@ -688,7 +693,8 @@ def log_batch(
     )
 
 
-# The columns of the ingest log a person reads (the page's history table, the CLI's listing).
+# The columns of the ingest log a person reads (the page's history table, the CLI's listing):
+# what was loaded, and who loaded and undid it, when.
 BATCH_COLUMNS = (
     "batch_id",
     "kind",
@@ -698,7 +704,9 @@ BATCH_COLUMNS = (
     "rows_duplicate",
     "rows_replaced",
     "loaded_at",
+    "user_name",
     "undone_at",
+    "undone_by",
 )
 
 

@@ -1,5 +1,5 @@
 """Undo, redo, and a batch that replaces the months it covers: rows leave their table for its
-holding table (``held_<kind>``, sql/schema/095) and come back from it, so every change is reverted
+holding table (``held_<kind>``, sql/schema/096) and come back from it, so every change is reverted
 whole and nothing is lost on the way.
 
 - undo B: B's rows are held (``replaced_by`` null); the rows B replaced come back (those whose own
@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from salesdash import periods, rollups
+from salesdash import access, periods, rollups
 from salesdash.db import execute_sql, params_for, scalar, transaction
 from salesdash.errors import InputError
 
@@ -124,10 +124,14 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Take back what a batch did: its rows (held, for a redo), the regions a teams batch lent,
     and the rows it replaced put back; return how many of its rows were removed.
 
+    The ingest log records when, and who undid it (the user the writer ``con`` acts for).
+
     Raises:
         InputError: no such batch, it was undone already, or putting back the rows it replaced
             would load a key twice (a batch loaded since holds it: undo that one first).
+        AccessDenied: the writer ``con`` acts for may not change data.
     """
+    user = access.require_on(con, "change_data")
     kind, undone_at = _log_line(con, batch_id)
     if undone_at is not None:
         raise InputError(f"batch {batch_id} was already undone at {undone_at:%Y-%m-%d %H:%M}")
@@ -156,7 +160,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
             )
             rollups.capture_period(con, kind, replaced.date_from, replaced.date_to)
         con.execute(
-            "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
+            "update ingest_log set undone_at = ?, undone_by = ? where batch_id = ?",
+            [datetime.now(), user.email, batch_id],
         )
     return removed
 
@@ -169,7 +174,9 @@ def redo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     Raises:
         InputError: no such batch, it is not undone, or a batch loaded since holds one of its
             keys (undo that one first).
+        AccessDenied: the writer ``con`` acts for may not change data.
     """
+    user = access.require_on(con, "change_data")
     kind, undone_at = _log_line(con, batch_id)
     if undone_at is None:
         raise InputError(f"batch {batch_id} is loaded (not undone): nothing to redo")
@@ -185,8 +192,13 @@ def redo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
             for target in INHERITS_REGION:
                 execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
         rollups.capture(con, kind, batch_id)
-        con.execute("update ingest_log set undone_at = null where batch_id = ?", [batch_id])
-        con.execute("insert into batch_redos values (?, ?)", [batch_id, datetime.now()])
+        con.execute(
+            "update ingest_log set undone_at = null, undone_by = null where batch_id = ?",
+            [batch_id],
+        )
+        con.execute(
+            "insert into batch_redos values (?, ?, ?)", [batch_id, datetime.now(), user.email]
+        )
     return restored
 
 

@@ -26,5 +26,9 @@ create table if not exists batch_replacements (
     rows_replaced bigint not null
 );
 
--- One row per redo: an undone batch brought back (its undone_at is null again).
-create table if not exists batch_redos (batch_id bigint not null, redone_at timestamp not null);
+-- One row per redo: an undone batch brought back (its undone_at is null again), when and by whom.
+create table if not exists batch_redos (
+    batch_id bigint not null,
+    redone_at timestamp not null,
+    redone_by varchar
+);
