@@ -115,7 +115,7 @@ def _parsed(file, kind: str, name: str, mapping: dict[str, str | None]):
 def _show_parsed(values) -> None:
     dates = values.select_dtypes("datetime").columns
     st.dataframe(
-        values,
+        values.assign(problem=values["problem"].fillna("—")),
         hide_index=True,
         height=220,
         column_config={
