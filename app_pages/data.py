@@ -32,7 +32,7 @@ def _set_demo(value: str) -> None:
     """Remove the demo company, or show it again (one action, published like any change)."""
     try:
         with ui.writing(f"demo {value} on the Data page") as writer:
-            settings.write(writer, "demo", value, user=st.user.get("email"))
+            settings.write(writer, "demo", value)
     except (InputError, WriterBusyError) as error:
         st.error(ui.plain(error))
         return
@@ -430,7 +430,7 @@ if button.button(
 ):
     try:
         with ui.writing(f"currency set to {code} on the Data page") as writer:
-            settings.write(writer, "currency", code, user=st.user.get("email"))
+            settings.write(writer, "currency", code)
         state["data_currency_done"] = (st.success, ui.t("data.currency.done", code=code))
     except (InputError, WriterBusyError) as error:
         state["data_currency_done"] = (st.error, ui.plain(error))

@@ -24,7 +24,7 @@ def test_an_unknown_or_missing_code_falls_back_to_the_default():
 
 
 def test_the_currency_is_a_setting_of_the_store_and_only_known_codes_are_taken(con):
-    settings.write(con, "currency", "EUR", user="ana@example.com")
+    settings.write(con, "currency", "EUR")
     assert settings.read(con)["currency"] == "EUR"
     with pytest.raises(InputError, match="setting 'currency' cannot be 'EURO'"):
         settings.write(con, "currency", "EURO")
