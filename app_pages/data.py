@@ -5,8 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from salesdash import db, ingest, ui, uploads
-from salesdash.errors import InputError
+from salesdash import db, ingest, settings, ui, uploads
+from salesdash.errors import InputError, WriterBusyError
 
 con = ui.connection()
 state = st.session_state
@@ -19,6 +19,33 @@ kind_label = ui.labels("data.kind_name")
 column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
+# Executives see what was loaded, by whom; only admins and analysts load and undo.
+can_change = ui.user().may("change_data")
+
+
+def _set_demo(value: str) -> None:
+    """Remove the demo company, or show it again (one action, published like any change)."""
+    try:
+        with ui.writing(f"demo {value} on the Data page") as writer:
+            settings.write(writer, "demo", value, user=st.user.get("email"))
+    except (InputError, WriterBusyError) as error:
+        st.error(ui.plain(error))
+        return
+    st.rerun()
+
+
+showing_demo = ui.showing_demo()
+if showing_demo:
+    with st.container(border=True):
+        st.markdown(ui.t("data.demo.shown"))
+        if st.button(ui.t("data.demo.remove"), icon=":material/delete:", key="demo_remove"):
+            _set_demo("removed")
+elif (
+    ui.publication().is_empty
+    and ui.publication().settings.get("demo") == "removed"
+    and st.button(ui.t("data.demo.show_again"), icon=":material/theater_comedy:", key="demo_show")
+):
+    _set_demo("shown")
 
 with st.expander(ui.t("data.kinds.title")):
     for kind in ingest.KINDS:
@@ -36,11 +63,14 @@ with st.expander(ui.t("data.kinds.title")):
             )
 
 st.subheader(ui.t("data.upload.title"))
+if not can_change:
+    st.caption(ui.t("data.read_only"))
 files = st.file_uploader(
     ui.t("data.upload.label"),
     accept_multiple_files=True,
     key=f"upload-{state['data_round']}",
     help=ui.t("data.upload.help", formats=", ".join(uploads.ACCEPTED_SUFFIXES)),
+    disabled=not can_change,
 )
 
 
@@ -114,8 +144,13 @@ for file in files or []:
             continue
         ready.append((name, _saved_path(file), kind, mapping))
 
+# The company's first load replaces the demo company: said once more, and confirmed, beside it.
+replaces_demo = bool(ready) and showing_demo and not st.checkbox(ui.t("data.demo.confirm_load"))
 if ready and st.button(
-    ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
+    ui.t("data.upload.load", n=len(ready)),
+    type="primary",
+    icon=":material/upload:",
+    disabled=replaces_demo,
 ):
     bar = st.progress(0.0, text=ui.t("data.upload.loading"))
     step_label = ui.labels("data.step")
@@ -186,7 +221,10 @@ st.dataframe(
 
 st.subheader(ui.t("data.batches"))
 batches = ingest.list_batches(con)
-if batches.empty:
+if showing_demo:
+    # the demo's batches are not the company's: nothing here to undo
+    st.info(ui.t("data.demo.no_batches"))
+elif batches.empty:
     st.info(ui.t("data.history.empty"))
 else:
     columns = ingest.BATCH_COLUMNS
@@ -211,7 +249,7 @@ else:
         )
         for row in active.itertuples()
     }
-    if described:
+    if described and can_change:
         choice, button = st.columns([3, 1], vertical_alignment="bottom")
         batch = choice.selectbox(
             ui.t("data.undo.choose"),
@@ -223,7 +261,7 @@ else:
         if button.button(ui.t("data.undo.button"), icon=":material/undo:", key="undo_ask"):
             state["data_undo"] = batch
     pending = state.get("data_undo")
-    if pending in described:
+    if pending in described and can_change:
         st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):

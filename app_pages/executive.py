@@ -21,8 +21,8 @@ as_of = st.date_input(
     key="exec_as_of",
     help=ui.t("targets.as_of_help"),
 )
-regions = ui.scope().effective_regions()
-summary = ui.query(targets.executive_summary, as_of=as_of, metric=METRIC, regions=regions)
+scope = ui.scope()
+summary = ui.query(targets.executive_summary, scope, as_of=as_of, metric=METRIC)
 if summary.empty:
     st.info(ui.t("executive.no_targets"))
     st.stop()
@@ -44,9 +44,11 @@ for kind in ("quarter", "year"):
             end=ui.day(first["period_end"]),
         )
     )
-    company = rows[rows["scope"] == "company"]
+    company = rows[rows["scope"] != "region"]
     if len(company):
         c = company.iloc[0]
+        if c["scope"] == targets.SUM_OF_REGIONS:
+            st.caption(charts.executive.scope_label(c, ui.lang()))
         cols = st.columns(4)
         cols[0].metric(
             ui.t("executive.metric_actual"),
@@ -111,7 +113,7 @@ for kind in ("quarter", "year"):
             },
         )
 
-outlook, year_target = ui.query(targets.year_outlook, as_of=as_of, metric=METRIC)
+outlook, year_target = ui.query(targets.year_outlook, scope, as_of=as_of, metric=METRIC)
 fig = charts.executive.outlook_figure(outlook, year_target, metric=METRIC, lang=ui.lang())
 ui.chart(fig)
 

@@ -5,10 +5,12 @@ import streamlit as st
 from salesdash import charts, fmt, forecast, ui
 
 st.title(ui.t("forecast.title"))
+# The forecast uses all history, so the period filter is dropped from the cache key too.
+scope = ui.scope().with_dates(None, None)
 left, middle, right = st.columns([2, 1, 1])
 level = left.segmented_control(
     ui.t("forecast.level"),
-    forecast.LEVELS,
+    forecast.levels_for(scope),
     format_func=ui.labels("forecast.level_option"),
     key="fc_level",
     default="total",
@@ -32,8 +34,14 @@ horizon = right.number_input(
 grain = ui.t(f"forecast.grain_word.{freq}")
 st.caption(ui.t("forecast.intro", grain=grain))
 
-# The forecast uses all history, so the period filter is dropped from the cache key too.
-scope = ui.scope().with_dates(None, None)
+# A rep's own sales (or a restricted user's further filter) is no series the refresh stores: it
+# is fitted when they ask, not on every view of the page.
+if forecast.fitted_on_demand(scope) and not st.session_state.get("fc_fit_own"):
+    st.info(ui.t("access.forecast_on_demand"))
+    if st.button(ui.t("access.forecast_fit"), icon=":material/trending_up:", key="fc_fit"):
+        st.session_state["fc_fit_own"] = True
+        st.rerun()
+    st.stop()
 with st.spinner(ui.t("forecast.fitting")):
     result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
 view = forecast.select(result, None if level == "total" else level)
@@ -45,7 +53,12 @@ if view.series.empty:
 names = view.series["unique_id"].tolist()
 if level == "total":
     name = names[0]
-    label = ui.t("forecast.total_name")
+    if scope.allowed_rep is not None:
+        label = ui.t("forecast.own_sales", rep=scope.allowed_rep)
+    elif scope.restricted:
+        label = ui.t("executive.sum_of_regions", regions=name)
+    else:
+        label = ui.t("forecast.total_name")
 else:
     name = st.selectbox(
         ui.t("forecast.which"),

@@ -275,7 +275,7 @@ def _p50_ms(fn, runs: int) -> float:
 VISIT = """
 import json, sys, time
 from streamlit.testing.v1 import AppTest
-import salesdash.forecast, salesdash.targets, salesdash.smart, salesdash.executive  # as a server
+import salesdash.forecast, salesdash.targets, salesdash.smart, salesdash.charts  # as a server
                                                           # that has served any page holds them
 at = AppTest.from_file(sys.argv[1], default_timeout=600)
 start = time.perf_counter()

@@ -11,6 +11,7 @@ server, the command line) write to a ``small_store``, too short to forecast.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -193,6 +194,18 @@ def demo_db(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared demo store's database file, set as $SALESDASH_DB for the app (read only)."""
     monkeypatch.setenv("SALESDASH_DB", str(demo_store.working))
     return demo_store.working
+
+
+def cli_ingest(db_path: Path, file: Path) -> subprocess.Popen:
+    """``python -m salesdash --db DB ingest FILE --kind orders`` started in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "salesdash", "--db", str(db_path), "ingest", str(file)]
+        + ["--kind", "orders"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def copy_store(source: Store, path: Path) -> Path:

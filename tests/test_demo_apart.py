@@ -3,6 +3,7 @@ while the company has none; replaced by the first load; removed in one action.""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def _load(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(ORDERS, "utf-8")
     with store.writing("the company's first load") as con:
-        ingest.ingest_file(con, path, "orders")
+        ingest.ingest_file(con, path, "orders", load_day=date(2026, 11, 27))
 
 
 def _banner(at) -> bool:
@@ -77,3 +78,38 @@ def test_an_unknown_setting_is_refused_in_one_line(company):
         company.writing("bad setting") as con,
     ):
         settings.write(con, "demo", "maybe")
+
+
+def _data_page():
+    return _app_test().run().switch_page("app_pages/data.py").run()
+
+
+def _load_button(at):
+    return next(b for b in at.button if b.label.startswith("Load"))
+
+
+def test_the_data_page_asks_once_before_the_first_load_replaces_the_demo(company):
+    at = _data_page()
+    assert any("demo company is shown" in m.value for m in at.markdown)
+    assert any("belong to the demo company" in i.value for i in at.info)  # no demo undo offered
+    assert not [b for b in at.button if b.key == "undo_ask"]
+    at.file_uploader[0].set_value(("orders.csv", ORDERS.encode(), "text/csv")).run()
+    assert _load_button(at).disabled
+    at.checkbox[0].check().run()
+    _load_button(at).click().run()
+    assert not at.exception
+    assert not company.shows_demo()
+    with company.reader() as con:
+        assert db.scalar(con, "select count(*) from orders") == 2
+        assert db.scalar(con, "select count(distinct region) from orders") == 1
+
+
+def test_remove_the_demo_is_one_button_and_it_can_be_shown_again(company):
+    at = _data_page()
+    at.button(key="demo_remove").click().run()
+    assert not at.exception
+    assert not company.shows_demo()
+    assert not _banner(at)
+    at.button(key="demo_show").click().run()
+    assert company.shows_demo()
+    assert _banner(at)

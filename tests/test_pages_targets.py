@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from salesdash import db, targets
+from salesdash.scope import Scope
 
 
 def seasonal_naive_paths(y, horizon, *, freq, n_paths=1000, seed=0):
@@ -89,7 +90,7 @@ def test_editing_a_target_in_the_data_editor_persists_it(writable_app, writable_
     assert any("batch" in s.value for s in at.success)
     con = db.connect(writable_db)
     try:
-        current = targets.current_targets(con)
+        current = targets.current_targets(con, Scope())
         row = current.iloc[0]
         assert (row["target"], row["note"]) == (123456.0, "raised after the spring fair")
         log = con.execute(
@@ -124,8 +125,8 @@ def test_the_one_page_export_renders_as_pdf_and_png(demo_reader):
     from salesdash.charts import executive
 
     as_of = date(2026, 11, 15)
-    summary = targets.executive_summary(demo_reader, as_of=as_of)
-    outlook, year_target = targets.year_outlook(demo_reader, as_of=as_of)
+    summary = targets.executive_summary(demo_reader, Scope(), as_of=as_of)
+    outlook, year_target = targets.year_outlook(demo_reader, Scope(), as_of=as_of)
     # both years and quarters, the company and seven regions (region years: sums of quarters)
     assert len(summary) == 16
     assert year_target == 37_180_000.0

@@ -17,7 +17,7 @@ import pytest
 from salesdash import db, ingest, lock, refresh, stored
 from salesdash.errors import WriterBusyError
 from salesdash.store import SNAPSHOT_GRACE_S, Store
-from tests.conftest import LOAD_DAY, ROOT
+from tests.conftest import LOAD_DAY, ROOT, cli_ingest
 
 ORDERS = "order_id,order_date,customer_id,region,revenue\n"
 
@@ -203,14 +203,7 @@ def test_two_cli_loads_at_once_the_second_waits_then_loads(store, tmp_path):
     a = _orders_csv(tmp_path / "a.csv", [("A1", "2026-01-05", "C1", "East", 10.0)])
     b = _orders_csv(tmp_path / "b.csv", [("B1", "2026-01-06", "C2", "West", 5.0)])
     with lock.writer_lock(store.lock_path, "a long load", wait_s=1):
-        second = subprocess.Popen(
-            [sys.executable, "-m", "salesdash", "--db", str(store.working), "ingest", str(b)]
-            + ["--kind", "orders"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        second = cli_ingest(store.working, b)
         told = second.stderr.readline()  # printed as soon as it has to wait
         assert second.poll() is None
     assert told.startswith("waiting for a long load (pid")

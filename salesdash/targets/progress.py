@@ -11,15 +11,16 @@ import pandas as pd
 
 from salesdash import dataset
 from salesdash.periods import month_start
-from salesdash.targets.data import ADDITIVE_METRICS, daily_metric, daily_series
+from salesdash.scope import Scope
+from salesdash.targets.data import ADDITIVE_METRICS, daily_metric, daily_series, measured_kind
 from salesdash.targets.pacing import pacing_curve, share_between
 from salesdash.targets.projection import (
     N_PATHS,
     MonthPaths,
     Simulator,
+    forecast_months,
     monthly_history,
     rest_of_period,
-    simulate_months,
 )
 
 
@@ -172,7 +173,7 @@ def track(
     targets: pd.DataFrame,
     *,
     as_of: date,
-    regions: tuple[str, ...] = (),
+    scope: Scope,
     simulate: Simulator | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
@@ -180,18 +181,22 @@ def track(
 ) -> list[TargetProgress]:
     """Progress of every target in ``targets`` (rows as from ``current_targets``) on ``as_of``.
 
-    One forecast per (scope, scope_value, metric), long enough for its latest period; none with
-    ``with_forecast=False`` (then projection and P(hit) are None for running periods).
+    Actuals are measured on the sales the user of ``scope`` may see (its rights; the page's
+    chosen filters do not change a target's actual): the same as everyone's for a target they
+    may see, and their regions together for a ``SUM_OF_REGIONS`` row. One forecast per (scope,
+    scope_value, metric), long enough for its latest period; none with ``with_forecast=False``
+    (then projection and P(hit) are None for running periods).
     """
     data_start, data_end = dataset.order_date_range(con)
     if data_start is None:
         data_start = as_of
     data_end = min(data_end or as_of, as_of)
+    rights = scope.rights()
     out: list[TargetProgress] = []
     for (kind, value, metric), group in targets.groupby(
         ["scope", "scope_value", "metric"], sort=False
     ):
-        frame = daily_metric(con, kind, value, metric, as_of=as_of, regions=regions)
+        frame = daily_metric(con, measured_kind(kind), value, metric, as_of=as_of, scope=rights)
         daily = pd.Series(dtype=float)
         month_paths = None
         deals = frame if metric == "win_rate" else None
@@ -200,13 +205,17 @@ def track(
             last_end = max(group["period_end"])
             history = monthly_history(daily, data_start, min(as_of, data_end))
             if with_forecast and last_end > as_of and len(history):
-                first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
-                month_paths = simulate_months(
+                month_paths = forecast_months(
+                    con,
+                    kind,
+                    metric,
                     history,
-                    first_month,
                     month_start(last_end),
-                    simulate,
-                    con=con,
+                    rights=rights,
+                    as_of=as_of,
+                    data_start=data_start,
+                    history_end=min(as_of, data_end),
+                    simulate=simulate,
                     n_paths=n_paths,
                     seed=seed,
                 )
