@@ -12,7 +12,6 @@ killed writer may leave behind:
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import random
@@ -20,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import duckdb
 import pytest
 
 from salesdash import db, ingest, rollups
+from salesdash.forecast import parallel
 from salesdash.store import Store
 from tests.conftest import LOAD_DAY, ROOT
 from tests.test_rollups import _everything
@@ -43,44 +42,26 @@ STEPS = (
     "refresh:publishing",
 )
 
-# One writer per line of stdin ("ingest <file>" or "undo <batch>"), each in a process forked from
-# this one, which imported salesdash once (a new interpreter per trial spent most of the test
-# importing): the writer says "ready <pid>", waits for a line, then writes, printing each step;
-# this process says "ended" once the writer is gone, finished or killed.
-WRITERS = """
-import os
+CHILD = """
 import sys
-from datetime import date
-
 from salesdash import ingest
+from datetime import date
 from salesdash.store import Store
-
 
 def say(prefix):
     return lambda _fraction, step: print(f"{prefix}:{step}", flush=True)
 
-
-def write(what, arg):
-    store = Store.default()
-    print(f"ready {os.getpid()}", flush=True)
-    sys.stdin.readline()
-    with store.writing("crash trial", progress=say("refresh")) as con:
-        if what == "ingest":
-            ingest.ingest_file(
-                con, arg, "orders", progress=say("ingest"), load_day=date(2026, 11, 27)
-            )
-        else:
-            ingest.undo_batch(con, int(arg))
-    print("finished", flush=True)
-
-
-for line in sys.stdin:
-    pid = os.fork()
-    if pid == 0:
-        write(*line.split())
-        os._exit(0)
-    os.waitpid(pid, 0)
-    print("ended", flush=True)
+store = Store.default()
+print("ready", flush=True)
+sys.stdin.readline()
+with store.writing("crash trial", progress=say("refresh")) as con:
+    if sys.argv[1] == "ingest":
+        ingest.ingest_file(
+            con, sys.argv[2], "orders", progress=say("ingest"), load_day=date(2026, 11, 27)
+        )
+    else:
+        ingest.undo_batch(con, int(sys.argv[2]))
+print("finished", flush=True)
 """
 
 
@@ -123,55 +104,40 @@ def _rollups_equal_a_whole_rebuild(path: Path) -> None:
     assert kept == _everything(copy)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "crash.duckdb")
-
-
-@pytest.fixture
-def writers(store: Store) -> Iterator[subprocess.Popen]:
-    """The process that forks the writers on ``store`` (``WRITERS``)."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", WRITERS],
+def _start(store: Store, *args: str) -> subprocess.Popen:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *args],
         cwd=ROOT,
-        env={**os.environ, "SALESDASH_DB": str(store.working)},
+        # one forecast worker: a pool of its own per child, for series too short to forecast
+        env={**os.environ, "SALESDASH_DB": str(store.working), parallel.WORKERS_ENV: "1"},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    yield process
-    process.stdin.close()
-    process.wait(timeout=60)
+    assert child.stdout.readline().strip() == "ready"
+    return child
 
 
-def _send(writers: subprocess.Popen, line: str) -> None:
-    writers.stdin.write(f"{line}\n")
-    writers.stdin.flush()
-
-
-def _kill_at(writers: subprocess.Popen, args: tuple[str, str], step: str, delay: float) -> str:
-    """Start a writer, let it run until it prints ``step`` (or finishes), then kill it ``delay``
-    s later; return the last step it printed."""
-    _send(writers, " ".join(args))
-    ready, pid = writers.stdout.readline().split()
-    assert ready == "ready"
-    _send(writers, "go")
+def _kill_at(child: subprocess.Popen, step: str, delay: float) -> str:
+    """Let the child run until it prints ``step`` (or finishes), then kill it ``delay`` s later;
+    return the last step it printed."""
+    child.stdin.write("go\n")
+    child.stdin.flush()
     last = ""
-    for line in writers.stdout:
+    for line in child.stdout:
         last = line.strip()
         if last in (step, "finished"):
             break
     time.sleep(delay)
-    with contextlib.suppress(ProcessLookupError):  # it finished and is gone already
-        os.kill(int(pid), signal.SIGKILL)
-    while (line := writers.stdout.readline()) and line.strip() != "ended":
-        pass
+    child.send_signal(signal.SIGKILL)
+    child.wait()
     return last
 
 
 @pytest.mark.slow
-def test_killing_writers_at_random_moments_never_loses_or_half_publishes(tmp_path, store, writers):
+def test_killing_writers_at_random_moments_never_loses_or_half_publishes(tmp_path):
     rng = random.Random(20261127)
+    store = Store(tmp_path / "crash.duckdb")
     with store.writing("setup") as con:
         ingest.ingest_file(
             con, _orders_file(tmp_path / "b0.csv", 0, rng), "orders", load_day=LOAD_DAY
@@ -188,7 +154,7 @@ def test_killing_writers_at_random_moments_never_loses_or_half_publishes(tmp_pat
         else:
             args = ("ingest", str(_orders_file(tmp_path / f"b{trial}.csv", trial, rng)))
         step = next(undo_steps if undo else ingest_steps)
-        reached.add(_kill_at(writers, args, step, rng.uniform(0, 0.15)))
+        reached.add(_kill_at(_start(store, *args), step, rng.uniform(0, 0.15)))
 
         # readers: the current snapshot (the last one, or a newer complete one) opens and adds up
         now = store.current()
