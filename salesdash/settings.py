@@ -4,6 +4,8 @@ same choice.
 
 - ``demo``: ``removed`` once someone removed the demo company (it is shown while the company has
   no data of its own, until then).
+- ``currency``: the ISO code of the company's currency (``fmt.CURRENCIES``; CNY when not
+  chosen): its symbol stands before every amount, its code in exports and chart axes.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from datetime import datetime
 
 import duckdb
 
-from salesdash import db
+from salesdash import db, fmt
 from salesdash.errors import InputError
 
 # The settings a store knows, with the values each may take.
-KNOWN: dict[str, tuple[str, ...]] = {"demo": ("shown", "removed")}
+KNOWN: dict[str, tuple[str, ...]] = {
+    "demo": ("shown", "removed"),
+    "currency": tuple(fmt.CURRENCIES),
+}
 
 
 def read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
