@@ -250,6 +250,19 @@ def partial_actuals(
     return hierarchy_sales(con, scope, freq=freq, as_of=as_of)[1]
 
 
+def series_choices(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, list[str]]:
+    """The sales reps, categories and products sold in the scope's regions and channels, busiest
+    first: {"sales_rep": [...], "category": [...], "product": [...]}."""
+    params = scope.params()
+    frame = run_sql(
+        con, "forecast/series_choices", regions=params["regions"], channels=params["channels"]
+    )
+    return {
+        dim: frame.loc[frame["dimension"] == dim, "value"].tolist()
+        for dim in ("sales_rep", "category", "product")
+    }
+
+
 def cny_regressors(ds: pd.DatetimeIndex | pd.Series, freq: str) -> np.ndarray:
     """The share of the pre-holiday stock-up window and of the holiday trough in each period.
 

@@ -9,11 +9,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import dataset
 from salesdash.db import run_sql
 from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
-from salesdash.targets.data import current_targets, daily_metric, daily_series
-from salesdash.targets.progress import progress_frame, track
+from salesdash.targets.data import covered_range, current_targets, daily_metric, daily_series
+from salesdash.targets.progress import Projections, progress_frame, track_with_paths
 from salesdash.targets.projection import (
     N_PATHS,
     Simulator,
@@ -88,6 +87,20 @@ def executive_summary(
         ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target − projection.
         Scopes without any target are left out; ``regions`` narrows the regions listed.
     """
+    return executive_projections(
+        con, as_of=as_of, metric=metric, regions=regions, simulate=simulate
+    ).frame
+
+
+def executive_projections(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    metric: str = "revenue",
+    regions: tuple[str, ...] = (),
+    simulate: Simulator | None = None,
+) -> Projections:
+    """``executive_summary``'s rows with the sample paths of each projection (for what-ifs)."""
     current = current_targets(con)
     known = run_sql(con, "targets/scope_values")
     region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
@@ -115,14 +128,16 @@ def executive_summary(
                 }
             )
     if not rows:
-        return pd.DataFrame()
+        return Projections(pd.DataFrame(), ())
     wanted = pd.DataFrame(rows)
-    progress = progress_frame(track(con, wanted, as_of=as_of, simulate=simulate))
+    progress, rests = track_with_paths(con, wanted, as_of=as_of, simulate=simulate)
+    frame = progress_frame(progress)
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
-    frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
+    extra = wanted[keys + ["period_kind", "target_source"]]
+    frame = frame.merge(extra, on=keys, how="left", validate="one_to_one")
     frame["light"] = [traffic_light(p) for p in frame["p_hit"]]
     frame["gap"] = frame["target"] - frame["projection"]
-    return frame
+    return Projections(frame, tuple(rests))
 
 
 def biggest_gaps(summary: pd.DataFrame, n: int = 3) -> pd.DataFrame:
@@ -154,7 +169,7 @@ def year_outlook(
     """
     start, end = period_of("year", as_of)
     target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
-    data_start, data_end = dataset.order_date_range(con)
+    data_start, data_end = covered_range(con)
     if data_start is None:
         return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
     daily = daily_series(
