@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import dataset, executive, fmt, targets, ui
+from app_pages import _whatif as whatif
+from salesdash import executive, fmt, targets, ui
 
 METRIC = "revenue"
 
 st.title(ui.t("executive.title"))
 st.caption(ui.t("executive.intro"))
 
-last_day = ui.query(dataset.last_order_date)
+last_day = ui.query(targets.last_covered_day)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()
@@ -21,8 +22,10 @@ as_of = st.date_input(
     key="exec_as_of",
     help=ui.t("targets.as_of_help"),
 )
-regions = ui.scope().effective_regions()
-summary = ui.query(targets.executive_summary, as_of=as_of, metric=METRIC, regions=regions)
+scope = ui.scope().with_dates(None, None)
+regions = scope.effective_regions()
+projections = ui.query(targets.executive_projections, as_of=as_of, metric=METRIC, regions=regions)
+summary = projections.frame
 if summary.empty:
     st.info(ui.t("executive.no_targets"))
     st.stop()
@@ -119,6 +122,9 @@ st.subheader(ui.t("executive.gaps"))
 gaps = targets.biggest_gaps(summary)
 for line in executive.gap_lines(gaps, ui.lang()) or [ui.t("executive.no_gaps")]:
     st.markdown(f"- {line}")
+
+if as_of == last_day:
+    whatif.show(scope, lambda: projections)
 
 st.subheader(ui.t("executive.export"))
 page = executive.one_page_figure(

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import dataset, executive, smart, targets, ui
+from app_pages import _whatif as whatif
+from salesdash import executive, smart, targets, ui
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
 
-last_day = ui.query(dataset.last_order_date)
+last_day = ui.query(targets.last_covered_day)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()
@@ -35,7 +36,8 @@ status = right.segmented_control(
     format_func=ui.labels("targets.status"),
     key="targets_status",
 )
-regions = ui.scope().effective_regions()
+scope = ui.scope().with_dates(None, None)
+regions = scope.effective_regions()
 report = ui.query(smart.assess_targets, as_of=as_of, regions=regions)
 
 st.subheader(ui.t("targets.tracking"))
@@ -115,6 +117,12 @@ if not shown.empty:
         checks_table.style.apply(lambda _, css=css: css.to_list(), subset=[verdict_column]),
         hide_index=True,
         width="stretch",
+    )
+
+if as_of == last_day:
+    whatif.show(
+        scope,
+        lambda: ui.query(targets.target_projections, as_of=as_of, regions=regions),
     )
 
 st.subheader(ui.t("targets.rollups"))
