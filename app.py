@@ -30,19 +30,25 @@ ICONS = {
 }
 
 st.set_page_config(page_title="salesdash", page_icon=":material/insights:", layout="wide")
-ui.begin_run()
-ui.language_switch()
-navigation = st.navigation(
-    {
-        ui.t(section): [
-            st.Page(
-                PAGES_DIR / f"{name}.py", title=ui.t(f"nav.{name}"), icon=ICONS[name], url_path=name
-            )
-            for name in names
-        ]
-        for section, names in SECTIONS.items()
-    }
-)
-ui.filter_bar()
-ui.freshness_line()
-navigation.run()
+# What another writer did (a load holding the store, a write conflict) is one line, not a traceback.
+with ui.one_line_errors():
+    ui.begin_run()
+    ui.language_switch()
+    navigation = st.navigation(
+        {
+            ui.t(section): [
+                st.Page(
+                    PAGES_DIR / f"{name}.py",
+                    title=ui.t(f"nav.{name}"),
+                    icon=ICONS[name],
+                    url_path=name,
+                )
+                for name in names
+            ]
+            for section, names in SECTIONS.items()
+        }
+    )
+    ui.filter_bar()
+    ui.demo_banner()
+    ui.freshness_line()
+    navigation.run()

@@ -6,7 +6,6 @@ A table is shown and downloaded as the same frame: translated headers, readable 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from salesdash import i18n, ui
@@ -57,37 +56,3 @@ def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFram
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     ui.download_buttons(shown, name)
     return shown
-
-
-# Plotly graph objects, not plotly express: express costs tens of milliseconds per figure, which a
-# cached rerun cannot afford.
-
-
-def hbar(labels: list[str], values, x_title: str, *, height: int | None = None) -> go.Figure:
-    """Horizontal bars, largest on top."""
-    fig = go.Figure(go.Bar(x=list(values), y=labels, orientation="h"))
-    fig.update_layout(
-        yaxis={"autorange": "reversed"},
-        xaxis_title=x_title,
-        margin={"t": 10},
-        height=height or max(260, 26 * len(labels) + 80),
-    )
-    return fig
-
-
-def lines(frame: pd.DataFrame, series: str, y_title: str, dashed: str | None = None) -> go.Figure:
-    """One line per value of ``series`` over ``ds`` (column ``y``)."""
-    fig = go.Figure()
-    markers = frame["ds"].nunique() < 40
-    for name, part in frame.groupby(series, sort=False):
-        fig.add_trace(
-            go.Scatter(
-                x=part["ds"],
-                y=part["y"],
-                name=str(name),
-                mode="lines+markers" if markers else "lines",
-                line={"dash": "dot" if name == dashed else "solid"},
-            )
-        )
-    fig.update_layout(yaxis_title=y_title, margin={"t": 30}, legend={"orientation": "h", "y": 1.12})
-    return fig

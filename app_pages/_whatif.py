@@ -72,7 +72,7 @@ def _new_step(scope: Scope, near: forecast.NearTerm, months: list[date]) -> None
             left.info(ui.t("whatif.no_customers"))
         else:
             labels = {
-                row.customer_id: ui.t(
+                row.customer_id: ui.text(
                     "whatif.customer_option",
                     name=row.customer_name or row.customer_id,
                     region=row.region,
@@ -90,11 +90,11 @@ def _new_step(scope: Scope, near: forecast.NearTerm, months: list[date]) -> None
             left.info(ui.t("whatif.no_deals"))
         else:
             labels = {
-                row.opportunity_id: ui.t(
+                row.opportunity_id: ui.text(
                     "whatif.deal_option",
                     id=row.opportunity_id,
                     region=row.region,
-                    stage=ui.t(f"funnel.stage.{row.stage}"),
+                    stage=ui.text(f"funnel.stage.{row.stage}"),
                     amount=ui.money(row.amount),
                     expected=ui.money(row.expected),
                 )
@@ -191,7 +191,9 @@ def whatif_table(moved: pd.DataFrame) -> None:
         st.info(ui.t("whatif.no_rows"))
         return
     who = [
-        ui.t("targets.scope.company") if s == "company" else f"{ui.t(f'targets.scope.{s}')} {v}"
+        ui.text("targets.scope.company")
+        if s == "company"
+        else f"{ui.text(f'targets.scope.{s}')} {v}"
         for s, v in zip(moved["scope"], moved["scope_value"], strict=True)
     ]
     columns = {
@@ -210,15 +212,18 @@ def whatif_table(moved: pd.DataFrame) -> None:
         ],
         "p_baseline": moved["p_hit"],
         "p_whatif": moved["whatif_p_hit"],
-        "light": [ui.t(f"executive.light.{x or 'none'}") for x in moved["whatif_light"]],
+        "light": [ui.text(f"executive.light.{x or 'none'}") for x in moved["whatif_light"]],
     }
-    table = pd.DataFrame({ui.t(f"whatif.col.{k}"): v for k, v in columns.items()})
+    table = pd.DataFrame({ui.text(f"whatif.col.{k}"): v for k, v in columns.items()})
     chance = st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
-        column_config={ui.t("whatif.col.p_baseline"): chance, ui.t("whatif.col.p_whatif"): chance},
+        column_config={
+            ui.text("whatif.col.p_baseline"): chance,
+            ui.text("whatif.col.p_whatif"): chance,
+        },
     )
 
 

@@ -2,31 +2,13 @@
 
 from datetime import timedelta
 
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from salesdash import carelist, cohorts, dataset, fmt, segments, ui
-
-# Fill of each segment on the map: greens for the best, ambers for the undecided, reds for those
-# slipping away, greys for the gone. All light enough for dark text, in light and dark themes.
-SEGMENT_COLOURS = {
-    "champions": "#4fb06f",
-    "loyal": "#66bd63",
-    "potential_loyalists": "#a6d96a",
-    "new": "#74add1",
-    "promising": "#abd9e9",
-    "need_attention": "#fee08b",
-    "about_to_sleep": "#fdae61",
-    "at_risk": "#f46d43",
-    "cant_lose": "#e8665a",
-    "hibernating": "#bababa",
-    "lost": "#a3a3a3",
-}
+from salesdash import carelist, charts, cohorts, dataset, fmt, segments, ui
 
 
 def segment_name(code: str) -> str:
-    return ui.t(f"customers.segment.{code}.name")
+    return charts.customers.segment_name(code, ui.lang())
 
 
 def share_columns() -> dict:
@@ -45,78 +27,6 @@ def share_columns() -> dict:
 
 def pct(x: float) -> str:
     return fmt.percent(x, 0)
-
-
-def segment_map_figure(cells) -> go.Figure:
-    fig = go.Figure()
-    for cell in cells.itertuples():
-        fig.add_shape(
-            type="rect",
-            x0=cell.r_low - 0.48,
-            x1=cell.r_high + 0.48,
-            y0=cell.fm_low - 0.48,
-            y1=cell.fm_high + 0.48,
-            fillcolor=SEGMENT_COLOURS[cell.segment],
-            opacity=0.9,
-            line_width=0,
-            layer="below",
-        )
-        fig.add_annotation(
-            x=(cell.r_low + cell.r_high) / 2,
-            y=(cell.fm_low + cell.fm_high) / 2,
-            text="<br>".join(
-                (
-                    f"<b>{segment_name(cell.segment)}</b>",
-                    ui.t("customers.map.customers", n=f"{cell.n_customers:,}"),
-                    ui.t("customers.map.revenue", share=pct(cell.revenue_share)),
-                )
-            ),
-            showarrow=False,
-            # Dark text on the light fills reads in both themes.
-            font={"size": 13, "color": "#1b1b1b"},
-        )
-    # Invisible points so the plot has data (axes, hover) without drawing anything over the map.
-    fig.add_trace(
-        go.Scatter(
-            x=(cells["r_low"] + cells["r_high"]) / 2,
-            y=(cells["fm_low"] + cells["fm_high"]) / 2,
-            mode="markers",
-            marker={"opacity": 0},
-            hovertext=[segment_name(c) for c in cells["segment"]],
-            hoverinfo="text",
-            showlegend=False,
-        )
-    )
-    axis = {"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "showgrid": False, "zeroline": False}
-    fig.update_layout(
-        height=520,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={**axis, "title": ui.t("customers.map.x")},
-        yaxis={**axis, "title": ui.t("customers.map.y")},
-    )
-    return fig
-
-
-def heatmap(grid, title: str, x_title: str, y_title: str, y_labels=None) -> go.Figure:
-    fig = px.imshow(
-        grid,
-        x=[str(c) for c in grid.columns],
-        y=y_labels if y_labels is not None else [str(i) for i in grid.index],
-        color_continuous_scale="Blues",
-        text_auto=".0%",
-        aspect="auto",
-        zmin=0,
-        zmax=1,
-    )
-    fig.update_layout(
-        title=title,
-        height=max(320, 28 * len(grid) + 140),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        coloraxis_showscale=False,
-    )
-    return fig
 
 
 st.title(ui.t("customers.title"))
@@ -164,7 +74,7 @@ with tab_seg:
     )
     c4.metric(ui.t("customers.metric.at_risk"), ui.number(headline.n_slipping))
     st.subheader(ui.t("customers.map.title"))
-    ui.chart(segment_map_figure(segments.segment_map(rfm)), key="segment_map")
+    ui.chart(charts.customers.segment_map(segments.segment_map(rfm), ui.lang()), key="segment_map")
     st.caption(ui.t("customers.map.caption"))
     st.subheader(ui.t("customers.segments.table"))
     table = summary.reset_index()
@@ -205,18 +115,11 @@ with tab_tier:
     overlap["segment"] = overlap["segment"].map(segment_name)
     tier_labels = {t: ui.t(f"customers.tier.{t}") for t in segments.VALUE_TIERS}
     overlap = overlap.rename(columns=tier_labels)
-    fig = px.bar(
+    fig = charts.customers.tier_overlap(
         overlap,
-        x="segment",
-        y=list(tier_labels.values()),
-        color_discrete_sequence=["#1a9850", "#fdae61", "#bababa"],
-    )
-    fig.update_layout(
-        height=380,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis_title=None,
-        yaxis_title=ui.t("customers.col.n_customers"),
-        legend_title_text=ui.t("customers.col.value_tier"),
+        list(tier_labels.values()),
+        y_title=ui.t("customers.col.n_customers"),
+        legend_title=ui.t("customers.col.value_tier"),
     )
     ui.chart(fig, key="tier_overlap")
     st.dataframe(overlap, hide_index=True, column_config={"segment": ui.t("customers.col.segment")})
@@ -234,16 +137,14 @@ with tab_cohort:
         ):
             grid = cohorts.cohort_grid(retention, value)
             with column:
-                ui.chart(
-                    heatmap(
-                        grid,
-                        ui.t(title),
-                        ui.t("customers.cohorts.x"),
-                        ui.t("customers.cohorts.y"),
-                        [ui.month(m) for m in grid.index],
-                    ),
-                    key=f"cohort_{value}",
+                fig = charts.customers.cohort_heatmap(
+                    grid,
+                    title=ui.t(title),
+                    x_title=ui.t("customers.cohorts.x"),
+                    y_title=ui.t("customers.cohorts.y"),
+                    y_labels=[ui.month(m) for m in grid.index],
                 )
+                ui.chart(fig, key=f"cohort_{value}")
 
 with tab_care:
     st.caption(
@@ -332,22 +233,10 @@ with tab_move:
             ui.t("customers.movement.newcomers"),
             ui.number(segments.moved(moves, segments.NOT_YET)),
         )
-        grid = segments.movement_matrix(moves)
-        labels_from = [segment_name(c) for c in grid.index]
-        labels_to = [segment_name(c) for c in grid.columns]
-        fig = px.imshow(
-            grid.to_numpy(),
-            x=labels_to,
-            y=labels_from,
-            color_continuous_scale="Blues",
-            text_auto=True,
-            aspect="auto",
-        )
-        fig.update_layout(
-            height=520,
-            margin={"l": 10, "r": 10, "t": 10, "b": 10},
-            xaxis_title=ui.t("customers.movement.x", date=ui.day(as_of)),
-            yaxis_title=ui.t("customers.movement.y", date=ui.day(from_date)),
-            coloraxis_showscale=False,
+        fig = charts.customers.movement_heatmap(
+            segments.movement_matrix(moves),
+            x_title=ui.text("customers.movement.x", date=ui.day(as_of)),
+            y_title=ui.text("customers.movement.y", date=ui.day(from_date)),
+            lang=ui.lang(),
         )
         ui.chart(fig, key="movement")

@@ -1,26 +1,49 @@
 """Data: upload exports, confirm kind and mapping, load, see what was rejected, undo a batch."""
 
-import shutil
-import tempfile
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from salesdash import db, ingest, ui, uploads
-from salesdash.errors import InputError
+from salesdash import db, ingest, settings, ui, uploads
+from salesdash.errors import InputError, WriterBusyError
 
 con = ui.connection()
 state = st.session_state
 state.setdefault("data_round", 0)
 state.setdefault("data_results", [])
 state.setdefault("data_previews", {})
-if "data_dir" not in state:
-    state["data_dir"] = tempfile.mkdtemp(prefix="salesdash-upload-")
+state.setdefault("data_saved", {})
 MAX_BYTES = st.get_option("server.maxUploadSize") * 2**20
 kind_label = ui.labels("data.kind_name")
 column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
+
+
+def _set_demo(value: str) -> None:
+    """Remove the demo company, or show it again (one action, published like any change)."""
+    try:
+        with ui.writing(f"demo {value} on the Data page") as writer:
+            settings.write(writer, "demo", value, user=st.user.get("email"))
+    except (InputError, WriterBusyError) as error:
+        st.error(ui.plain(error))
+        return
+    st.rerun()
+
+
+showing_demo = ui.showing_demo()
+if showing_demo:
+    with st.container(border=True):
+        st.markdown(ui.t("data.demo.shown"))
+        if st.button(ui.t("data.demo.remove"), icon=":material/delete:", key="demo_remove"):
+            _set_demo("removed")
+elif (
+    ui.publication().is_empty
+    and ui.publication().settings.get("demo") == "removed"
+    and st.button(ui.t("data.demo.show_again"), icon=":material/theater_comedy:", key="demo_show")
+):
+    _set_demo("shown")
 
 with st.expander(ui.t("data.kinds.title")):
     for kind in ingest.KINDS:
@@ -47,42 +70,45 @@ files = st.file_uploader(
 
 
 def _saved_path(file) -> Path:
-    """Where an upload is kept on disk for this session."""
-    return Path(state["data_dir"]) / file.file_id / file.name
+    """Where an upload is kept on disk for this session: saved once, under a generated name in the
+    session's upload folder (again after a reconnect, which removes that folder)."""
+    path = state["data_saved"].get(file.file_id)
+    if path is None or not path.exists():
+        path = uploads.save_upload(file.getvalue(), file.name, ui.upload_folder())
+        state["data_saved"][file.file_id] = path
+    return path
 
 
-def _preview(file, kind: str):
+def _preview(file, kind: str, name: str):
     """The file's preview for ``kind``, read once per upload and kind."""
     key = (file.file_id, kind)
     if key not in state["data_previews"]:
-        path = _saved_path(file)
-        if not path.exists():
-            uploads.save_upload(file.getvalue(), file.name, path.parent)
-        state["data_previews"][key] = uploads.preview(con, path, kind, file.name)
+        state["data_previews"][key] = uploads.preview(con, _saved_path(file), kind, name)
     return state["data_previews"][key]
 
 
 ready = []
 for file in files or []:
+    name = uploads.display_name(file.name)
     with st.container(border=True):
-        st.markdown(f"**{ui.plain(file.name)}**")
-        problem = uploads.check_upload(file.name, file.size, MAX_BYTES)
+        st.markdown(f"**{ui.plain(name)}**")
+        problem = uploads.check_upload(name, file.size, MAX_BYTES)
         if problem is not None:
-            st.error(ui.t(problem.key, **{**problem.values, "name": ui.plain(file.name)}))
+            st.error(ui.t(problem.key, **{**problem.values, "name": name}))
             continue
         try:
-            first = _preview(file, ingest.KINDS[0])
+            first = _preview(file, ingest.KINDS[0], name)
             kind_key = ui.translated_key(f"kind-{file.file_id}")
-            state.setdefault(kind_key, uploads.default_kind(file.name, first.header))
+            state.setdefault(kind_key, uploads.default_kind(name, first.header))
             kind = st.selectbox(
                 ui.t("data.upload.kind"),
                 ingest.KINDS,
                 key=kind_key,
                 format_func=kind_label,
             )
-            preview = _preview(file, kind)
+            preview = _preview(file, kind, name)
         except InputError as error:
-            st.error(ui.t("data.error.read", reason=ui.plain(error)))
+            st.error(ui.t("data.error.read", reason=error))
             continue
         st.caption(
             ui.t(
@@ -111,10 +137,15 @@ for file in files or []:
         if missing:
             st.warning(ui.t("data.mapping.missing", columns=", ".join(missing)))
             continue
-        ready.append((file.name, _saved_path(file), kind, mapping))
+        ready.append((name, _saved_path(file), kind, mapping))
 
+# The company's first load replaces the demo company: said once more, and confirmed, beside it.
+replaces_demo = bool(ready) and showing_demo and not st.checkbox(ui.t("data.demo.confirm_load"))
 if ready and st.button(
-    ui.t("data.upload.load", n=len(ready)), type="primary", icon=":material/upload:"
+    ui.t("data.upload.load", n=len(ready)),
+    type="primary",
+    icon=":material/upload:",
+    disabled=replaces_demo,
 ):
     bar = st.progress(0.0, text=ui.t("data.upload.loading"))
     step_label = ui.labels("data.step")
@@ -129,7 +160,13 @@ if ready and st.button(
 
             try:
                 result = uploads.load(
-                    writer, path, kind, mapping=mapping, file_name=name, progress=report
+                    writer,
+                    path,
+                    kind,
+                    load_day=date.today(),
+                    mapping=mapping,
+                    file_name=name,
+                    progress=report,
                 )
                 results.append({"name": name, "result": result})
             except InputError as error:
@@ -138,13 +175,14 @@ if ready and st.button(
     state["data_results"] = results
     state["data_round"] += 1
     state["data_previews"] = {}
-    shutil.rmtree(state.pop("data_dir"), ignore_errors=True)  # the uploads' copies on disk
+    uploads.discard([path for _, path, _, _ in ready])
+    state["data_saved"] = {}
     st.rerun()
 
 for outcome in state["data_results"]:
-    name = ui.plain(outcome["name"])
+    name = outcome["name"]
     if "error" in outcome:
-        st.error(ui.t("data.result.failed", name=name, reason=ui.plain(outcome["error"])))
+        st.error(ui.t("data.result.failed", name=name, reason=outcome["error"]))
         continue
     result = outcome["result"]
     st.success(
@@ -178,7 +216,10 @@ st.dataframe(
 
 st.subheader(ui.t("data.batches"))
 batches = ingest.list_batches(con)
-if batches.empty:
+if showing_demo:
+    # the demo's batches are not the company's: nothing here to undo
+    st.info(ui.t("data.demo.no_batches"))
+elif batches.empty:
     st.info(ui.t("data.history.empty"))
 else:
     columns = ingest.BATCH_COLUMNS
@@ -194,7 +235,7 @@ else:
     )
     active = uploads.active_batches(batches)
     described = {
-        row.batch_id: ui.t(
+        row.batch_id: ui.text(
             "data.undo.option",
             batch=row.batch_id,
             name=row.file_name,
@@ -216,12 +257,12 @@ else:
             state["data_undo"] = batch
     pending = state.get("data_undo")
     if pending in described:
-        st.warning(ui.t("data.undo.confirm", option=ui.plain(described[pending])))
+        st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):
             try:
                 with ui.writing(f"undo of batch {pending} on the Data page") as writer:
-                    removed = ingest.undo_batch(writer, int(pending))
+                    removed = uploads.undo(writer, int(pending))
                 state["data_undo_done"] = (
                     st.success,
                     ui.t("data.undo.done", batch=pending, n=f"{removed:,}"),

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _whatif as whatif
-from salesdash import executive, fmt, targets, ui
+from salesdash import charts, fmt, targets, ui
 
 METRIC = "revenue"
 
@@ -80,7 +80,7 @@ for kind in ("quarter", "year"):
             ui.t("executive.metric_p_hit"),
             fmt.percent(c["p_hit"], 0),
             light_label(c["light"]),
-            delta_color=executive.LIGHT_NAMED_COLOURS[c["light"]],
+            delta_color=charts.executive.LIGHT_NAMED_COLOURS[c["light"]],
             delta_arrow="off",
         )
     region_rows = rows[rows["scope"] == "region"]
@@ -102,7 +102,7 @@ for kind in ("quarter", "year"):
                 light_column: [light_label(x) for x in region_rows["light"]],
             }
         )
-        styles = pd.Series([executive.light_style(x) for x in region_rows["light"]])
+        styles = pd.Series([charts.executive.light_style(x) for x in region_rows["light"]])
         st.dataframe(
             table.style.apply(lambda _, css=styles: css.to_list(), subset=[light_column]),
             hide_index=True,
@@ -115,32 +115,32 @@ for kind in ("quarter", "year"):
         )
 
 outlook, year_target = ui.query(targets.year_outlook, as_of=as_of, metric=METRIC)
-fig = executive.outlook_figure(outlook, year_target, metric=METRIC, lang=ui.lang())
+fig = charts.executive.outlook_figure(outlook, year_target, metric=METRIC, lang=ui.lang())
 ui.chart(fig)
 
 st.subheader(ui.t("executive.gaps"))
 gaps = targets.biggest_gaps(summary)
-for line in executive.gap_lines(gaps, ui.lang()) or [ui.t("executive.no_gaps")]:
+for line in charts.executive.gap_lines(gaps, ui.lang()) or [ui.t("executive.no_gaps")]:
     st.markdown(f"- {line}")
 
 if as_of == last_day:
     whatif.show(scope, lambda: projections)
 
 st.subheader(ui.t("executive.export"))
-page = executive.one_page_figure(
+page = charts.executive.one_page_figure(
     summary, outlook, year_target, gaps, as_of=as_of, metric=METRIC, lang=ui.lang()
 )
 left, right = st.columns(2)
 left.download_button(
     ui.t("executive.export_png"),
-    lambda: executive.export_bytes(page, "png"),
+    lambda: charts.executive.export_bytes(page, "png"),
     f"executive-summary-{as_of.isoformat()}.png",
     "image/png",
     key="exec_png",
 )
 right.download_button(
     ui.t("executive.export_pdf"),
-    lambda: executive.export_bytes(page, "pdf"),
+    lambda: charts.executive.export_bytes(page, "pdf"),
     f"executive-summary-{as_of.isoformat()}.pdf",
     "application/pdf",
     key="exec_pdf",

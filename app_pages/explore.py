@@ -3,11 +3,10 @@ Pareto and the channel comparison. The drill path, dimension and view live in th
 (?drill=region:East&drill=sales_rep:…&dim=customer&view=breakdown).
 """
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages._sales_widgets import hbar, lines, table, value_label
-from salesdash import breakdowns, fmt, kpis, ui
+from app_pages._sales_widgets import table, value_label
+from salesdash import breakdowns, charts, fmt, kpis, ui
 
 PATH_KEY = "ex_path"
 BY_KEY = "ex_by"
@@ -63,7 +62,7 @@ def breadcrumb(path: tuple) -> None:
     )
     for i, (dim, value) in enumerate(path, start=1):
         row.button(
-            f"{ui.t(f'sales.dim.{dim}')}: {value_label(dim, value)}",
+            f"{ui.t(f'sales.dim.{dim}')}: {ui.plain(value_label(dim, value))}",
             key=f"ex_crumb_{i}",
             on_click=_go_to,
             args=(path[:i],),
@@ -98,7 +97,7 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         st.info(ui.t("sales.no_data"))
         return by
     labels = [value_label(by, v) for v in shown["value"]]
-    fig = hbar(labels, shown["revenue"], ui.t("sales.kpi.revenue"))
+    fig = charts.sales.hbar(labels, shown["revenue"], ui.t("sales.kpi.revenue"))
     event = ui.chart(
         fig,
         on_select="rerun",
@@ -164,20 +163,16 @@ def compare_tab(scope, customers: tuple) -> None:
         | {"row_value": ui.t(f"sales.dim.{rows}")}
     )
     if view == "chart":
-        fig = go.Figure()
-        for col_value, part in frame.groupby("col_value", dropna=False, sort=False):
-            fig.add_trace(
-                go.Bar(
-                    x=[value_label(rows, v) for v in part["row_value"]],
-                    y=part["revenue"],
-                    name=value_label(cols, col_value),
-                )
-            )
-        fig.update_layout(
-            barmode="stack",
-            yaxis_title=ui.t("sales.kpi.revenue"),
-            margin={"t": 10},
-            legend={"orientation": "h", "y": 1.12},
+        labelled = frame.assign(
+            row_label=[value_label(rows, v) for v in frame["row_value"]],
+            col_label=[value_label(cols, v) for v in frame["col_value"]],
+        )
+        fig = charts.sales.stacked_bars(
+            labelled,
+            x="row_label",
+            stack="col_label",
+            y="revenue",
+            y_title=ui.t("sales.kpi.revenue"),
         )
         ui.chart(fig, key="ex_compare_chart")
     st.dataframe(wide, hide_index=True, width="stretch")
@@ -210,7 +205,7 @@ def trend_tab(scope, customers: tuple) -> None:
             for v in drawn["unique_id"]
         ]
     )
-    ui.chart(lines(drawn, "label", ui.t("sales.kpi.revenue")), key="ex_trend_chart")
+    ui.chart(charts.sales.lines(drawn, "label", ui.t("sales.kpi.revenue")), key="ex_trend_chart")
     if split is not None:
         st.caption(ui.t("sales.explore.series_top", n=8, dim=ui.t(f"sales.dim.{split}")))
     name = split or "series"
@@ -245,15 +240,11 @@ def pareto_tab(scope, customers: tuple) -> None:
             share=fmt.percent(result.top_share),
         )
     )
-    curve = result.points
-    fig = go.Figure(
-        go.Scatter(x=[0.0, *curve["value_share"]], y=[0.0, *curve["cum_share"]], fill="tozeroy")
-    )
-    fig.add_vline(x=breakdowns.PARETO_TOP_SHARE, line_dash="dash")
-    fig.update_layout(
-        xaxis={"tickformat": ".0%", "title": ui.t(f"sales.dim.{of}")},
-        yaxis={"tickformat": ".0%", "title": ui.t("sales.col.cum_share")},
-        margin={"t": 10},
+    fig = charts.sales.pareto_curve(
+        result.points,
+        breakdowns.PARETO_TOP_SHARE,
+        x_title=ui.t(f"sales.dim.{of}"),
+        y_title=ui.t("sales.col.cum_share"),
     )
     ui.chart(fig, key="ex_pareto_chart")
     listed = result.points[result.points["is_listed"]]
@@ -266,14 +257,8 @@ def channels_tab(scope) -> None:
     if frame.empty:
         st.info(ui.t("sales.no_data"))
         return
-    fig = go.Figure(
-        go.Bar(
-            x=[value_label("channel", v) for v in frame["value"]],
-            y=frame["revenue"],
-            texttemplate="%{y:.3s}",
-        )
-    )
-    fig.update_layout(yaxis_title=ui.t("sales.kpi.revenue"), margin={"t": 10})
+    labels = [value_label("channel", v) for v in frame["value"]]
+    fig = charts.sales.value_bars(labels, frame["revenue"], ui.t("sales.kpi.revenue"))
     ui.chart(fig, key="ex_channels_chart")
     table(frame, "channel_comparison", "channel")
 

@@ -4,11 +4,9 @@ pipeline, and what the last load changed."""
 
 from dataclasses import replace
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from salesdash import dataset, fmt, forecast, ui
+from salesdash import charts, dataset, fmt, forecast, ui
 
 PICKS = ("region", "channel", "sales_rep", "category", "product")
 # The Scope field each pick fills.
@@ -104,9 +102,9 @@ else:
         st.info(ui.t("forecast.on_demand", n=forecast.FILTER_ORIGINS))
 
 if series is None:
-    label = ui.t("forecast.selection_name")
+    label = ui.text("forecast.selection_name")
 elif series[0] == "total":
-    label = ui.t("forecast.total_name")
+    label = ui.text("forecast.total_name")
 else:
     label = ui.channel_label(name) if series[0] == "channel" else name
 if view.grain is not None:
@@ -125,59 +123,7 @@ chart_col, side_col = st.columns([3, 1])
 history = view.history[view.history["unique_id"] == name]
 future = view.forecast[view.forecast["unique_id"] == name]
 partial = view.partial[view.partial["unique_id"] == name]
-fig = go.Figure()
-if not future.empty:
-    x_band = pd.concat([future["ds"], future["ds"][::-1]])
-    for pct, alpha in ((95, 0.15), (80, 0.3)):
-        fig.add_trace(
-            go.Scatter(
-                x=x_band,
-                y=pd.concat([future[f"yhat-hi-{pct}"], future[f"yhat-lo-{pct}"][::-1]]),
-                fill="toself",
-                fillcolor=f"rgba(99, 110, 250, {alpha})",
-                line={"width": 0},
-                hoverinfo="skip",
-                name=ui.t(f"forecast.chart.band{pct}"),
-            )
-        )
-fig.add_trace(
-    go.Scatter(
-        x=history["ds"],
-        y=history["y"],
-        mode="lines+markers",
-        name=ui.t("forecast.chart.actual"),
-        line={"color": "#444"},
-    )
-)
-if not future.empty:
-    fig.add_trace(
-        go.Scatter(
-            x=future["ds"],
-            y=future["yhat"],
-            mode="lines+markers",
-            name=ui.t("forecast.chart.forecast"),
-            line={"color": "rgb(99, 110, 250)", "dash": "dash"},
-        )
-    )
-if not partial.empty:
-    fig.add_trace(
-        go.Scatter(
-            x=partial["ds"],
-            y=partial["y"],
-            mode="markers",
-            marker={"symbol": "circle-open", "size": 12, "color": "#e45756"},
-            name=ui.t(
-                "forecast.chart.partial", grain=grain, day=ui.day(partial["as_of"].iloc[0].date())
-            ),
-        )
-    )
-fig.update_layout(
-    height=440,
-    margin={"l": 10, "r": 10, "t": 30, "b": 10},
-    yaxis_title=ui.t("forecast.chart.revenue"),
-    legend={"orientation": "h", "y": -0.15},
-    hovermode="x unified",
-)
+fig = charts.forecast.forecast_figure(history, future, partial, grain=grain, lang=ui.lang())
 with chart_col:
     if summary.status == "too_thin":
         st.warning(
@@ -263,17 +209,17 @@ def near_term_section(near: forecast.NearTerm) -> None:
         )
     rows = near.forecast.assign(
         quarter=[
-            ui.t("forecast.near.quarter", start=ui.day(a), end=ui.day(b))
+            ui.text("forecast.near.quarter", start=ui.day(a), end=ui.day(b))
             for a, b in zip(near.forecast["period_start"], near.forecast["period_end"], strict=True)
         ],
         shown=near.forecast[near.shown],
     )[["region", "quarter", "shown", *parts]]
     st.dataframe(
-        rows.rename(columns={c: ui.t(f"forecast.near.col.{c}") for c in rows.columns}),
+        rows.rename(columns={c: ui.text(f"forecast.near.col.{c}") for c in rows.columns}),
         hide_index=True,
         width="stretch",
         column_config={
-            ui.t(f"forecast.near.col.{c}"): ui.money_column() for c in ("shown", *parts)
+            ui.text(f"forecast.near.col.{c}"): ui.money_column() for c in ("shown", *parts)
         },
     )
 

@@ -1,22 +1,18 @@
 """Funnel: where deals leak, who converts, and how conversion moves over time."""
 
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
-from salesdash import fmt, funnel, ui
+from salesdash import charts, fmt, funnel, ui
 
 AMOUNTS = {"value", "open_amount", "weighted_amount", "won_amount", "weighted_pipeline"}
 
 
 def stage_label(stage: str) -> str:
-    return ui.t(f"funnel.stage.{stage}")
+    return charts.funnel.stage_label(stage, ui.lang())
 
 
 def step_label(step: str) -> str:
-    a, b = step.removesuffix("_rate").split("_to_")
-    return ui.t("funnel.step", a=stage_label(a), b=stage_label(b))
+    return charts.funnel.step_label(step, ui.lang())
 
 
 def columns(frame) -> dict:
@@ -104,23 +100,8 @@ if summary.n_lost_stage_assumed:
     )
 
 st.subheader(ui.t("funnel.section.stages"))
-stage_rows = summary.stages.assign(stage=summary.stages["stage"].map(stage_label))
-chart = go.Figure(
-    go.Funnel(
-        y=stage_rows["stage"],
-        x=stage_rows["reached"],
-        text=[
-            f"{n:,} · {fmt.percent(rate)}"
-            for n, rate in zip(stage_rows["reached"], stage_rows["cumulative_rate"], strict=True)
-        ],
-        textinfo="text",
-        customdata=stage_rows["value"].map(ui.money),
-        hovertemplate="%{y}: %{x:,} · %{customdata}<extra></extra>",
-    )
-)
-chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=320)
-ui.chart(chart)
-table(stage_rows, "funnel-stages")
+ui.chart(charts.funnel.stage_funnel(summary.stages, ui.lang()))
+table(summary.stages.assign(stage=summary.stages["stage"].map(stage_label)), "funnel-stages")
 
 st.subheader(ui.t("funnel.section.pipeline"))
 if summary.n_open_without_amount:
@@ -169,44 +150,5 @@ table(shown, "funnel-rep-flags")
 st.subheader(ui.t("funnel.section.trend"))
 st.caption(ui.t("funnel.trend_note"))
 trend = ui.query(funnel.conversion_trend, scope)
-trend_chart = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3])
-for i, metric in enumerate(trend["metric"].unique()):
-    colour = qualitative.Plotly[i % len(qualitative.Plotly)]
-    points = trend[trend["metric"] == metric]
-    label = ui.t("funnel.trend.win_rate") if metric == "win_rate" else step_label(metric)
-    trend_chart.add_trace(
-        go.Scatter(
-            x=points["month"],
-            y=points["rate"],
-            name=label,
-            legendgroup=metric,
-            mode="lines+markers",
-            line={"color": colour},
-            marker={"size": points["n_deals"].clip(lower=1) ** 0.5 + 4, "color": colour},
-            customdata=points["n_deals"],
-            hovertemplate=f"{label}<br>%{{x|%Y-%m}}: %{{y:.1%}} · n = %{{customdata:,}}"
-            "<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
-    trend_chart.add_trace(
-        go.Bar(
-            x=points["month"],
-            y=points["n_deals"],
-            name=label,
-            legendgroup=metric,
-            showlegend=False,
-            marker={"color": colour},
-            hovertemplate=f"{label}<br>%{{x|%Y-%m}}: n = %{{y:,}}<extra></extra>",
-        ),
-        row=2,
-        col=1,
-    )
-trend_chart.update_yaxes(tickformat=".0%", title_text=ui.t("funnel.trend.rate"), row=1, col=1)
-trend_chart.update_yaxes(title_text=ui.t("funnel.trend.n_deals"), row=2, col=1)
-trend_chart.update_layout(
-    height=520, barmode="group", margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_title=None
-)
-ui.chart(trend_chart)
+ui.chart(charts.funnel.conversion_trend(trend, ui.lang()))
 ui.download_buttons(trend, "funnel-trend")

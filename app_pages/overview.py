@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_pages._sales_widgets import hbar, lines, table, value_label
-from salesdash import breakdowns, fmt, kpis, ui
+from app_pages._sales_widgets import table, value_label
+from salesdash import breakdowns, charts, fmt, kpis, ui
 
 FORMAT = {
     "revenue": ui.money,
@@ -69,7 +69,9 @@ def trend(scope) -> None:
     ) or kpis.default_grain(scope)
     frame = ui.query(kpis.revenue_trend, scope, grain)
     frame = frame.assign(series=[ui.t(f"sales.series.{u}") for u in frame["unique_id"]])
-    fig = lines(frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year"))
+    fig = charts.sales.lines(
+        frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year")
+    )
     ui.chart(fig, key="ov_trend")
 
 
@@ -77,7 +79,7 @@ def by_dimension(scope, dim: str) -> None:
     st.subheader(ui.t(f"sales.overview.by_{dim}"))
     frame = ui.query(breakdowns.breakdown, scope, dim)
     labels = [value_label(dim, v) for v in frame["value"]]
-    fig = hbar(labels, frame["revenue"], ui.t("sales.kpi.revenue"), height=320)
+    fig = charts.sales.hbar(labels, frame["revenue"], ui.t("sales.kpi.revenue"), height=320)
     ui.chart(fig, key=f"ov_bar_{dim}")
     table(frame, f"revenue_by_{dim}", dim)
 

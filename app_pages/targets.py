@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _whatif as whatif
-from salesdash import executive, smart, targets, ui
+from salesdash import charts, smart, targets, ui
 
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
@@ -112,7 +112,7 @@ if not shown.empty:
             ui.t("targets.col.reason"): [c.reason(ui.lang()) for c in checks],
         }
     )
-    css = pd.Series([executive.light_style(smart.VERDICT_LIGHTS[c.passed]) for c in checks])
+    css = pd.Series([charts.executive.light_style(smart.VERDICT_LIGHTS[c.passed]) for c in checks])
     st.dataframe(
         checks_table.style.apply(lambda _, css=css: css.to_list(), subset=[verdict_column]),
         hide_index=True,

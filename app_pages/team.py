@@ -1,10 +1,9 @@
 """Team: one scorecard row per sales rep, their distribution, and the roll-up per manager."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages._sales_widgets import table, value_label
-from salesdash import scorecards, ui
+from salesdash import charts, scorecards, ui
 
 METRICS = (
     "revenue",
@@ -42,27 +41,21 @@ metric = st.selectbox(
     format_func=ui.labels("sales.col"),
     key="team_metric",
 )
-fig = go.Figure()
-for region, part in reps.groupby(reps["region"].fillna(""), sort=True):
-    fig.add_trace(
-        go.Box(
-            x=part[metric],
-            name=value_label("region", region or None),
-            text=[value_label("sales_rep", r) for r in part["sales_rep"]],
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            hovertemplate="%{text}: %{x}<extra></extra>",
-        )
-    )
-fig.update_layout(
-    showlegend=False,
-    xaxis_title=ui.t(f"sales.col.{metric}"),
-    margin={"t": 10},
-    height=120 + 45 * reps["region"].nunique(dropna=False),
+regions = reps["region"].fillna("")
+drawn = reps.assign(
+    group=regions,
+    group_label=[value_label("region", r or None) for r in regions],
+    rep_label=[value_label("sales_rep", r) for r in reps["sales_rep"]],
 )
-if metric in ("win_rate", "revenue_change"):
-    fig.update_layout(xaxis_tickformat=".0%")
+fig = charts.sales.distribution(
+    drawn,
+    value=metric,
+    group="group",
+    group_label="group_label",
+    point_label="rep_label",
+    x_title=ui.t(f"sales.col.{metric}"),
+    percent=metric in ("win_rate", "revenue_change"),
+)
 ui.chart(fig, key="team_distribution")
 
 st.subheader(ui.t("sales.team.managers"))

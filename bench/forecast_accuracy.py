@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import warnings
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -285,7 +286,7 @@ def main() -> None:
     parts = args.parts.split(",")
     warnings.simplefilter("ignore")
     con = db.connect(":memory:")
-    ingest.seed_demo(con)
+    ingest.seed_demo(con, load_day=date.today())
     if "methods" in parts:
         series = {**real_series(args.venv_python), **demo_series(con)}
         methods = method_table(series, args.venv_python, tuple(args.methods.split(",")))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +45,7 @@ def monthly(frame: pd.DataFrame, date_col: str, value_col: str) -> pd.DataFrame:
 
 def demo_inputs():
     con = db.connect(":memory:")
-    ingest.seed_demo(con)
+    ingest.seed_demo(con, load_day=date.today())
     orders = con.execute("select order_date, region, revenue from orders").df()
     opps = con.execute("select * from opportunities").df()
     revenue = monthly(
@@ -57,8 +58,8 @@ def demo_inputs():
 
 def maven_inputs():
     con = db.connect(":memory:")
-    ingest.ingest_file(con, MAVEN / "sales_pipeline.csv", "opportunities")
-    ingest.ingest_file(con, MAVEN / "sales_teams.csv", "teams")
+    ingest.ingest_file(con, MAVEN / "sales_pipeline.csv", "opportunities", load_day=date.today())
+    ingest.ingest_file(con, MAVEN / "sales_teams.csv", "teams", load_day=date.today())
     opps = con.execute("select * from opportunities").df()
     won = monthly(opps[opps["stage"] == "won"], "close_date", "amount")
     origins = pd.date_range("2017-04-30", "2017-11-30", freq="ME").date.tolist()

@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def main() -> None:
     if not stores:
         tmp = Path(tempfile.mkdtemp()) / "demo.duckdb"
         con = db.connect(tmp)
-        ingest.seed_demo(con)
+        ingest.seed_demo(con, load_day=date.today())
         con.close()
         stores = [tmp]
     print("| case | wall s | CPU s | load | runs |\n|---|---|---|---|---|")

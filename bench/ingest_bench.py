@@ -46,11 +46,12 @@ print(json.dumps({"loaded": con.execute("select count(*) from t").fetchall()[0][
 
 OURS = """
 import json, resource, sys, time
+from datetime import date
 from salesdash import config, db, ingest, rollups
 con = db.connect(sys.argv[1])
 con.execute("set enable_progress_bar = false")
 con.execute(f"set memory_limit = '{config.INGEST_MEMORY_LIMIT}'")  # as the ingest command does
-r = ingest.ingest_file(con, sys.argv[2], sys.argv[3])
+r = ingest.ingest_file(con, sys.argv[2], sys.argv[3], load_day=date.today())
 start = time.perf_counter()  # the rollups part of the refresh step, after the import commits
 change = rollups.Change.WHOLE if sys.argv[4:] == ["whole"] else rollups.pending(con)
 with db.transaction(con):

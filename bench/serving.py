@@ -26,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def prepare(work: Path, rows: int) -> None:
 
 def _small_kinds(con: duckdb.DuckDBPyConnection, csv: Path) -> None:
     for kind in SMALL_KINDS:
-        ingest.ingest_file(con, csv / f"{kind}.csv", kind)
+        ingest.ingest_file(con, csv / f"{kind}.csv", kind, load_day=date.today())
 
 
 # --- loads end to end ------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def _split_load(store: Store, file: Path) -> dict:
     con.execute("set enable_progress_bar = false")
     out: dict = {}
     start = time.perf_counter()
-    ingest.ingest_file(con, file, "orders")
+    ingest.ingest_file(con, file, "orders", load_day=date.today())
     out["import_s"] = time.perf_counter() - start
     start = time.perf_counter()
     with db.transaction(con):
@@ -275,7 +275,7 @@ def _p50_ms(fn, runs: int) -> float:
 VISIT = """
 import json, sys, time
 from streamlit.testing.v1 import AppTest
-import salesdash.forecast, salesdash.targets, salesdash.smart, salesdash.executive  # as a server
+import salesdash.forecast, salesdash.targets, salesdash.smart, salesdash.charts  # as a server
                                                           # that has served any page holds them
 at = AppTest.from_file(sys.argv[1], default_timeout=600)
 start = time.perf_counter()
@@ -293,7 +293,7 @@ def pages(work: Path, runs: int, demo_store: bool) -> None:
         store = Store(work / "demo-pages" / "salesdash.duckdb")
         start = time.perf_counter()
         with store.writing("bench: the demo company") as con:
-            ingest.seed_demo(con)
+            ingest.seed_demo(con, load_day=date.today())
         print(f"load of the demo company: {time.perf_counter() - start:.1f} s")
     else:
         shutil.rmtree(work / "pages", ignore_errors=True)

@@ -28,7 +28,7 @@ def timed(fn) -> float:
 
 def main() -> None:
     con = db.connect(":memory:")
-    ingest.seed_demo(con)
+    ingest.seed_demo(con, load_day=date.today())
     rollups.refresh(con, rollups.pending(con))
     current = targets.current_targets(con)
     baseline = timed(lambda: targets.track(con, current, as_of=AS_OF, with_forecast=False))

@@ -72,7 +72,7 @@ def customer_params(con: duckdb.DuckDBPyConnection, customers: tuple[str, ...]) 
     """
     if not customers:
         return {"all_customers": True, "customer_keys": [], "key_min": 0, "key_max": 0}
-    keys = run_sql(con, "sales/customer_keys", customers=list(customers))["customer_key"].tolist()
+    keys = run_sql(con, "drill/customer_keys", customers=list(customers))["customer_key"].tolist()
     return {
         "all_customers": False,
         "customer_keys": keys,
@@ -106,7 +106,7 @@ def breakdown(
     if customers or (filtered_items and by in CUSTOMER_DAY_DIMENSIONS):
         frame = run_sql(
             con,
-            "sales/customer_cube_breakdown",
+            "drill/by_dimension",
             by=by,
             order_count=order_count_column(scope, by),
             **customer_params(con, customers),
@@ -115,18 +115,18 @@ def breakdown(
     elif by == "customer":
         frame = run_sql(
             con,
-            "sales/customer_totals",
+            "sales/top_customers",
             limit=limit if limit is not None else NO_LIMIT,
             bottom=bottom,
             **scope.params(),
         )
         return _finish(frame, total=frame["total_revenue"].max() if len(frame) else 0.0)
     elif by in CUSTOMER_DAY_DIMENSIONS:
-        frame = run_sql(con, "sales/customer_breakdown", by=by, **scope.params())
+        frame = run_sql(con, "sales/customers_by_dimension", by=by, **scope.params())
     else:
         frame = run_sql(
             con,
-            "sales/cube_breakdown",
+            "sales/by_dimension",
             by=by,
             order_count=order_count_column(scope, by),
             **scope.params(),
@@ -142,7 +142,7 @@ def breakdown_plain(
     """``breakdown`` straight from the order lines (the reference for the rollups)."""
     _check(by)
     frame = run_sql(
-        con, "sales/lines_breakdown", by=by, customers=list(customers), **scope.params()
+        con, "reference/by_dimension", by=by, customers=list(customers), **scope.params()
     )
     return _finish(_sorted(frame))
 
@@ -187,13 +187,13 @@ def crosstab(
     if customers or "customer" in (rows, cols):
         return run_sql(
             con,
-            "sales/customer_cube_crosstab",
+            "drill/by_two_dimensions",
             rows=rows,
             cols=cols,
             **customer_params(con, customers),
             **scope.params(),
         )
-    return run_sql(con, "sales/cube_crosstab", rows=rows, cols=cols, **scope.params())
+    return run_sql(con, "sales/by_two_dimensions", rows=rows, cols=cols, **scope.params())
 
 
 def series(
@@ -222,11 +222,9 @@ def series(
         **scope.params(),
     )
     if customers or by == "customer":
-        frame = run_sql(
-            con, "sales/customer_cube_series", **customer_params(con, customers), **params
-        )
+        frame = run_sql(con, "drill/by_period", **customer_params(con, customers), **params)
     else:
-        frame = run_sql(con, "sales/cube_series", **params)
+        frame = run_sql(con, "sales/by_period", **params)
     frame = frame.rename(columns={"value": "unique_id", "revenue": "y"})
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame["n_orders"] = frame["n_orders"].astype("int64")
@@ -302,7 +300,7 @@ def channel_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
         return current.assign(revenue_previous=np.nan, growth=np.nan)
     before = run_sql(
         con,
-        "sales/cube_breakdown",
+        "sales/by_dimension",
         by="channel",
         order_count=order_count_column(scope),
         **scope.previous_period().params(),

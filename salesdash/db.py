@@ -1,6 +1,6 @@
 """The DuckDB file: connect (creating and migrating the schema), and the one way to run SQL.
 
-Queries live in ``salesdash/sql/<name>.sql``; ``run_sql(con, "marts/daily_sales", **params)`` runs
+Queries live in ``salesdash/sql/<name>.sql``; ``run_sql(con, "sales/by_period", **params)`` runs
 one with DuckDB named parameters (``$start_date``). Parameters a query does not mention are not
 passed, so callers can hand every query the whole ``Scope.params()``. DuckDB's own parser says
 which parameters a statement names and where one statement ends, so a ``$name`` or ``--`` inside

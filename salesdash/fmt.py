@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 _EN_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
@@ -47,3 +48,12 @@ def date_label(d: date, lang: str = "en") -> str:
     if lang == "zh":
         return f"{d.year}年{d.month}月{d.day}日"
     return f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+
+
+def markdown_literal(text: object) -> str:
+    """``text`` (a name from the data, a reason quoting a cell) escaped so that markdown shows it as
+    it is: no link, emphasis, HTML or math; ':' too, so a bare URL does not become a link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))

@@ -45,6 +45,7 @@ from scipy.stats import binom
 
 from salesdash.db import run_sql
 from salesdash.errors import InputError
+from salesdash.kpis import ratio, ratio_or_none
 from salesdash.scope import Scope
 
 STAGES = ("lead", "qualified", "demo", "proposal", "won")
@@ -121,14 +122,6 @@ def _params(scope: Scope, by: str = "") -> dict[str, Any]:
 def _check_by(by: str) -> None:
     if by not in BREAKDOWNS:
         raise InputError(f"unknown breakdown '{by}' (expected one of: {', '.join(BREAKDOWNS)})")
-
-
-def _ratio(num: Any, den: Any) -> Any:
-    """num / den with NaN where den is 0 (works on scalars and arrays)."""
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-    return out if out.ndim else float(out)
 
 
 def _none_if_nan(x: Any) -> float | None:
@@ -229,7 +222,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str = "") -> _G
         n_without_amount=per_group_rank(
             open_now, n - facts["n_with_amount"].to_numpy(dtype=float), WON_RANK - 1
         ),
-        rates=_ratio(won_tail[: WON_RANK - 1], closed_tail[: WON_RANK - 1]),
+        rates=ratio(won_tail[: WON_RANK - 1], closed_tail[: WON_RANK - 1]),
         undated={str(k): int(v) for k, v in undated.items()},
     )
 
@@ -247,8 +240,8 @@ def _stage_long(groups: _Groups, rows: np.ndarray) -> pd.DataFrame:
             "stage": np.tile(np.array(stages, dtype=object), len(reached)),
             "reached": reached.ravel().astype("int64"),
             "value": value.ravel(),
-            "step_rate": np.where(first, np.nan, _ratio(reached, previous).ravel()),
-            "cumulative_rate": _ratio(reached, reached[:, :1]).ravel(),
+            "step_rate": np.where(first, np.nan, ratio(reached, previous).ravel()),
+            "cumulative_rate": ratio(reached, reached[:, :1]).ravel(),
             "drop_off": (previous - reached).ravel().astype("int64"),
         }
     )
@@ -331,7 +324,7 @@ def funnel_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> FunnelSummar
         n_won=n_won,
         n_lost=n_lost,
         won_amount=float(groups.won_amount[0]),
-        win_rate=_none_if_nan(_ratio(n_won, n_won + n_lost)),
+        win_rate=ratio_or_none(n_won, n_won + n_lost),
         n_open=int(pipeline["n_open"].sum()),
         open_amount=float(pipeline["open_amount"].sum()),
         weighted_pipeline=float(pipeline["weighted_amount"].sum()),
@@ -395,7 +388,7 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
     out["n_created"] = groups.reached[:, 0].astype("int64")
     out["n_won"] = groups.n_won.astype("int64")
     out["n_lost"] = groups.n_lost.astype("int64")
-    out["win_rate"] = _ratio(groups.n_won, groups.n_won + groups.n_lost)
+    out["win_rate"] = ratio(groups.n_won, groups.n_won + groups.n_lost)
     out["won_amount"] = groups.won_amount
     cycle = _cycle(con, _params(scope, by))[[*keys, "median_cycle_days"]]
     out = out.merge(cycle, on=keys, how="left")
@@ -404,7 +397,7 @@ def funnel_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> p
     out["weighted_pipeline"] = groups.weighted.sum(axis=1)
     for name, a, b in zip(step_names(stages), stages[:-1], stages[1:], strict=True):
         reached = groups.reached
-        out[f"{name}_rate"] = _ratio(reached[:, STAGE_RANK[b] - 1], reached[:, STAGE_RANK[a] - 1])
+        out[f"{name}_rate"] = ratio(reached[:, STAGE_RANK[b] - 1], reached[:, STAGE_RANK[a] - 1])
     out = out[(out["n_created"] > 0) | (out["n_won"] + out["n_lost"] > 0)]
     if by == "month":
         out = out.sort_values("group_key")
@@ -453,8 +446,8 @@ def rep_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         rest_n = totals["n_at_step"] - part["n_at_step"]
         rest_x = totals["n_converted"] - part["n_converted"]
         part["step"] = name
-        part["rep_rate"] = _ratio(part["n_converted"], part["n_at_step"])
-        part["region_rate"] = _ratio(rest_x, rest_n)
+        part["rep_rate"] = ratio(part["n_converted"], part["n_at_step"])
+        part["region_rate"] = ratio(rest_x, rest_n)
         part["gap"] = part["rep_rate"] - part["region_rate"]
         testable = (part["n_at_step"] >= MIN_DEALS_FOR_FLAG) & (rest_n >= MIN_DEALS_FOR_FLAG)
         p = binom.cdf(
@@ -500,7 +493,7 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         at = cohorts.reached[rows, STAGE_RANK[a] - 1]
         nxt = cohorts.reached[rows, STAGE_RANK[b] - 1]
         parts.append(
-            pd.DataFrame({"month": months, "metric": name, "rate": _ratio(nxt, at), "n_deals": at})
+            pd.DataFrame({"month": months, "metric": name, "rate": ratio(nxt, at), "n_deals": at})
         )
     closing = _aggregate(con, scope, "close_month")
     n_closed = closing.n_won + closing.n_lost
@@ -510,7 +503,7 @@ def conversion_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
             {
                 "month": closing.keys["group_key"].to_numpy()[rows],
                 "metric": "win_rate",
-                "rate": _ratio(closing.n_won[rows], n_closed[rows]),
+                "rate": ratio(closing.n_won[rows], n_closed[rows]),
                 "n_deals": n_closed[rows],
             }
         )

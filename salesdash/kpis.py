@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -71,8 +72,19 @@ class KpiSummary:
         }
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return float(num) / float(den) if den else None
+def ratio(num: Any, den: Any) -> Any:
+    """num / den, NaN where den is not positive, for numbers and arrays alike: the one way every
+    rate and average is taken, so that a count of nothing gives no rate (not 0, not an error)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return out if out.ndim else float(out)
+
+
+def ratio_or_none(num: float, den: float) -> float | None:
+    """``ratio`` of two numbers, None where it is NaN (dataclass fields, JSON)."""
+    value = ratio(num, den)
+    return None if np.isnan(value) else value
 
 
 def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis:
@@ -85,12 +97,12 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
         end_date=scope.end_date,
         revenue=revenue,
         orders=orders,
-        aov=_ratio(revenue, orders),
+        aov=ratio_or_none(revenue, orders),
         active_customers=active,
         new_customers=int(row["new_customers"]),
         returning_customers=returning,
-        repeat_rate=_ratio(returning, active),
-        win_rate=_ratio(won, won + lost),
+        repeat_rate=ratio_or_none(returning, active),
+        win_rate=ratio_or_none(won, won + lost),
         n_won=won,
         n_lost=lost,
     )
@@ -98,19 +110,19 @@ def _kpis_from_row(row: pd.Series, opps: pd.Series | None, scope: Scope) -> Kpis
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The KPIs of one scope (rollup path unless categories/products are filtered)."""
-    name = "sales/kpis_plain" if scope.categories or scope.products else "sales/kpis"
+    name = "reference/kpis" if scope.categories or scope.products else "sales/kpis"
     row = run_sql(con, name, **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 
 def kpis_plain(con: duckdb.DuckDBPyConnection, scope: Scope) -> Kpis:
     """The same KPIs computed straight from the order lines (the reference for the rollups)."""
-    row = run_sql(con, "sales/kpis_plain", **scope.params()).iloc[0]
+    row = run_sql(con, "reference/kpis", **scope.params()).iloc[0]
     return _kpis_from_row(row, _opportunity_totals(con, scope), scope)
 
 
 def _opportunity_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series | None:
-    frame = run_sql(con, "sales/opportunity_stats", by_rep=False, **scope.params())
+    frame = run_sql(con, "funnel/closed_deals", by_rep=False, **scope.params())
     return frame.iloc[0] if len(frame) else None
 
 
@@ -121,7 +133,7 @@ def opportunity_stats(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     median_cycle_days (median close − created of won deals). Region and rep filters apply;
     channel does not (an opportunity's source is the lead's channel, not a sales channel).
     """
-    return run_sql(con, "sales/opportunity_stats", by_rep=True, **scope.params())
+    return run_sql(con, "funnel/closed_deals", by_rep=True, **scope.params())
 
 
 def previous_label(scope: Scope) -> str:
@@ -233,7 +245,7 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str) -> p
     for unique_id, sc, shift in periods:
         frame = run_sql(
             con,
-            "sales/cube_series",
+            "sales/by_period",
             by="total",
             grain=grain,
             shift_years=shift,

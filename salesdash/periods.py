@@ -82,3 +82,9 @@ def quick_range(
     raise ValueError(
         f"unknown quick pick '{pick}' (expected one of: {', '.join(QUICK_PICKS[:-1])})"
     )
+
+
+def clamp_dates(dates: tuple[date, ...], first: date, last: date) -> tuple[date, ...]:
+    """A picked range (one date while a pick is half done, else two) in order and moved inside
+    [first, last]: ``?from=0001-01-01&to=9999-12-31`` becomes the data's own range."""
+    return tuple(min(max(d, first), last) for d in sorted(dates))

@@ -10,7 +10,9 @@ of the working database up to date, step by step, each in its own transaction:
    near term (history alone and the pipeline blend, with their backtest), and the progress of
    every target on the last day of data, with the Executive page's summary and outlook for the
    company and each region; and the log of what this data version forecasts for its year, which
-   the Forecast page explains the next version's change against (salesdash/forecast/explain.py).
+   the Forecast page explains the next version's change against (salesdash/forecast/explain.py);
+3. ``alerts``: every rule of the Watch page on the new data (salesdash/alerts/), with the
+   intervals it compares against stored like the forecasts.
 
 Each step records the data version it finished for (table ``refresh_state``). A step killed
 half-way leaves nothing half-done and runs again on the next refresh; a step already up to date
@@ -27,7 +29,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from salesdash import dataset, db, forecast, rollups, smart, stored, targets
+from salesdash import alerts, dataset, db, forecast, rollups, smart, stored, targets
 from salesdash.scope import Scope
 
 Progress = Callable[[float, str], None]
@@ -71,10 +73,17 @@ def _forecasts(con: duckdb.DuckDBPyConnection, version: str) -> int:
     return recorder.computed
 
 
+def _alerts(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    with stored.recording(con, version) as recorder:  # the alerts are saved in one transaction
+        alerts.refresh(con)
+    return recorder.computed
+
+
 # The steps in order: name, and the function that brings its part up to date for a version.
 STEPS: tuple[tuple[str, Callable[[duckdb.DuckDBPyConnection, str], int]], ...] = (
     ("rollups", _rollups),
     ("forecasts", _forecasts),
+    ("alerts", _alerts),
 )
 
 
@@ -83,6 +92,8 @@ def run(con: duckdb.DuckDBPyConnection, *, progress: Progress | None = None) -> 
     is. Rollups always apply the marks that are pending (none: nothing to do)."""
     report = progress or (lambda _f, _s: None)
     version = dataset.data_version(con)
+    if db.is_empty(con) and rollups.pending(con) is rollups.Change.NONE:
+        return RefreshReport(version)  # a new store: nothing is derived from nothing
     done = dict(con.execute("select step, data_version from refresh_state").fetchall())
     seconds: dict[str, float] = {}
     computed = 0
@@ -98,6 +109,8 @@ def run(con: duckdb.DuckDBPyConnection, *, progress: Progress | None = None) -> 
             "insert or replace into refresh_state values (?, ?, ?, ?)",
             [name, version, seconds[name], datetime.now()],
         )
+    if seconds:
+        stored.forget_unused(con, version)
     report(1.0, "refreshed")
     return RefreshReport(version, seconds, computed)
 

@@ -95,6 +95,7 @@ def key_customers(
         n_months=CUSTOMER_MONTHS,
         regions=params["regions"],
         channels=params["channels"],
+        sales_reps=params["sales_reps"],
         customer_ids=list(customer_ids),
         limit=limit,
     )

@@ -1,16 +1,15 @@
 """Scope: the date range, filters and the regions the user may see — applied in SQL, in one place.
 
-Every scoped query takes ``**scope.params()`` and filters sales rows with one macro of the schema
-(sql/definitions/sales.sql)::
+Every scoped query takes ``**scope.params()`` and reads its rows through a table macro of the
+schema (sql/definitions/scope.sql), one per source, that applies them all::
 
-    where in_sales_scope(order_date, region, channel, sales_rep, category, product,
-        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products)
+    from scoped_product_days(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 
-Tables without some of those columns (opportunities, per-customer rollups) use the same
-``in_list($regions, region)`` predicates it is made of.
-
-``in_list`` (a macro of the schema) is true for every row when the list is empty. The regions a
-signed-in user may see are folded into ``$regions`` here, so no query can forget them.
+An empty list keeps every row. The regions a signed-in user may see are folded into ``$regions``
+here, so no query can forget them; tests/test_sql.py checks that every query reads through the
+macros and hands them ``$regions`` and ``$sales_reps``.
 """
 
 from __future__ import annotations

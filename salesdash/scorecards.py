@@ -20,7 +20,7 @@ from salesdash.scope import Scope
 
 
 def _team_frame(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> pd.DataFrame:
-    frame = run_sql(con, "sales/team", by=by, **scope.params())
+    frame = run_sql(con, "team/scorecards", by=by, **scope.params())
     for col in ("n_reps", "n_orders", "n_customers", "n_new_customers"):
         frame[col] = frame[col].astype("int64")
     return frame
@@ -31,7 +31,7 @@ def _with_previous(
 ) -> pd.DataFrame:
     if scope.start_date is None or scope.end_date is None:
         return frame.assign(revenue_previous=np.nan, revenue_change=np.nan)
-    before = run_sql(con, "sales/team_revenue", by=by, **scope.previous_period().params())
+    before = run_sql(con, "team/revenue", by=by, **scope.previous_period().params())
     return with_previous_revenue(frame, before, on="member", change_column="revenue_change")
 
 

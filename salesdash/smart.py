@@ -15,6 +15,7 @@ import pandas as pd
 
 from salesdash import i18n, periods, targets
 from salesdash.db import run_sql
+from salesdash.scope import Scope
 
 RULES = ("specific", "measurable", "achievable", "relevant", "time_bound")
 # The traffic light a verdict is drawn with (passed, failed, cannot judge).
@@ -156,9 +157,10 @@ def smart_checks(
     )
 
 
-def known_scope_values(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every (scope, scope_value) in the data with first/last order and closed-deal dates."""
-    return run_sql(con, "targets/scope_values")
+def known_scope_values(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Every (scope, scope_value) in the scope's data with first/last order and closed-deal
+    dates."""
+    return run_sql(con, "targets/scope_values", **(scope or Scope()).params())
 
 
 def _known_row(known: pd.DataFrame, scope: str | None, value: str) -> pd.Series | None:

@@ -32,14 +32,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from salesdash import config, dataset, db, lock, refresh
+from salesdash import config, dataset, db, lock, refresh, settings
 from salesdash.lock import Holder
 
 POINTER = "CURRENT"
@@ -61,6 +61,8 @@ class Publication:
     data_version: str
     published_at: datetime
     last_batch: dict[str, Any] | None
+    is_empty: bool = False
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -90,6 +92,18 @@ class Store:
     def pointer_path(self) -> Path:
         return self.published_dir / POINTER
 
+    def demo(self) -> Store:
+        """The store of the demo company that goes with this one (``salesdash.demo.duckdb``
+        beside ``salesdash.duckdb``): shown, labelled as fictional, while the company has no
+        data of its own, and never merged with it."""
+        return Store(self.working.with_name(f"{self.working.stem}.demo{self.working.suffix}"))
+
+    def shows_demo(self) -> bool:
+        """Whether readers of this store are shown the demo company instead: nothing of the
+        company's own is published yet and nobody removed the demo."""
+        current = self.current()
+        return current is None or (current.is_empty and current.settings.get("demo") != "removed")
+
     # --- readers ---------------------------------------------------------------------------
 
     def current(self) -> Publication | None:
@@ -104,6 +118,8 @@ class Store:
             data_version=data["data_version"],
             published_at=datetime.fromisoformat(data["published_at"]),
             last_batch=data.get("last_batch"),
+            is_empty=data.get("empty", False),
+            settings=data.get("settings", {}),
         )
 
     def reader(self) -> duckdb.DuckDBPyConnection:
@@ -182,6 +198,8 @@ class Store:
             data_version=dataset.data_version(con),
             published_at=datetime.now().replace(microsecond=0),
             last_batch=_last_batch(con),
+            is_empty=db.is_empty(con),
+            settings=settings.read(con),
         )
         _write_atomically(self.pointer_path, _pointer_json(publication))
         con.execute("update store_state set published = changed")
@@ -234,6 +252,8 @@ def _pointer_json(publication: Publication) -> str:
             "data_version": publication.data_version,
             "published_at": publication.published_at.isoformat(),
             "last_batch": publication.last_batch,
+            "empty": publication.is_empty,
+            "settings": publication.settings,
         },
         ensure_ascii=False,
         indent=1,

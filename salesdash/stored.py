@@ -110,16 +110,24 @@ def _feed(h: Any, value: Any) -> None:
 @contextmanager
 def recording(con: duckdb.DuckDBPyConnection, version: str) -> Iterator[_Recorder]:
     """Within the block, results computed through ``remembered`` are written to ``con``'s
-    ``stored_results`` (the refresh step of data version ``version``). On leaving it, results no
-    computation of the block asked for are deleted: the database keeps what its data version
-    needs."""
+    ``stored_results`` (a refresh step of data version ``version``), and results found there are
+    marked as used by it (see ``forget_unused``)."""
     recorder = _Recorder(con, version)
     token = _RECORDING.set(recorder)
     try:
         yield recorder
     finally:
         _RECORDING.reset(token)
-    con.execute("delete from stored_results where used_version <> ?", [version])
+
+
+def forget_unused(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    """Delete the results no refresh step of data version ``version`` asked for (the refresh
+    calls it once every step is done): the database keeps what its data version needs."""
+    return int(
+        con.execute("delete from stored_results where used_version <> ?", [version]).fetchall()[0][
+            0
+        ]
+    )
 
 
 def remembered(

@@ -12,19 +12,20 @@ Pages use it like this::
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, db, export, fmt, i18n, ingest
+from salesdash import charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash.errors import DatabaseLockedError, WriterBusyError
 from salesdash.lock import Holder
-from salesdash.periods import QUICK_PICKS, quick_range
+from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope
 from salesdash.store import Publication, Store
 
@@ -35,17 +36,25 @@ _SCOPE_KEY = "_scope"
 
 
 _PUBLICATION_KEY = "_publication"
+_DEMO_KEY = "_showing_demo"
 _CURSOR_KEY = "_cursor"
 
 
 def begin_run() -> Publication:
     """Look up, once at the start of every script run, the publication this run reads
     (app.py calls it first): every query of one run reads the same snapshot, and the next run
-    sees a newer one as soon as a writer has published it. On a store with nothing published
-    yet (a first start), the demo company is loaded and published first."""
-    store = Store.default()
-    publication = store.current() or _first_start(store)
+    sees a newer one as soon as a writer has published it.
+
+    While the company has no data of its own (and nobody removed the demo) the run reads the
+    demo company's store instead (``Store.demo``), built and published on first use; it is
+    labelled as fictional on every page and never merged with the company's data."""
+    company = Store.default()
+    if company.current() is None and company.working.exists():
+        _publish_unpublished(company)
+    shown = company.demo() if company.shows_demo() else company
+    publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
+    st.session_state[_DEMO_KEY] = shown != company
     return publication
 
 
@@ -56,14 +65,34 @@ def publication() -> Publication:
     return st.session_state[_PUBLICATION_KEY]
 
 
-def _first_start(store: Store) -> Publication:
+def showing_demo() -> bool:
+    """Whether this run shows the demo company (the company has no data of its own yet)."""
+    publication()
+    return st.session_state[_DEMO_KEY]
+
+
+def demo_banner() -> None:
+    """The label every page carries while the demo company is shown."""
+    if showing_demo():
+        st.info(t("app.demo_banner"), icon=":material/theater_comedy:")
+
+
+def _publish_unpublished(company: Store) -> None:
+    """A working database with nothing published (from a version before publications): publish
+    what it holds, once per session (a writer finds nothing to do when it is empty)."""
+    if "_published_unpublished" not in st.session_state:
+        with company.writing("first start: publishing the data of an earlier version"):
+            st.session_state["_published_unpublished"] = True
+
+
+def _first_start(demo: Store) -> Publication:
     with (
         st.spinner(t("app.first_start")),
-        store.writing("first start of the dashboard: loading the demo company") as con,
+        demo.writing("first start of the dashboard: loading the demo company") as con,
     ):
-        if store.current() is None and db.is_empty(con):
-            ingest.seed_demo(con)
-    return store.current()
+        if demo.current() is None and db.is_empty(con):
+            ingest.seed_demo(con, load_day=date.today())
+    return demo.current()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -106,7 +135,7 @@ def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
     waiting = st.empty()
 
     def on_wait(holder: Holder | None, waited: float) -> None:
-        who = plain(holder.describe()) if holder else "…"
+        who = holder.describe() if holder else "…"
         waiting.info(t("app.writer_waiting", who=who, seconds=f"{waited:.0f}"))
 
     bar = st.empty()
@@ -135,8 +164,21 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The catalogue text of ``key`` in the session's language."""
+    """The catalogue text of ``key`` in the session's language, for markdown: st.markdown, captions,
+    alerts, labels, metrics, help. Every value but a number is escaped (``plain``): a region named
+    ``[text](https://evil.example)`` is shown as written, never as a link. For text that is not
+    markdown (chart texts, table headers and cells, select box options) use ``text``."""
+    return i18n.t(key, lang(), **{k: _literal(v) for k, v in values.items()})
+
+
+def text(key: str, **values: object) -> str:
+    """The catalogue text of ``key`` with its values as they are: for chart texts (which
+    ``charts.style`` escapes for plotly), table headers and cells and select box options."""
     return i18n.t(key, lang(), **values)
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, int | float) else plain(value)
 
 
 def labels(prefix: str) -> Callable[[str], str]:
@@ -195,11 +237,9 @@ def language_switch() -> None:
 
 def plain(text: object) -> str:
     """``text`` from the data (a file name, a reason quoting a cell) made safe to show in markdown
-    elements (st.markdown, st.error, …): markdown and HTML characters are shown as they are."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+    elements (st.markdown, st.error, button labels, …) outside ``t``: markdown and HTML
+    characters are shown as they are."""
+    return fmt.markdown_literal(text)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -290,8 +330,11 @@ def filter_bar() -> Scope:
         format_func=labels("filters.pick"),
     )
     if pick == "custom":
-        default = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
-        picked = sb.date_input(t("filters.dates"), value=default, key="f_dates")
+        # a range from the URL, or picked before the data changed, stays inside the data
+        first = min(fresh.first_order_date or as_of, as_of)
+        wanted = st.session_state.get("f_dates") or quick_range(DEFAULT_PICK, as_of)
+        st.session_state["f_dates"] = clamp_dates(tuple(wanted), first, as_of)
+        picked = sb.date_input(t("filters.dates"), min_value=first, max_value=as_of, key="f_dates")
         start, end = (tuple(picked) + (None, None))[:2]
         end = end or start
     else:
@@ -333,10 +376,10 @@ def freshness_line() -> None:
     shown = publication()
     batch = shown.last_batch
     change = (
-        t(
+        text(  # a value of the sentence below, which escapes it
             "app.freshness_undo" if batch["undone_at"] else "app.freshness_load",
             batch=batch["batch_id"],
-            name=plain(batch["file_name"]),
+            name=batch["file_name"],
         )
         if batch
         else ""
@@ -352,6 +395,25 @@ def freshness_line() -> None:
     )
 
 
+# --- errors ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Around the filter bar and the page: what another writer did becomes one line in the
+    session's language (the store held by a load for longer than a change waits, a write
+    conflict), never a traceback with server paths. Other errors stay errors (Streamlit shows
+    visitors a generic message: client.showErrorDetails = "none")."""
+    try:
+        yield
+    except (DatabaseLockedError, WriterBusyError):
+        st.error(t("app.error.locked"), icon=":material/hourglass_top:")
+    except duckdb.TransactionException as error:
+        if errors.one_line(error) != errors.WRITE_CONFLICT:
+            raise
+        st.error(t("app.error.conflict"))
+
+
 # --- charts and tables ---
 
 
@@ -364,11 +426,23 @@ def chart(fig: Any, **kwargs: Any) -> Any:
     return st.plotly_chart(charts.style(fig), theme="streamlit", **kwargs)
 
 
+# --- uploads -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_upload_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This session's private upload folder: made on the first upload, removed (with what is
+    left in it) when the session ends."""
+    return uploads.new_upload_folder()
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised."""
+    """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
+    made a safe file name."""
+    name = export.file_name(name)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

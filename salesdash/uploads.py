@@ -1,25 +1,39 @@
 """The Data page's path from uploaded bytes to a loaded batch, without Streamlit.
 
 A browser upload arrives as a name and bytes; the import reads files from disk. These helpers check
-an upload (format, size), keep it as a file under its original name, propose its kind, and call the
-import with the analyst's mapping. Every failure a person can act on becomes an ``InputError`` with
-one line of text, so the page never shows a traceback.
+an upload (format, size), keep it as a file in the session's own upload folder, propose its kind,
+and call the import with the analyst's mapping. Every failure a person can act on becomes an
+``InputError`` with one line of text, so the page never shows a traceback.
+
+The name a browser sends is whatever the visitor wants it to be (``../../etc/x.csv``, an absolute
+path, NUL bytes): it never becomes part of a path. Files are written under a generated name inside
+a folder this module creates; the original name survives only as a label (``display_name``).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import shutil
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from salesdash import config, ingest
+from salesdash import config, errors, ingest
 from salesdash.errors import InputError
 
 # The formats the import reads; anything else is refused before it reaches the import.
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
+# Upload labels longer than this are cut: a name is shown in messages and the batch history, and
+# no export tool names its files with more (Windows paths stop at 260 characters).
+MAX_NAME_CHARS = 120
+UPLOAD_FOLDER_PREFIX = "salesdash-upload-"
 
 
 @dataclass(frozen=True)
@@ -48,12 +62,56 @@ def check_upload(file_name: str, size_bytes: int, max_bytes: int) -> UploadProbl
     return None
 
 
-def save_upload(data: bytes, file_name: str, directory: Path) -> Path:
-    """Write an upload as ``directory/<original name>`` (the import reads the suffix and name)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / Path(file_name).name
-    path.write_bytes(data)
+def display_name(file_name: str) -> str:
+    """The label of an upload: the browser's name without any folder part, control or invisible
+    characters (NUL, line breaks, right-to-left overrides), cut to ``MAX_NAME_CHARS`` keeping the
+    suffix. Never a path: use it in messages and in the ingest log only."""
+    base = re.split(r"[/\\]", file_name)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "upload"
+    if len(base) > MAX_NAME_CHARS:
+        suffix = Path(base).suffix[: MAX_NAME_CHARS // 4]
+        base = base[: MAX_NAME_CHARS - len(suffix) - 1] + "…" + suffix
+    return base
+
+
+def new_upload_folder() -> Path:
+    """A new private folder (mode 0700) for one session's uploads.
+
+    Folders that outlived their session by more than ``config.UPLOAD_FOLDER_MAX_AGE_S`` (a server
+    killed before it could remove them) are removed on the way.
+    """
+    root = Path(tempfile.gettempdir())
+    cutoff = time.time() - config.UPLOAD_FOLDER_MAX_AGE_S
+    for old in root.glob(f"{UPLOAD_FOLDER_PREFIX}*"):
+        try:
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue  # another process removed it first
+    return Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX, dir=root))
+
+
+def remove_upload_folder(folder: Path) -> None:
+    """Delete a session's upload folder and whatever is still in it."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def save_upload(data: bytes, file_name: str, folder: Path) -> Path:
+    """Write an upload into ``folder`` under a new generated name, keeping only the suffix of
+    ``file_name`` when it is an accepted one; return its path (always directly in ``folder``)."""
+    suffix = Path(display_name(file_name)).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        suffix = ""
+    path = folder / f"upload-{secrets.token_hex(8)}{suffix}"
+    with path.open("xb") as fh:  # never follows or overwrites an existing file
+        fh.write(data)
     return path
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove saved uploads once they are loaded (their folder stays for the session)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def default_kind(file_name: str, header: list[str]) -> str:
@@ -69,8 +127,7 @@ def default_kind(file_name: str, header: list[str]) -> str:
 def _one_line(error: Exception, file_name: str) -> InputError:
     if isinstance(error, InputError):
         return error
-    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return InputError(f"{file_name}: {first}")
+    return InputError(f"{file_name}: {errors.one_line(error)}")
 
 
 # What reading a file that is not what it claims to be raises, besides InputError.
@@ -90,7 +147,7 @@ def preview(
 ) -> ingest.FilePreview:
     """``ingest.preview_file`` with any reading failure turned into a one-line InputError."""
     try:
-        return ingest.preview_file(con, path, kind)
+        return ingest.preview_file(con, path, kind, file_name=file_name)
     except _READ_ERRORS as error:
         raise _one_line(error, file_name) from error
 
@@ -100,6 +157,7 @@ def load(
     path: Path,
     kind: str,
     *,
+    load_day: date,
     mapping: dict[str, str | None],
     file_name: str,
     user_name: str | None = None,
@@ -108,6 +166,7 @@ def load(
     """Load one file as one batch with the analyst's mapping; nothing changes when it fails.
 
     Args:
+        load_day: the day plausible dates are counted from (``ingest.ingest_file``).
         mapping: canonical column → source column (None: not in the file), as confirmed on the
             page.
         progress: called with (fraction done, step name) while loading.
@@ -120,6 +179,7 @@ def load(
             con,
             path,
             kind,
+            load_day=load_day,
             mapping=mapping,
             user_name=user_name,
             file_name=file_name,
@@ -127,6 +187,18 @@ def load(
         )
     except _READ_ERRORS as error:
         raise _one_line(error, file_name) from error
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """``ingest.undo_batch``, with what the database reports (a write conflict) as one line.
+
+    Raises:
+        InputError: no such batch, undone already, or the undo could not be written.
+    """
+    try:
+        return ingest.undo_batch(con, batch_id)
+    except duckdb.Error as error:
+        raise InputError(errors.one_line(error)) from error
 
 
 def template_path(kind: str) -> Path | None:

@@ -9,21 +9,35 @@ stored forecasts, so no page test fits a model. Tests that write get a copy of i
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from salesdash import db, ingest
+from salesdash import db, ingest, rollups
 from salesdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-# The real data set lives in ../shared/data beside the checkout (in CI too); see its README.
-SHARED_DATA = ROOT.parent / "shared" / "data"
-MAVEN = SHARED_DATA / "maven-crm"
+# Small fixtures derived from the real Maven CRM export (see tests/data/README.md).
+MAVEN = ROOT / "tests" / "data" / "maven-crm"
+# The day tests load on: plausible dates run to a year after it (parsing.Plausible); the demo's
+# last order is 2026-11-15.
+LOAD_DAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def error_details() -> None:
+    """AppTest reads .streamlit/config.toml, which hides error details from visitors
+    (client.showErrorDetails = "none"); a failing test should say why the page failed."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
 
 
 @pytest.fixture
@@ -40,7 +54,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     never write to it: use ``writable_db``)."""
     store = Store(tmp_path_factory.mktemp("demo-store") / "salesdash.duckdb")
     with store.writing("test session: loading the demo company") as con:
-        ingest.seed_demo(con)
+        ingest.seed_demo(con, load_day=LOAD_DAY)
     return store
 
 
@@ -64,14 +78,23 @@ def demo_con(demo_store: Store) -> Iterable[duckdb.DuckDBPyConnection]:
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], batch_id: int = 0
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[dict],
+    batch_id: int = 0,
+    *,
+    refresh: bool = True,
 ) -> None:
-    """Insert hand-written rows (dicts of canonical columns) straight into a table."""
+    """Insert hand-written rows (dicts of canonical columns) straight into a table; rows of the
+    tables the rollups summarise are rolled up at once (as the refresh step after a load does),
+    unless ``refresh`` is False."""
     frame = pd.DataFrame(rows)
     frame.insert(0, "batch_id", batch_id)
     con.register("_rows", frame)
     con.execute(f"insert into {table} by name select * from _rows")
     con.unregister("_rows")
+    if refresh and table in rollups.SOURCE_KINDS:
+        rollups.refresh(con)
 
 
 @pytest.fixture
@@ -82,10 +105,32 @@ def insert() -> Callable[..., None]:
 
 @pytest.fixture
 def maven() -> Path:
-    """The Maven CRM sample (../shared/data/maven-crm); a missing copy is an error, not a skip."""
-    if not MAVEN.is_dir():
-        pytest.fail(f"real test data missing: {MAVEN} (shared/ must sit beside the checkout)")
+    """The Maven CRM export's fixtures: every 10th opportunity, the teams, the products."""
     return MAVEN
+
+
+@pytest.fixture
+def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way to fit a forecast raises: what runs under it reads stored results only.
+
+    Replaces the per-series fit, the parallel dispatcher and the targets' path simulator wherever
+    a salesdash module holds them, and forgets what this process computed on demand, so that a
+    result found is one the refresh step stored in the published snapshot."""
+    import sys
+
+    from salesdash import stored
+    from salesdash.forecast import models, parallel
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a forecast was fitted where only stored results may be read")
+
+    fitting = {id(models.forecast_series), id(models.simulate_paths), id(parallel.fit_many)}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("salesdash"):
+            for attr, value in list(vars(module).items()):
+                if id(value) in fitting:
+                    monkeypatch.setattr(module, attr, refuse)
+    stored.clear_local()
 
 
 @pytest.fixture
@@ -93,6 +138,18 @@ def demo_db(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared demo store's database file, set as $SALESDASH_DB for the app (read only)."""
     monkeypatch.setenv("SALESDASH_DB", str(demo_store.working))
     return demo_store.working
+
+
+def cli_ingest(db_path: Path, file: Path) -> subprocess.Popen:
+    """``python -m salesdash --db DB ingest FILE --kind orders`` started in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "salesdash", "--db", str(db_path), "ingest", str(file)]
+        + ["--kind", "orders"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def copy_store(source: Store, path: Path) -> Path:

@@ -120,9 +120,31 @@ PAGES = sorted(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_on_the_demo_data_in_both_languages(app, page, lang):
+def test_every_page_renders_on_the_demo_data_in_both_languages(app, no_fitting, page, lang):
+    """... from what the refresh step stored: no page fits a model on view."""
     app.query_params["lang"] = lang
     at = app.run().switch_page(f"app_pages/{page}").run()
     assert not at.exception
     assert at.session_state["lang"] == lang
+    # the page itself drew: its title and a chart or a table of the demo data (the Watch page:
+    # its cards, counted in the first metric, of the risks planted in the demo)
+    drawn = at.get("plotly_chart") or at.dataframe
+    if page == "watch.py":
+        drawn = int(at.metric[0].value) > 0 and at.get("link_button")
+    assert len(at.title) == 1 and drawn
     assert any(c.value.startswith(i18n.t("app.freshness", lang).split(" {")[0]) for c in at.caption)
+
+
+def test_the_no_fitting_guard_catches_a_forecast_nobody_stored(no_fitting, demo_reader):
+    """The guard the page test above relies on: asking for what no refresh stored fits, and
+    fitting raises."""
+    from datetime import date
+
+    from salesdash import forecast, targets
+    from salesdash.scope import Scope
+
+    forecast.hierarchy_forecast(demo_reader, Scope(), freq="M")  # stored: read, not fitted
+    with pytest.raises(AssertionError, match="fitted"):
+        forecast.hierarchy_forecast(demo_reader, Scope(), freq="M", horizon=5)
+    with pytest.raises(AssertionError, match="fitted"):
+        targets.year_outlook(demo_reader, as_of=date(2026, 5, 15))

@@ -12,6 +12,7 @@ import pytest
 
 from salesdash import db
 from salesdash.cli import main
+from tests.conftest import LOAD_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS = (
@@ -131,12 +132,13 @@ def test_a_database_held_by_another_process_is_one_line(dbfile, export, capsys):
 
 CRASH_SCRIPT = """
 import sys
+from datetime import date
 from salesdash import db, ingest
 con = db.connect(sys.argv[1])
 con.execute("set enable_progress_bar = false")
 def progress(fraction, step):
     print(step, flush=True)
-ingest.ingest_file(con, sys.argv[2], "orders", progress=progress)
+ingest.ingest_file(con, sys.argv[2], "orders", progress=progress, load_day=date(2026, 11, 27))
 print("finished", flush=True)
 """
 
@@ -153,7 +155,7 @@ def test_killing_an_ingest_midway_leaves_the_tables_exactly_as_before(dbfile, tm
     small.write_text("order_id,order_date,revenue\nS1,2025-01-01,5\n", encoding="utf-8")
     from salesdash import ingest
 
-    ingest.ingest_file(con, small, "orders")
+    ingest.ingest_file(con, small, "orders", load_day=LOAD_DAY)
     before = {
         t: con.execute(f"select * from {t} order by all").fetchall()
         for t in ("orders", "ingest_log", "teams")

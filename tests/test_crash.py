@@ -27,7 +27,7 @@ import pytest
 
 from salesdash import db, ingest, rollups
 from salesdash.store import Store
-from tests.conftest import ROOT
+from tests.conftest import LOAD_DAY, ROOT
 from tests.test_rollups import _everything
 
 TRIALS = 21
@@ -44,6 +44,7 @@ STEPS = (
 CHILD = """
 import sys
 from salesdash import ingest
+from datetime import date
 from salesdash.store import Store
 
 def say(prefix):
@@ -54,7 +55,9 @@ print("ready", flush=True)
 sys.stdin.readline()
 with store.writing("crash trial", progress=say("refresh")) as con:
     if sys.argv[1] == "ingest":
-        ingest.ingest_file(con, sys.argv[2], "orders", progress=say("ingest"))
+        ingest.ingest_file(
+            con, sys.argv[2], "orders", progress=say("ingest"), load_day=date(2026, 11, 27)
+        )
     else:
         ingest.undo_batch(con, int(sys.argv[2]))
 print("finished", flush=True)
@@ -134,7 +137,9 @@ def test_killing_writers_at_random_moments_never_loses_or_half_publishes(tmp_pat
     rng = random.Random(20261127)
     store = Store(tmp_path / "crash.duckdb")
     with store.writing("setup") as con:
-        ingest.ingest_file(con, _orders_file(tmp_path / "b0.csv", 0, rng), "orders")
+        ingest.ingest_file(
+            con, _orders_file(tmp_path / "b0.csv", 0, rng), "orders", load_day=LOAD_DAY
+        )
     reached = set()
     ingest_steps = itertools.cycle(STEPS)
     undo_steps = itertools.cycle([s for s in STEPS if s.startswith("refresh:")])
@@ -165,7 +170,7 @@ def test_killing_writers_at_random_moments_never_loses_or_half_publishes(tmp_pat
                 except ValueError as exc:
                     assert "already undone" in str(exc)
             else:
-                ingest.ingest_file(con, args[1], "orders")
+                ingest.ingest_file(con, args[1], "orders", load_day=LOAD_DAY)
         _rollups_equal_a_whole_rebuild(store.working)
         with store.reader() as reader, db.connect(store.working) as con:
             assert db.scalar(reader, "select sum(revenue) from orders") == db.scalar(

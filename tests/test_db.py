@@ -46,7 +46,7 @@ def test_run_sql_passes_only_the_parameters_a_query_uses(con, insert):
             },
         ],
     )
-    frame = db.run_sql(con, "app/order_dates", unused=1, another="x")
+    frame = db.run_sql(con, "dataset/order_date_range", unused=1, another="x")
     assert frame.loc[0, "first_order_date"].date() == date(2025, 1, 5)
     assert frame.loc[0, "last_order_date"].date() == date(2025, 2, 5)
 
@@ -102,6 +102,7 @@ def test_rollups_rebuild_only_after_batches_they_are_built_from(con, insert):
                 "customer_id": "C1",
             }
         ],
+        refresh=False,
     )
     rollups.refresh(con, rollups.capture(con, "opportunities", 0))
     assert con.execute("select count(*) from rollup_customer_totals").fetchall()[0][0] == 0
@@ -161,8 +162,8 @@ def test_an_edited_macro_reaches_an_existing_database_at_its_next_connection(tmp
     edited.mkdir()
     for file in db.DEFINITIONS_DIR.glob("*.sql"):
         (edited / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
-    (edited / "sales.sql").write_text(
-        (edited / "sales.sql").read_text(encoding="utf-8")
+    (edited / "scope.sql").write_text(
+        (edited / "scope.sql").read_text(encoding="utf-8")
         + "\ncreate or replace macro in_list(vals, x) as (list_contains(vals, x));\n",
         encoding="utf-8",
     )

@@ -4,6 +4,7 @@ import pandas as pd
 
 from salesdash import config, demo, ingest
 from salesdash.holidays import chinese_new_year
+from tests.conftest import LOAD_DAY
 
 
 def test_generation_is_deterministic():
@@ -48,7 +49,7 @@ def test_bundled_csvs_are_what_the_generator_makes(tmp_path):
 
 
 def test_seed_loads_every_bundled_row(con):
-    results = {r.kind: r.rows_loaded for r in ingest.seed_demo(con)}
+    results = {r.kind: r.rows_loaded for r in ingest.seed_demo(con, load_day=LOAD_DAY)}
     for kind in config.KINDS:
         lines = (config.DEMO_DIR / f"{kind}.csv").read_text(encoding="utf-8").count("\n") - 1
         assert results[kind] == lines, kind

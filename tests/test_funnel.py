@@ -13,6 +13,7 @@ from salesdash.cli import main
 from salesdash.errors import InputError
 from salesdash.scope import Scope
 from salesdash.store import Store
+from tests.conftest import LOAD_DAY
 
 JAN = Scope(start_date=date(2025, 1, 1), end_date=date(2025, 1, 31))
 
@@ -280,20 +281,20 @@ def _expected_by_office(maven) -> pd.DataFrame:
 
 
 def test_maven_crm_through_the_real_import(con, maven):
-    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
-    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams", load_day=LOAD_DAY)
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities", load_day=LOAD_DAY)
     summary = funnel.funnel_summary(con, Scope())
-    assert (summary.n_won, summary.n_lost) == (4238, 2473)
-    assert round(summary.win_rate * 100, 2) == 63.15
-    assert summary.won_amount == 10_005_534
+    assert (summary.n_won, summary.n_lost) == (412, 271)
+    assert round(summary.win_rate * 100, 2) == 60.32
+    assert summary.won_amount == 932_420
     # Maven's stages: Prospecting → Engaging → Won/Lost, imported as lead → qualified → won.
     assert summary.stages["stage"].tolist() == ["lead", "qualified", "won"]
-    # The 500 Prospecting rows have no engage date: undated, counted apart, in no funnel.
-    assert summary.n_undated == 500
-    assert summary.undated_by_stage == {"lead": 500}
-    assert summary.stages["reached"].tolist() == [8300, 8300, 4238]
-    assert (summary.assumed_lost_stage, summary.n_lost_stage_assumed) == ("qualified", 2473)
-    assert summary.n_open == 1589
+    # The 50 Prospecting rows have no engage date: undated, counted apart, in no funnel.
+    assert summary.n_undated == 50
+    assert summary.undated_by_stage == {"lead": 50}
+    assert summary.stages["reached"].tolist() == [830, 830, 412]
+    assert (summary.assumed_lost_stage, summary.n_lost_stage_assumed) == ("qualified", 271)
+    assert summary.n_open == 147
     expected = _expected_by_office(maven)
     offices = funnel.funnel_breakdown(con, Scope(), "region").set_index("region")
     assert sorted(offices.index) == ["Central", "East", "West"]

@@ -12,6 +12,7 @@ import pytest
 from salesdash import db, ingest
 from salesdash.errors import InputError
 from salesdash.ingest import reading
+from tests.conftest import LOAD_DAY
 
 ORDERS = (
     "order_id,line_no,order_date,customer_id,region,channel,sales_rep,product,revenue\n"
@@ -41,7 +42,7 @@ def test_chinese_headers_load_in_every_encoding(con, tmp_path, encoding):
     text = "订单号,订单日期,客户编号,大区,销售员,销售额\nA1,2025-07-01,0042,华东,张伟,￥1,234.50\n"
     text = text.replace("￥1,234.50", '"￥1,234.50"')
     path = write(tmp_path, "orders.csv", text, encoding)
-    result = ingest.ingest_file(con, path, "orders")
+    result = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert result.rows_loaded == 1
     row = con.execute(
         "select order_id, customer_id, region, sales_rep, revenue from orders"
@@ -59,7 +60,7 @@ def test_gbk_is_detected_and_named(tmp_path):
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
 def test_any_delimiter_and_crlf_line_ends_are_read(con, tmp_path, delimiter):
     text = ORDERS.replace(",", delimiter).replace("\n", "\r\n")
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     assert (result.rows_loaded, result.rows_rejected) == (3, 0)
     assert db.scalar(con, "select sum(revenue) from orders") == 35.5
 
@@ -71,7 +72,7 @@ def test_quoted_fields_may_hold_delimiters_and_line_breaks(con, tmp_path):
         'A2,2025-07-01,"Ink\nrefill ""XL""",5\n'
         "A3,2025-07-02,Pad,1\n"
     )
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     assert result.rows_loaded == 3 and result.rows_total == 3
     products = [
         r[0] for r in con.execute("select product from orders order by order_id").fetchall()
@@ -98,7 +99,7 @@ def test_xlsx_files_load_like_csv(con, tmp_path):
     )
     path = tmp_path / "orders.xlsx"
     frame.to_excel(path, index=False)
-    result = ingest.ingest_file(con, path, "orders")
+    result = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert result.encoding == "xlsx"
     rows = con.execute("select order_id, order_date, customer_id, revenue from orders order by 1")
     assert rows.fetchall() == [
@@ -132,7 +133,7 @@ def test_guess_kind_names_the_kind_a_header_looks_like():
 def test_a_mapping_override_wins_and_is_remembered_for_the_same_header(con, tmp_path):
     text = "单号,日期,金额,备用金额\nA1,2025-07-01,1,99\n"
     path = write(tmp_path, "o.csv", text)
-    ingest.ingest_file(con, path, "orders", mapping={"revenue": "备用金额"})
+    ingest.ingest_file(con, path, "orders", mapping={"revenue": "备用金额"}, load_day=LOAD_DAY)
     assert db.scalar(con, "select revenue from orders") == 99
     preview = ingest.preview_file(con, path, "orders")
     assert preview.remembered is True
@@ -142,14 +143,14 @@ def test_a_mapping_override_wins_and_is_remembered_for_the_same_header(con, tmp_
 def test_a_mapping_naming_a_column_the_file_lacks_is_refused(con, tmp_path):
     path = write(tmp_path, "o.csv", ORDERS)
     with pytest.raises(InputError, match="not in the file: nope"):
-        ingest.ingest_file(con, path, "orders", mapping={"revenue": "nope"})
+        ingest.ingest_file(con, path, "orders", mapping={"revenue": "nope"}, load_day=LOAD_DAY)
 
 
 # --- rows ------------------------------------------------------------------------------------
 
 
 def test_ids_keep_leading_zeros_and_order_lines_are_distinct_rows(con, tmp_path):
-    ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders")
+    ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders", load_day=LOAD_DAY)
     rows = con.execute("select order_id, line_no, customer_id from orders order by 1, 2")
     assert rows.fetchall() == [("A001", 1, "007"), ("A001", 2, "007"), ("A002", 1, "008")]
 
@@ -157,19 +158,19 @@ def test_ids_keep_leading_zeros_and_order_lines_are_distinct_rows(con, tmp_path)
 def test_without_line_numbers_the_position_within_the_order_is_the_key(con, tmp_path):
     text = "order_id,order_date,product,revenue\nA1,2025-07-01,Pen,1\nA2,2025-07-01,Pen,2\nA1,2025-07-01,Pen,1\n"
     path = write(tmp_path, "o.csv", text)
-    assert ingest.ingest_file(con, path, "orders").rows_loaded == 3
+    assert ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY).rows_loaded == 3
     rows = con.execute("select order_id, line_no, revenue from orders order by 1, 2").fetchall()
     assert rows == [("A1", 1, 1.0), ("A1", 2, 1.0), ("A2", 1, 2.0)]
-    again = ingest.ingest_file(con, path, "orders")
+    again = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert (again.rows_loaded, again.rows_duplicate) == (0, 3)
 
 
 def test_without_order_ids_each_row_is_its_own_order_and_reloading_changes_nothing(con, tmp_path):
     text = "date,amount\n2025-07-01,5\n2025-07-01,5\n2025-07-02,7\n"
     path = write(tmp_path, "o.csv", text)
-    assert ingest.ingest_file(con, path, "orders").rows_loaded == 3
+    assert ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY).rows_loaded == 3
     assert db.scalar(con, "select count(distinct order_id || line_no) from orders") == 3
-    assert ingest.ingest_file(con, path, "orders").rows_duplicate == 3
+    assert ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY).rows_duplicate == 3
 
 
 def test_bad_values_are_rejected_with_line_column_and_reason(con, tmp_path):
@@ -178,7 +179,9 @@ def test_bad_values_are_rejected_with_line_column_and_reason(con, tmp_path):
     rows[9] = "A10,2025-07-01,lots"  # line 11
     rows[19] = "A20,,20"  # line 21
     text = "order_id,order_date,revenue\n" + "\n".join(rows) + "\n"
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.1)
+    result = ingest.ingest_file(
+        con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.1, load_day=LOAD_DAY
+    )
     assert (result.rows_loaded, result.rows_rejected, result.rows_duplicate) == (37, 3, 0)
     assert result.rejects.to_dict(orient="records") == [
         {"line": 6, "column": "order_date", "value": "2025-13-45", "reason": "not a date"},
@@ -215,7 +218,7 @@ def test_rows_the_reader_cannot_type_are_read_as_text_like_the_rest(con, tmp_pat
         ),
     )
     path = _mixed_forms_file(tmp_path)
-    result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2)
+    result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2, load_day=LOAD_DAY)
     # four other forms and the bad date; revenue is read as text (blank in every sample row)
     assert reread == [5]
     assert (result.rows_loaded, result.rows_rejected, result.rows_duplicate) == (34, 3, 1)
@@ -252,7 +255,7 @@ def test_bad_values_the_reader_cannot_type_are_found_without_a_second_scan(
     rows[29] = "A29,1,2025-07-01,9,extra"  # line 31: a field too many
     rows[49] = "A49,1,2025-07-01,lots"  # line 51
     text = "order_id,line_no,order_date,revenue\n" + "\n".join(rows) + "\n"
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     assert [Path(p).name for p in scans] == ["untyped.csv"]
     assert (result.rows_loaded, result.rows_rejected) == (97, 3)
     assert result.rejects[["line", "column", "reason"]].to_dict(orient="records") == [
@@ -270,7 +273,7 @@ def test_reading_typed_columns_natively_gives_what_reading_all_text_gives(tmp_pa
         if not native:
             monkeypatch.setattr(ingest.batches.parsing, "native_sources", lambda *a: {})
         with db.connect(":memory:") as con:
-            result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2)
+            result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.2, load_day=LOAD_DAY)
             loads.append((snapshot(con)["orders"], result.rejects.to_dict(orient="records")))
     assert loads[0] == loads[1]
 
@@ -280,7 +283,7 @@ def test_a_sample_that_misleads_the_typed_read_still_loads_every_row(con, tmp_pa
     rows = [f"A{i},1,2025-07-01,1" for i in range(20)]
     rows += [f"B{i},1,2025年7月{i + 1}日,1" for i in range(25)]
     text = "order_id,line_no,order_date,revenue\n" + "\n".join(rows) + "\n"
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     assert (result.rows_loaded, result.rows_rejected) == (45, 0)
     assert db.scalar(con, "select max(order_date) from orders") == date(2025, 7, 25)
 
@@ -291,7 +294,9 @@ def test_lines_with_the_wrong_number_of_fields_are_rejected_and_counted(con, tmp
     rows[30] = "A31"  # line 32
     rows[35] = "A36,2025-07-01,oops"  # line 37: after two unsplittable lines
     text = "order_id,order_date,revenue\n" + "\n".join(rows) + "\n"
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.1)
+    result = ingest.ingest_file(
+        con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.1, load_day=LOAD_DAY
+    )
     assert result.rows_loaded + result.rows_rejected + result.rows_duplicate == 40
     assert result.rejects[["line", "column", "reason"]].to_dict(orient="records") == [
         {"line": 4, "column": None, "reason": "more fields than the header"},
@@ -302,7 +307,9 @@ def test_lines_with_the_wrong_number_of_fields_are_rejected_and_counted(con, tmp
 
 def test_a_present_but_unreadable_revenue_is_rejected_not_derived(con, tmp_path):
     text = "order_id,order_date,quantity,unit_price,revenue\nA1,2025-07-01,2,3,\nA2,2025-07-01,2,3,n/a\n"
-    result = ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.5)
+    result = ingest.ingest_file(
+        con, write(tmp_path, "o.csv", text), "orders", max_bad_rate=0.5, load_day=LOAD_DAY
+    )
     assert result.rows_loaded == 1 and db.scalar(con, "select revenue from orders") == 6
     assert result.rejects.loc[0, "column"] == "revenue"
 
@@ -311,31 +318,31 @@ def test_ambiguous_day_month_dates_are_refused_unless_the_order_is_given(con, tm
     text = "order_id,order_date,revenue\nA1,3/4/2025,1\nA2,5/6/2025,1\n"
     path = write(tmp_path, "o.csv", text)
     with pytest.raises(InputError, match="ambiguous.*--day-first"):
-        ingest.ingest_file(con, path, "orders")
-    ingest.ingest_file(con, path, "orders", day_first=True)
+        ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
+    ingest.ingest_file(con, path, "orders", day_first=True, load_day=LOAD_DAY)
     assert db.scalar(con, "select min(order_date) from orders") == date(2025, 4, 3)
 
 
 def test_day_month_order_is_decided_from_the_whole_column(con, tmp_path):
     rows = [f"A{i},3/4/2025,1" for i in range(30)] + ["B1,25/12/2025,1"]
     text = "order_id,order_date,revenue\n" + "\n".join(rows) + "\n"
-    ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     dates = {r[0] for r in con.execute("select order_date from orders").fetchall()}
     assert dates == {date(2025, 4, 3), date(2025, 12, 25)}
 
 
 def test_reloading_the_same_rows_changes_nothing(con, tmp_path):
     path = write(tmp_path, "o.csv", ORDERS)
-    ingest.ingest_file(con, path, "orders")
+    ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     before = snapshot(con)["orders"]
-    again = ingest.ingest_file(con, path, "orders")
+    again = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert (again.rows_loaded, again.rows_duplicate) == (0, 3)
     assert snapshot(con)["orders"] == before
 
 
 def test_a_key_twice_in_one_file_loads_once(con, tmp_path):
     text = "customer_id,customer_name\nC1,First\nC2,Other\nC1,Second\n"
-    result = ingest.ingest_file(con, write(tmp_path, "c.csv", text), "customers")
+    result = ingest.ingest_file(con, write(tmp_path, "c.csv", text), "customers", load_day=LOAD_DAY)
     assert (result.rows_loaded, result.rows_duplicate) == (2, 1)
     assert db.scalar(con, "select customer_name from customers where customer_id = 'C1'") == "First"
 
@@ -345,7 +352,9 @@ def test_opportunity_stages_are_canonical_and_unknown_ones_rejected_with_the_acc
 ):
     rows = [f"O{i},2025-01-0{i % 9 + 1},赢单" for i in range(30)] + ["X1,2025-01-01,Maybe"]
     text = "商机编号,创建日期,阶段\n" + "\n".join(rows) + "\n"
-    result = ingest.ingest_file(con, write(tmp_path, "p.csv", text), "opportunities")
+    result = ingest.ingest_file(
+        con, write(tmp_path, "p.csv", text), "opportunities", load_day=LOAD_DAY
+    )
     assert result.rows_loaded == 30
     assert result.rejects.loc[0, "reason"] == (
         "unknown stage (accepted: lead, qualified, demo, proposal, won, lost)"
@@ -360,7 +369,7 @@ def test_targets_take_period_labels_and_check_the_scope(con, tmp_path):
         "2025年7月,company,,revenue,1.2万\n"
         "2025,sales_rep,Li,orders,12\n"
     )
-    result = ingest.ingest_file(con, write(tmp_path, "t.csv", text), "targets")
+    result = ingest.ingest_file(con, write(tmp_path, "t.csv", text), "targets", load_day=LOAD_DAY)
     assert result.rows_loaded == 3
     rows = con.execute(
         "select period_start, period_end, scope, scope_value, target from targets order by target"
@@ -384,15 +393,15 @@ def regions(con) -> list:
 
 
 def test_region_is_inherited_from_teams_loaded_before(con, tmp_path):
-    ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams")
-    ingest.ingest_file(con, write(tmp_path, "o.csv", NO_REGION), "orders")
+    ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams", load_day=LOAD_DAY)
+    ingest.ingest_file(con, write(tmp_path, "o.csv", NO_REGION), "orders", load_day=LOAD_DAY)
     assert regions(con) == [("A1", "East"), ("A2", None)]
 
 
 def test_region_is_inherited_from_teams_loaded_after_and_undo_gives_it_back(con, tmp_path):
-    ingest.ingest_file(con, write(tmp_path, "o.csv", NO_REGION), "orders")
+    ingest.ingest_file(con, write(tmp_path, "o.csv", NO_REGION), "orders", load_day=LOAD_DAY)
     before = snapshot(con)
-    teams = ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams")
+    teams = ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams", load_day=LOAD_DAY)
     assert regions(con) == [("A1", "East"), ("A2", None)]
     ingest.undo_batch(con, teams.batch_id)
     after = snapshot(con)
@@ -401,9 +410,9 @@ def test_region_is_inherited_from_teams_loaded_after_and_undo_gives_it_back(con,
 
 
 def test_a_region_in_the_file_is_kept(con, tmp_path):
-    ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams")
+    ingest.ingest_file(con, write(tmp_path, "t.csv", TEAMS), "teams", load_day=LOAD_DAY)
     text = "order_id,order_date,sales_rep,region,revenue\nA1,2025-07-01,Li,North,1\n"
-    ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders")
+    ingest.ingest_file(con, write(tmp_path, "o.csv", text), "orders", load_day=LOAD_DAY)
     assert regions(con) == [("A1", "North")]
 
 
@@ -411,9 +420,11 @@ def test_a_region_in_the_file_is_kept(con, tmp_path):
 
 
 def test_every_batch_is_logged_and_undo_removes_exactly_its_rows(con, tmp_path):
-    first = ingest.ingest_file(con, write(tmp_path, "a.csv", ORDERS), "orders", user_name="ana")
+    first = ingest.ingest_file(
+        con, write(tmp_path, "a.csv", ORDERS), "orders", user_name="ana", load_day=LOAD_DAY
+    )
     text = "order_id,order_date,revenue\nB1,2025-07-03,4\n"
-    second = ingest.ingest_file(con, write(tmp_path, "b.csv", text), "orders")
+    second = ingest.ingest_file(con, write(tmp_path, "b.csv", text), "orders", load_day=LOAD_DAY)
     log = ingest.list_batches(con)
     assert log["batch_id"].tolist() == [second.batch_id, first.batch_id]
     row = log.set_index("batch_id").loc[first.batch_id]
@@ -429,7 +440,7 @@ def test_every_batch_is_logged_and_undo_removes_exactly_its_rows(con, tmp_path):
 
 
 def test_seeding_loads_the_demo_with_nothing_rejected(con):
-    results = ingest.seed_demo(con)
+    results = ingest.seed_demo(con, load_day=LOAD_DAY)
     assert [r.kind for r in results] == ["teams", "customers", "orders", "opportunities", "targets"]
     assert all(r.rows_rejected == 0 and r.rows_loaded == r.rows_total for r in results)
     assert db.scalar(con, "select count(*) from orders") == results[2].rows_loaded > 20_000
@@ -457,12 +468,12 @@ def test_seeding_loads_the_demo_with_nothing_rejected(con):
     ],
 )
 def test_bad_files_are_refused_whole_with_a_reason(con, tmp_path, name, content, kind, reason):
-    ingest.ingest_file(con, write(tmp_path, "seed.csv", ORDERS), "orders")
+    ingest.ingest_file(con, write(tmp_path, "seed.csv", ORDERS), "orders", load_day=LOAD_DAY)
     before = snapshot(con)
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputError, match=reason) as info:
-        ingest.ingest_file(con, path, kind)
+        ingest.ingest_file(con, path, kind, load_day=LOAD_DAY)
     assert "\n" not in str(info.value)
     assert snapshot(con) == before
 
@@ -472,9 +483,9 @@ def test_too_many_bad_rows_refuse_the_file_and_the_limit_is_configurable(con, tm
     path = write(tmp_path, "o.csv", "order_id,order_date,revenue\n" + "\n".join(rows) + "\n")
     before = snapshot(con)
     with pytest.raises(InputError, match=r"1 of 21 rows \(4.8%\) are bad, above the 1% limit"):
-        ingest.ingest_file(con, path, "orders", max_bad_rate=0.01)
+        ingest.ingest_file(con, path, "orders", max_bad_rate=0.01, load_day=LOAD_DAY)
     assert snapshot(con) == before
-    assert ingest.ingest_file(con, path, "orders").rows_rejected == 1
+    assert ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY).rows_rejected == 1
 
 
 def test_a_file_in_an_encoding_duckdb_cannot_read_never_loads_silently(con, tmp_path):
@@ -483,14 +494,18 @@ def test_a_file_in_an_encoding_duckdb_cannot_read_never_loads_silently(con, tmp_
     data = ("order_id,order_date,revenue\n" + "\n".join(rows) + "\n").encode()
     path = tmp_path / "o.csv"
     path.write_bytes(data + b"A11,2025-07-01,\xe9\xe9\n")
-    result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.5)
+    result = ingest.ingest_file(con, path, "orders", max_bad_rate=0.5, load_day=LOAD_DAY)
     assert result.rows_loaded + result.rows_rejected == 11 == result.rows_total
 
 
 def test_progress_is_reported_from_zero_to_one(con, tmp_path):
     seen = []
     ingest.ingest_file(
-        con, write(tmp_path, "o.csv", ORDERS), "orders", progress=lambda f, s: seen.append(f)
+        con,
+        write(tmp_path, "o.csv", ORDERS),
+        "orders",
+        progress=lambda f, s: seen.append(f),
+        load_day=LOAD_DAY,
     )
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
@@ -509,11 +524,11 @@ def test_a_load_marks_its_rollup_changes_in_its_own_transaction(con, tmp_path, m
 
     monkeypatch.setattr(rollups, "capture", broken)
     with pytest.raises(RuntimeError, match="marking failed"):
-        ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders")
+        ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders", load_day=LOAD_DAY)
     assert snapshot(con) == before
     assert rollups.pending(con) is rollups.Change.NONE
     monkeypatch.setattr(rollups, "capture", capture)
-    ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders")
+    ingest.ingest_file(con, write(tmp_path, "o.csv", ORDERS), "orders", load_day=LOAD_DAY)
     assert rollups.pending(con) is not rollups.Change.NONE
     assert db.scalar(con, "select count(*) from rollup_sales_customer_cube") == 0
     rollups.refresh(con, rollups.pending(con))

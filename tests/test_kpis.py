@@ -1,12 +1,15 @@
+import math
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from salesdash import breakdowns, ingest, kpis, rollups
 from salesdash.scope import Scope
 from salesdash.store import Store
+from tests.conftest import LOAD_DAY
 from tests.sales_fixtures import FEB, load_tiny
 
 
@@ -104,13 +107,13 @@ def test_undoing_a_batch_refreshes_the_rollups(con, tmp_path):
         "order_id,line_no,order_date,customer_id,region,channel,sales_rep,product,category,"
         "quantity,unit_price,revenue,cost\nX1,1,2025-03-01,Z,East,direct,Rep1,P1,Cat1,1,99,99,50\n"
     )
-    batch = ingest.ingest_file(con, path, "orders")
+    batch = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     rollups.refresh(con, rollups.pending(con))  # the refresh step after the load
     assert kpis.kpis(con, Scope()).revenue == 99.0
     ingest.undo_batch(con, batch.batch_id)
     rollups.refresh(con, rollups.pending(con))  # and after the undo
     assert kpis.kpis(con, Scope()).revenue == 0.0
-    names = rollups.names()  # rebuilt in name order: keys, then the cube, then what sums it
+    names = rollups.names()  # built in order: keys, then the cube, then what sums it
     order = ["sales_customer", "sales_customer_cube", "sales_customer_day", "sales_product_day"]
     assert [n for n in names if n in order] == order
 
@@ -194,3 +197,11 @@ def test_the_kpis_command_prints_the_period_and_its_comparisons(tmp_path, capsys
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "repeat_rate" in text and "66.7%" in text and "previous (MoM)" in text
+
+
+def test_a_ratio_over_nothing_is_no_ratio_for_numbers_and_arrays_alike():
+    assert kpis.ratio(3, 4) == 0.75
+    assert math.isnan(kpis.ratio(3, 0))
+    assert kpis.ratio_or_none(3, 0) is None
+    rates = kpis.ratio(np.array([1.0, 2.0, 5.0]), np.array([2.0, 0.0, -1.0]))
+    assert rates[0] == 0.5 and np.isnan(rates[1:]).all()

@@ -63,6 +63,7 @@ def test_an_earlier_as_of_date_rescores_the_customers(page, demo_reader):
     page.date_input[0].set_value(date(2025, 6, 30)).run()
     assert not page.exception
     rfm = expected_rfm(demo_reader, date(2025, 6, 30))
+    assert 0 < len(rfm) < len(expected_rfm(demo_reader, date(2026, 11, 15)))  # fewer then
     assert frames(page)[0]["n_customers"].sum() == len(rfm)
 
 

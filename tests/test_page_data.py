@@ -75,7 +75,7 @@ def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_p
     before_rows, _, _ = _orders(writable_db)
     file = "单号,日子,金额\nT7,2026-11-03,12.5\nT8,2026-11-04,7.5\n".encode()
     at.file_uploader[0].set_value(("orders.csv", file, "text/csv")).run()
-    assert "order_date" in at.warning[0].value
+    assert "order_date" in _shown(at.warning[0].value)
     assert not [b for b in at.button if b.label.startswith("Load")]
 
     date_box = next(s for s in at.selectbox if s.key.endswith("-orders-order_date"))
@@ -184,10 +184,12 @@ def test_the_kind_is_proposed_from_the_file_name_when_the_header_says_nothing():
     assert uploads.default_kind("export_opportunities_q3.csv", ["a", "b"]) == "opportunities"
 
 
-def test_an_upload_is_saved_under_its_original_name(tmp_path):
-    path = uploads.save_upload(b"x,y\n1,2\n", "销售 订单.csv", tmp_path / "abc")
-    assert path == tmp_path / "abc" / "销售 订单.csv"
+def test_an_upload_is_saved_in_its_folder_under_a_new_name_with_its_suffix(tmp_path):
+    path = uploads.save_upload(b"x,y\n1,2\n", "销售 订单.CSV", tmp_path)
+    assert path.parent == tmp_path
+    assert path.suffix == ".csv"
     assert path.read_bytes() == b"x,y\n1,2\n"
+    assert uploads.display_name("销售 订单.CSV") == "销售 订单.CSV"
 
 
 def test_file_names_are_shown_as_text_not_as_markdown():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from salesdash import db, funnel
+from salesdash import dataset, db, funnel
+from salesdash.periods import quick_range
 from salesdash.scope import Scope
+from tests.conftest import LOAD_DAY
 
 
 def _expected(demo_reader, start, end):
@@ -30,7 +32,18 @@ def test_the_funnel_page_shows_the_period_funnel_in_english(app, demo_reader):
     assert labels.count(labels[0]) == 5
 
 
-def test_the_breakdown_switches_to_reps_and_flags_are_listed(app):
+VERDICTS = {
+    "flagged": "⚠ far below",
+    "ok": "within range",
+    "small_sample": "small sample",
+    "no_peers": "too few peers",
+}
+
+
+def test_the_breakdown_switches_to_reps_and_flags_are_listed(app, demo_reader):
+    # the page's default period: the last 12 months of data
+    start, end = quick_range("last_12_months", dataset.last_order_date(demo_reader))
+    expected = funnel.rep_flags(demo_reader, Scope(start_date=start, end_date=end))
     at = app.switch_page("app_pages/funnel.py").run()
     at.segmented_control(key="funnel_by").set_value("sales_rep").run()
     assert not at.exception
@@ -38,7 +51,9 @@ def test_the_breakdown_switches_to_reps_and_flags_are_listed(app):
     assert {"sales_rep", "region", "win_rate", "lead_to_qualified_rate"} <= set(reps.columns)
     assert reps["n_created"].is_monotonic_decreasing
     flags = at.dataframe[3].value
-    assert set(flags["verdict"]) <= {"⚠ far below", "within range", "small sample", "too few peers"}
+    assert len(expected) > 0
+    assert flags["sales_rep"].tolist() == expected["sales_rep"].tolist()
+    assert flags["verdict"].tolist() == expected["verdict"].map(VERDICTS).tolist()
 
 
 def test_the_funnel_page_renders_in_chinese(app):
@@ -65,8 +80,8 @@ def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypa
 
     path = tmp_path / "maven.duckdb"
     con = db.connect(path)
-    ingest.ingest_file(con, maven / "sales_teams.csv", "teams")
-    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities")
+    ingest.ingest_file(con, maven / "sales_teams.csv", "teams", load_day=LOAD_DAY)
+    ingest.ingest_file(con, maven / "sales_pipeline.csv", "opportunities", load_day=LOAD_DAY)
     con.close()
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -74,9 +89,9 @@ def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypa
     at.switch_page("app_pages/funnel.py").run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
-    assert "500 opportunities have no created date (Lead: 500)" in captions
-    assert "2,473 lost deals have no lost stage" in captions
-    assert "1,589 open deals have no amount" in captions
+    assert "50 opportunities have no created date (Lead: 50)" in captions
+    assert "271 lost deals have no lost stage" in captions
+    assert "147 open deals have no amount" in captions
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Win rate"] == "63.2%"
+    assert metrics["Win rate"] == "60.3%"  # 412 won / (412 + 271)
     assert at.dataframe[0].value["stage"].tolist() == ["Lead", "Qualified", "Won"]

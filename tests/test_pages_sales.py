@@ -130,6 +130,7 @@ def test_a_single_day_renders_on_every_page(app, page):
     app.query_params.update({"period": "custom", "from": "2026-11-13", "to": "2026-11-13"})
     at = _open(app, page)
     assert not at.error
+    assert _charts(at) == {"overview": 3, "explore": 1, "team": 1}[page]
     if page == "overview":
         assert any("single day" in c.value for c in at.caption)
         assert len(at.metric) >= 6

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdash import config, db, ingest, rollups
+from tests.conftest import LOAD_DAY
 
 ORDERS = pd.read_csv(config.DEMO_DIR / "orders.csv", dtype=str, keep_default_na=False)
 
@@ -77,14 +78,14 @@ def test_rebuilding_by_parts_equals_rebuilding_whole_after_loads_and_undo(tmp_pa
     def refresh_parts() -> None:  # what the refresh step does after each batch
         rollups.refresh(parts, rollups.pending(parts))
 
-    ingest.ingest_file(parts, config.DEMO_DIR / "teams.csv", "teams")
+    ingest.ingest_file(parts, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     refresh_parts()
-    ingest.ingest_file(whole, config.DEMO_DIR / "teams.csv", "teams")
+    ingest.ingest_file(whole, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     batch_ids = []
     for path in _batches(tmp_path):
-        batch_ids.append(ingest.ingest_file(parts, path, "orders").batch_id)
+        batch_ids.append(ingest.ingest_file(parts, path, "orders", load_day=LOAD_DAY).batch_id)
         refresh_parts()
-        ingest.ingest_file(whole, path, "orders")
+        ingest.ingest_file(whole, path, "orders", load_day=LOAD_DAY)
         rollups.refresh(whole)
         assert _everything(parts) == _everything(whole), path.name
     ingest.undo_batch(parts, batch_ids[2])
@@ -100,7 +101,7 @@ def test_rebuilding_by_parts_equals_rebuilding_whole_after_loads_and_undo(tmp_pa
 def test_a_batch_touching_most_days_rebuilds_whole(con, tmp_path):
     path = tmp_path / "orders.csv"
     ORDERS.to_csv(path, index=False)
-    batch = ingest.ingest_file(con, path, "orders")
+    batch = ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
     assert rollups.capture(con, "orders", batch.batch_id) is rollups.Change.WHOLE
     assert rollups.capture(con, "customers", batch.batch_id) is rollups.Change.NONE
 
@@ -117,14 +118,14 @@ def test_marks_of_several_batches_add_up_until_one_refresh_applies_them(tmp_path
     brings the rollups up to date for every batch since the last one."""
     parts, whole = db.connect(":memory:"), db.connect(":memory:")
     for con in (parts, whole):
-        ingest.ingest_file(con, config.DEMO_DIR / "teams.csv", "teams")
+        ingest.ingest_file(con, config.DEMO_DIR / "teams.csv", "teams", load_day=LOAD_DAY)
     first, *rest = _batches(tmp_path)
     for con in (parts, whole):
-        ingest.ingest_file(con, first, "orders")
+        ingest.ingest_file(con, first, "orders", load_day=LOAD_DAY)
         rollups.refresh(con, rollups.pending(con))
     for path in rest[:2]:
-        ingest.ingest_file(parts, path, "orders")
-        ingest.ingest_file(whole, path, "orders")
+        ingest.ingest_file(parts, path, "orders", load_day=LOAD_DAY)
+        ingest.ingest_file(whole, path, "orders", load_day=LOAD_DAY)
     assert rollups.pending(parts) is not rollups.Change.NONE
     rollups.refresh(parts, rollups.pending(parts))
     rollups.refresh(whole)
@@ -137,9 +138,48 @@ def test_orders_never_rolled_up_are_built_whole_even_for_a_small_batch(con, inse
         {"order_id": f"O{i}", "line_no": 1, "order_date": d, "revenue": 1.0}
         for i, d in enumerate(days)
     ]
-    insert(con, "orders", rows, batch_id=1)  # as a database from before the rollups holds them
-    insert(con, "orders", [{**rows[0], "order_id": "NEW"}], batch_id=2)
+    # as a database from before the rollups holds them
+    insert(con, "orders", rows, batch_id=1, refresh=False)
+    insert(con, "orders", [{**rows[0], "order_id": "NEW"}], batch_id=2, refresh=False)
     assert rollups.capture(con, "orders", 2) is rollups.Change.WHOLE
     rollups.refresh(con, rollups.Change.WHOLE)
-    insert(con, "orders", [{**rows[0], "order_id": "NEXT"}], batch_id=3)
+    insert(con, "orders", [{**rows[0], "order_id": "NEXT"}], batch_id=3, refresh=False)
     assert rollups.capture(con, "orders", 3) is rollups.Change.PARTS
+
+
+def test_customer_rollups_from_before_the_rep_column_are_rebuilt_whole_with_it(con, insert):
+    row = {"order_id": "O1", "line_no": 1, "order_date": "2025-01-02", "revenue": 5.0}
+    insert(con, "orders", [{**row, "customer_id": "C1", "sales_rep": "Li Na"}], batch_id=1)
+    rollups.refresh(con, rollups.capture(con, "orders", 1))
+    for table in ("rollup_customer_month", "rollup_customer_totals"):  # as migrated before 075
+        con.execute(f"alter table {table} drop column sales_rep")
+    con.execute("delete from schema_migrations where name = '075_customer_rollups_by_rep'")
+    assert db.migrate(con) == ["075_customer_rollups_by_rep"]
+    assert rollups.pending(con) is rollups.Change.WHOLE
+    rollups.refresh(con, rollups.pending(con))
+    for table in ("rollup_customer_month", "rollup_customer_totals"):
+        assert con.execute(f"select customer_id, sales_rep from {table}").fetchall() == [
+            ("C1", "Li Na")
+        ]
+
+
+def test_a_new_database_needs_no_rebuild_for_the_rep_column(con):
+    assert rollups.pending(con) is rollups.Change.NONE
+
+
+def test_the_registry_lists_every_rollup_query_after_the_rollups_it_reads(con):
+    files = {p.stem for p in (config.SQL_DIR / "rollups").glob("*.sql")}
+    assert set(rollups.names()) == files  # a query left out of ROLLUPS would never be built
+    built: set[str] = set()
+    for rollup in rollups.ROLLUPS:
+        sql = db.sql_text(f"rollups/{rollup.name}").replace("$full", "true")
+        read = con.get_table_names(sql) - set(rollups.MARKS.values())
+        assert read == set(rollup.reads), rollup.name
+        assert {t for t in read if t.startswith("rollup_")} <= built, rollup.name
+        built.add(rollup.table)
+
+
+def test_each_rollup_is_keyed_by_columns_it_has_and_marks_exist_for(con):
+    for rollup in rollups.ROLLUPS:
+        columns = {r[0] for r in con.execute(f"describe {rollup.table}").fetchall()}
+        assert set(rollup.key) <= columns & rollups.MARKS.keys(), rollup.name

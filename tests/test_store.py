@@ -17,7 +17,7 @@ import pytest
 from salesdash import db, ingest, lock, refresh, stored
 from salesdash.errors import WriterBusyError
 from salesdash.store import SNAPSHOT_GRACE_S, Store
-from tests.conftest import ROOT
+from tests.conftest import LOAD_DAY, ROOT, cli_ingest
 
 ORDERS = "order_id,order_date,customer_id,region,revenue\n"
 
@@ -38,7 +38,7 @@ def store(tmp_path: Path) -> Store:
 
 def _load(store: Store, path: Path, what: str = "test load") -> int:
     with store.writing(what) as con:
-        return ingest.ingest_file(con, path, "orders").batch_id
+        return ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY).batch_id
 
 
 # --- the writer lock --------------------------------------------------------------------------
@@ -136,6 +136,7 @@ def test_readers_keep_the_last_publication_until_the_writer_has_published(store,
             con,
             _orders_csv(tmp_path / "b.csv", [("B1", "2026-01-06", "C2", "West", 5.0)]),
             "orders",
+            load_day=LOAD_DAY,
         )
         # committed in the working database, not yet published: a new reader still sees the old
         assert _revenue(con) == 15.0
@@ -150,7 +151,7 @@ def test_a_failed_load_publishes_nothing_and_changes_nothing(store, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("order_id,revenue\nX,1\n", "utf-8")
     with pytest.raises(ValueError, match="order_date"), store.writing("bad load") as con:
-        ingest.ingest_file(con, bad, "orders")
+        ingest.ingest_file(con, bad, "orders", load_day=LOAD_DAY)
     assert store.current().number == 1
     assert _revenue(store.reader()) == 10.0
 
@@ -202,14 +203,7 @@ def test_two_cli_loads_at_once_the_second_waits_then_loads(store, tmp_path):
     a = _orders_csv(tmp_path / "a.csv", [("A1", "2026-01-05", "C1", "East", 10.0)])
     b = _orders_csv(tmp_path / "b.csv", [("B1", "2026-01-06", "C2", "West", 5.0)])
     with lock.writer_lock(store.lock_path, "a long load", wait_s=1):
-        second = subprocess.Popen(
-            [sys.executable, "-m", "salesdash", "--db", str(store.working), "ingest", str(b)]
-            + ["--kind", "orders"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        second = cli_ingest(store.working, b)
         told = second.stderr.readline()  # printed as soon as it has to wait
         assert second.poll() is None
     assert told.startswith("waiting for a long load (pid")
@@ -255,3 +249,11 @@ def test_stored_results_are_found_by_a_reader_and_not_computed_again(store, tmp_
     assert stored.remembered(reader, "test", ("x", 1), compute) == {"answer": 42}
     assert stored.remembered(reader, "test", ("x", 2), compute) == {"answer": 42}  # on demand
     assert len(calls) == 2
+
+
+def test_every_refresh_step_has_a_progress_message_in_both_languages():
+    from salesdash import i18n, refresh
+
+    for name in [step for step, _ in refresh.STEPS] + ["refreshed", "publishing"]:
+        entry = i18n.catalogue()[f"app.refresh_step.{name}"]
+        assert entry["en"] and entry["zh"]

@@ -9,7 +9,9 @@ sets ``run=<function(args, con) -> int>`` and how it uses the store (``access``)
   ``--wait``); when the command is done the refresh step runs and the result is published;
 - ``"none"``: ``con`` is None (the command never touches a database).
 
-Bad input ends with a one-line reason on stderr and exit status 2; never a traceback.
+Bad input, an unreadable file, a database that cannot be opened or written end with a one-line
+reason on stderr and exit status 2; never a traceback. Output piped into a reader that stops early
+(``| head``) ends quietly with status 141, as a program stopped by SIGPIPE does.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
+import os
 import pkgutil
+import signal
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -26,13 +31,14 @@ from typing import Any
 
 import duckdb
 
-from salesdash import config, db
+from salesdash import config, db, errors
 from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.scope import Scope
 from salesdash.store import Store
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,38 +106,72 @@ def iso_date(text: str) -> date:
 
 
 def print_json(obj: Any) -> None:
-    """Machine-readable output: dates as ISO text, NaN as null."""
-    print(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False))
+    """Machine-readable output: dates as ISO text, NaN and ±inf as null (JSON has neither)."""
+    text = json.dumps(
+        _finite(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False
+    )
+    print(text)
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):
-        return value.item()
+        return _finite(value.item())
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    access = getattr(args, "access", "read")
-    store = Store(Path(args.db) if args.db else config.db_path())
     try:
-        if access == "none":
-            return args.run(args, None) or 0
-        if access == "write":
-            what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
-            with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
-                return args.run(args, con) or 0
-        con = store.reader()
-        try:
-            return args.run(args, con) or 0
-        finally:
-            con.close()
+        status = _run(args, argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
+    except BrokenPipeError:
+        # the reader went away: say nothing more to it (Python would complain again at exit)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (InputError, DatabaseLockedError, WriterBusyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (OSError, duckdb.Error) as exc:
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        print(f"error: {where}{errors.one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
+    access = getattr(args, "access", "read")
+    if access == "none":
+        return args.run(args, None) or 0
+    store = Store(_db_path(args))
+    if access == "write":
+        what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
+        with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
+            return args.run(args, con) or 0
+    con = store.reader()
+    try:
+        return args.run(args, con) or 0
+    finally:
+        con.close()
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    path = Path(args.db or config.db_path())
+    if path.is_dir():
+        raise InputError(f"--db {path}: a folder, not a database file ({path / 'x.duckdb'}?)")
+    return path
 
 
 # A waiting writer says so when it starts waiting, then every this many seconds.

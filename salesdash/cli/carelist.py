@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--birthday-days", type=int, default=carelist.BIRTHDAY_DAYS, help="birthday window (days)"
     )
-    p.add_argument("--out", type=Path, help="write the list to this CSV file")
+    p.add_argument("--out", type=Path, help="write the list to this file (.csv or .xlsx)")
     p.add_argument(
         "--include-contacts",
         action="store_true",
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     care = carelist.filter_care_list(care, sales_reps=tuple(args.rep))
     out = carelist.for_download(care, include_contacts=args.include_contacts)
     if args.out:
-        args.out.write_bytes(export.to_csv_bytes(out))
+        export.write_file(out, args.out)
     counts = care["reason"].value_counts().reindex(list(carelist.REASONS), fill_value=0)
     if args.json:
         rows = out.astype(object).where(out.notna(), None).to_dict(orient="records")

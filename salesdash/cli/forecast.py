@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from salesdash import forecast
+from salesdash import export, forecast
 from salesdash.cli import add_scope_args, print_json, scope_from_args
 from salesdash.errors import InputError
 
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--freq", choices=forecast.FREQS, default="M", help="M months, W weeks")
     p.add_argument("--horizon", type=int, help="periods ahead (default 12 months / 26 weeks)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--out", type=Path, help="write the forecast table to this CSV file")
+    p.add_argument("--out", type=Path, help="write the forecast table to this file (.csv or .xlsx)")
     p.set_defaults(run=run)
 
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     if result.series.empty:
         raise InputError("no orders in the database for this scope: nothing to forecast")
     if args.out:
-        forecast_table(result).to_csv(args.out, index=False)
+        export.write_file(forecast_table(result), args.out)
     series = _summary(result)
     grain = result.grain
     coverage = result.coverage.round(3).to_dict(orient="records")

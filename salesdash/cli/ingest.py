@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from salesdash import config, ingest
-from salesdash.cli import add_writer_args, print_json
+from salesdash.cli import add_writer_args, iso_date, print_json
 from salesdash.errors import InputError
 
 N_REJECTS_SHOWN = 10
@@ -42,6 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="refuse a file with a larger share of bad rows (default 0.05)",
     )
+    p.add_argument(
+        "--load-day",
+        type=iso_date,
+        default=date.today(),
+        help="the day plausible dates are counted from: rows dated more than a year after it "
+        "are rejected (default: today)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     add_writer_args(p)
     p.set_defaults(run=run)
@@ -67,7 +75,13 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     extra = {} if args.max_bad_rate is None else {"max_bad_rate": args.max_bad_rate}
     for file in args.files:
         result = ingest.ingest_file(
-            con, file, args.kind, mapping=mapping, day_first=args.day_first, **extra
+            con,
+            file,
+            args.kind,
+            load_day=args.load_day,
+            mapping=mapping,
+            day_first=args.day_first,
+            **extra,
         )
         if args.json:
             print_json(result.summary())

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=iso_date, help="score as of this day (default: last order date)")
     p.add_argument("--region", action="append", default=[], help="region (repeatable)")
     p.add_argument("--channel", action="append", default=[], help="channel (repeatable)")
-    p.add_argument("--out", type=Path, help="write the per-customer table to this CSV file")
+    p.add_argument("--out", type=Path, help="write the customer table to a .csv or .xlsx file")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
     p.set_defaults(run=run)
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     rfm = segments.rfm_table(con, scope, as_of)
     if args.out:
         table = rfm.sort_values("customer_id")[segments.EXPORT_COLUMNS]
-        args.out.write_bytes(export.to_csv_bytes(table))
+        export.write_file(table, args.out)
     summary = segments.rfm_summary(rfm, as_of)
     if args.json:
         print_json(asdict(summary))

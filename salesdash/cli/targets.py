@@ -83,13 +83,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     frame = smart.assess_targets(con, as_of=as_of, regions=tuple(args.region))
     if args.status != "all" and not frame.empty:
         frame = frame[frame["status"] == args.status]
-    records = [
-        {
-            **{f: _clean(row[f]) for f in FIELDS},
-            "smart": {c.rule: {"passed": c.passed, "reason": c.reason()} for c in row["smart"]},
-        }
-        for row in frame.to_dict(orient="records")
-    ]
+    records = [_record(row) for row in frame.to_dict(orient="records")]
     if args.json:
         print_json({"as_of": as_of, "targets": records})
         return 0

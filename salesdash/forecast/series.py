@@ -14,7 +14,7 @@ it; weekly totals dated on a Monday cover that week, dated on another day the we
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import duckdb
@@ -253,10 +253,8 @@ def partial_actuals(
 def series_choices(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, list[str]]:
     """The sales reps, categories and products sold in the scope's regions and channels, busiest
     first: {"sales_rep": [...], "category": [...], "product": [...]}."""
-    params = scope.params()
-    frame = run_sql(
-        con, "forecast/series_choices", regions=params["regions"], channels=params["channels"]
-    )
+    wider = replace(scope, sales_reps=(), categories=(), products=()).with_dates(None, None)
+    frame = run_sql(con, "forecast/series_choices", **wider.params())
     return {
         dim: frame.loc[frame["dimension"] == dim, "value"].tolist()
         for dim in ("sales_rep", "category", "product")

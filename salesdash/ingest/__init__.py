@@ -6,7 +6,7 @@ The public surface (used by the CLI, the Data page and the demo seeding):
 - ``guess_kind(header) -> str | None``: the kind a header looks like
 - ``ingest_file(con, path, kind, ...) -> BatchResult``
 - ``list_batches(con) -> DataFrame`` and ``undo_batch(con, batch_id) -> int``
-- ``seed_demo(con)``: load the bundled demo CSVs into an empty database.
+- ``seed_demo(con, load_day=…)``: load the bundled demo CSVs into an empty database.
 
 Modules: ``reading`` (encodings, Excel, counting records), ``mapping`` (synonyms, remembered
 mappings), ``parsing`` (the SQL that types rows; macros in sql/ingest/macros.sql), ``batches``

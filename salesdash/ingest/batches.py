@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from salesdash import config, rollups
-from salesdash.db import execute_sql, run_sql, scalar, transaction
+from salesdash.db import execute_sql, params_for, run_sql, scalar, transaction
 from salesdash.errors import InputError
 from salesdash.ingest import mapping as mapping_mod
 from salesdash.ingest import parsing, reading
@@ -89,17 +89,26 @@ def _mapping_for(
 
 
 def preview_file(
-    con: duckdb.DuckDBPyConnection, path: str | Path, kind: str, *, n_rows: int = 20
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    n_rows: int = 20,
+    file_name: str | None = None,
 ) -> FilePreview:
     """The first rows of a file and the proposed mapping (remembered one when this header was
     confirmed before), for the analyst to confirm or correct.
+
+    Args:
+        file_name: how messages and the preview call the file (default: its name on disk).
 
     Raises:
         InputError: unknown kind, or the file is empty, binary or unreadable.
     """
     _check_kind(kind)
     path = Path(path)
-    with reading.open_source(path, n_sample=n_rows, full=False) as src:
+    name = file_name or path.name
+    with reading.open_source(path, n_sample=n_rows, full=False, name=name) as src:
         mapping, remembered = _mapping_for(con, kind, src.header, None)
         width = len(src.header)
         rows = pd.DataFrame(
@@ -108,9 +117,20 @@ def preview_file(
             dtype="string",
         )
         missing = mapping_mod.missing_required(kind, mapping)
-        return FilePreview(
-            path.name, kind, src.encoding, src.header, rows, mapping, missing, remembered
-        )
+        return FilePreview(name, kind, src.encoding, src.header, rows, mapping, missing, remembered)
+
+
+def _check_unambiguous(name: str, header: list[str], used: dict[str, str | None]) -> None:
+    """Refuse a file where a column the mapping uses appears twice in the header: which of the two
+    holds the revenue cannot be told, and taking the first silently loaded the wrong numbers."""
+    for canonical, source in used.items():
+        positions = [i for i, column in enumerate(header, start=1) if source and column == source]
+        if len(positions) > 1:
+            where = " and ".join(str(p) for p in positions)
+            raise InputError(
+                f"{name}: the header has '{source}' {len(positions)} times (columns {where}); "
+                f"rename them so it is clear which one holds {canonical}"
+            )
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -128,6 +148,7 @@ def ingest_file(
     path: str | Path,
     kind: str,
     *,
+    load_day: date,
     mapping: dict[str, str | None] | None = None,
     user_name: str | None = None,
     file_name: str | None = None,
@@ -138,6 +159,8 @@ def ingest_file(
     """Load one file (CSV or .xlsx) as one batch: all its good rows, or nothing.
 
     Args:
+        load_day: the day of the load, which the plausible dates are counted from
+            (``parsing.Plausible``): rows dated more than a year after it are rejected.
         mapping: corrections to the proposed mapping, canonical column → source column.
         day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
             the column, and refuse when it is ambiguous).
@@ -149,20 +172,22 @@ def ingest_file(
     """
     _check_kind(kind)
     path = Path(path)
+    name = file_name or path.name
     report = progress or (lambda _f, _s: None)
     report(0.0, "reading")
-    with reading.open_source(path) as src:
+    with reading.open_source(path, name=name) as src:
         used, _ = _mapping_for(con, kind, src.header, mapping)
         missing = mapping_mod.missing_required(kind, used)
         if missing:
             guess = mapping_mod.guess_kind(src.header)
             hint = f"; it looks like {_a(guess)} file" if guess and guess != kind else ""
             raise InputError(
-                f"{path.name}: not {_a(kind)} file — missing "
+                f"{name}: not {_a(kind)} file — missing "
                 f"{mapping_mod.describe_missing(kind, missing)}{hint}"
             )
         if not src.sample:
-            raise InputError(f"{path.name}: header only, no data rows")
+            raise InputError(f"{name}: header only, no data rows")
+        _check_unambiguous(name, src.header, used)
         report(0.1, "checking")
         # counting records and hashing read the file in Python while DuckDB loads it
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
@@ -175,13 +200,11 @@ def ingest_file(
         date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
         first = parsing.date_order(con, text, date_sources, src.sample, day_first)
         native = parsing.native_sources(con, kind, types, sources, src.sample)
+        limits = parsing.Plausible(load_day)
+        shape = {"day_first": first, "n_columns": len(src.header), "limits": limits}
         plan = _Plan(
-            text=parsing.stage_select(
-                kind, types, sources, day_first=first, n_columns=len(src.header)
-            ),
-            native=parsing.stage_select(
-                kind, types, sources, day_first=first, n_columns=len(src.header), native=native
-            ),
+            text=parsing.stage_select(kind, types, sources, **shape),
+            native=parsing.stage_select(kind, types, sources, native=native, **shape),
             opts=parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header), native),
         )
         report(0.2, "loading")
@@ -190,8 +213,7 @@ def ingest_file(
                 result = _load(
                     con,
                     kind,
-                    path,
-                    file_name,
+                    name,
                     src.encoding,
                     facts,
                     src.header,
@@ -211,10 +233,9 @@ def ingest_file(
 def _load(
     con: duckdb.DuckDBPyConnection,
     kind: str,
-    path: Path,
-    file_name: str | None,
+    name: str,
     encoding: str,
-    facts: Future[tuple[int, str]],
+    facts: Future[reading.FileFacts],
     header: list[str],
     used: dict[str, str | None],
     sources: dict[str, str],
@@ -227,13 +248,18 @@ def _load(
     ``create table as`` does), the reader typing the plain date and number columns itself; the
     few records it could not type are read again as text. Scan 2, only when that did not account
     for every record, finds the rejected ones with their record numbers."""
-    name = file_name or path.name
     batch_id = next_batch_id(con)
     loaded = _insert(con, kind, plan.native, plan.opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
     untyped = parsing.cast_reject_records(con)
-    total, sha = facts.result()
+    fact = facts.result()
+    total, sha = fact.records, fact.sha256
+    if fact.nul_line is not None:
+        raise InputError(
+            f"{name}: a NUL byte on line {fact.nul_line:,} — binary data inside the text, or a "
+            "damaged export; nothing was loaded"
+        )
     bad: list[dict] = []
     if untyped:
         loaded, reread_bad = _insert_as_text(con, kind, plan, untyped, loaded, batch_id, sources)
@@ -267,7 +293,7 @@ def _load(
     if kind == "teams":
         for target in _INHERITS_REGION:
             execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
-    warnings = product_warnings(con, kind, batch_id)
+    warnings = negative_warnings(con, kind, batch_id) + product_warnings(con, kind, batch_id)
     log_batch(
         con,
         batch_id=batch_id,
@@ -326,7 +352,8 @@ def _insert(
         f"insert into {kind} (batch_id, {', '.join(columns)}) "  # noqa: S608
         f"select $batch_id, {', '.join('s.' + c for c in columns)} from ({rows}) as s {new_only}"
     )
-    return int(con.execute(sql, {**opts.params(), "batch_id": batch_id}).fetchall()[0][0])
+    params = params_for(sql, {**opts.params(), **select.params, "batch_id": batch_id})
+    return int(con.execute(sql, params).fetchall()[0][0])
 
 
 @dataclass(frozen=True)
@@ -390,7 +417,7 @@ def _value_rejects(
         "from (select row_number() over () as _rec, reject_column, reject_value, reject_reason "
         f"from ({select.problems(parsing.READ_CSV)}))"
     )
-    n_parsed, bad = con.execute(sql, opts.params()).fetchall()[0]
+    n_parsed, bad = con.execute(sql, {**opts.params(), **select.params}).fetchall()[0]
     parsing.drop_rejects(con)
     return int(n_parsed), bad or []
 
@@ -443,6 +470,28 @@ def _rejects_frame(
         }
     )
     return out.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+# The amount of each kind whose negative values load (returns, credit notes) but deserve a word.
+_SIGNED_AMOUNTS = {"orders": "revenue", "opportunities": "amount"}
+
+
+def negative_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:
+    """How many rows of the batch carry a negative amount, and how much in all: returns are
+    legitimate, a sign flipped by an export is not, and only a person can tell."""
+    column = _SIGNED_AMOUNTS.get(kind)
+    if column is None:
+        return []
+    n, total = con.execute(
+        f"select count(*), sum({column}) from {kind} where batch_id = ? and {column} < 0",  # noqa: S608
+        [batch_id],
+    ).fetchall()[0]
+    if not n:
+        return []
+    return [
+        f"{n:,} {kind} rows with a negative {column}, {total:,.2f} in all: loaded and counted "
+        "(returns or credit notes?)"
+    ]
 
 
 def product_warnings(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> list[str]:
@@ -549,11 +598,11 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
 
 
 def seed_demo(
-    con: duckdb.DuckDBPyConnection, demo_dir: Path = config.DEMO_DIR
+    con: duckdb.DuckDBPyConnection, *, load_day: date, demo_dir: Path = config.DEMO_DIR
 ) -> list[BatchResult]:
     """Load the bundled demo CSVs (teams first, so regions can be inherited) as ordinary batches."""
     return [
-        ingest_file(con, demo_dir / f"{kind}.csv", kind, user_name="demo")
+        ingest_file(con, demo_dir / f"{kind}.csv", kind, user_name="demo", load_day=load_day)
         for kind in ("teams", "customers", "orders", "opportunities", "targets")
     ]
 

@@ -4,12 +4,14 @@ The parse query is assembled here from the table's schema and the mapping: only 
 (canonical column names, generated ``c0, c1, …`` source names) are put into the SQL text; every
 value travels as a named parameter. The conversions are the ``sd_*`` macros of
 ``sql/ingest/macros.sql``. Each staged row carries the first problem found (column, raw value,
-reason) or nulls when it is good.
+reason) or nulls when it is good; dates and amounts outside what is plausible (``Plausible``) are
+problems like unreadable ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import duckdb
 
@@ -166,13 +168,14 @@ def stage_select(
     *,
     day_first: bool,
     n_columns: int,
+    limits: Plausible,
     native: dict[str, str] | None = None,
 ) -> StageQuery:
     """The query that types one file row into canonical columns plus its first problem.
 
     ``types`` is canonical column → SQL type (from the table); ``sources`` canonical column →
-    generated source name; ``native`` the sources the reader types itself (``native_sources``).
-    Columns without a source are null.
+    generated source name; ``native`` the sources the reader types itself (``native_sources``);
+    ``limits`` the dates a load accepts. Columns without a source are null.
     """
     native = native or {}
     typed: dict[str, str] = {}
@@ -232,15 +235,33 @@ def stage_select(
     # of checked columns), the outer one only compares its results.
     inner = [f"{expr} as {col}" for col, expr in typed.items()]
     inner += sorted({src for _, src, _ in checks})
-    # a value that is there (not blank) but did not convert; the cheap test first
+    # (column, raw value, reason as SQL, condition): a value that is there (not blank) but did not
+    # convert (the cheap test first), a required one missing, one outside what is plausible
     problems = [
-        (col, src, why, f"{col} is null and {src} is not null and trim({src}) <> ''")
+        (col, src, _literal(why), f"{col} is null and {src} is not null and trim({src}) <> ''")
         for col, src, why in checks
     ]
-    problems += [(col, "null", "missing (required)", f"{col} is null") for col in required]
+    problems += [
+        (col, "null", _literal("missing (required)"), f"{col} is null") for col in required
+    ]
+    params: dict[str, object] = {}
+    for col in (c for c in typed if c in types):
+        if types[col] == "DATE":
+            window = DATE_WINDOWS.get(col, "event")
+            params |= limits.window_params(window)
+            condition = f"not ({col} between ${window}_from and ${window}_to)"
+            why = f"$why_{window}"
+        elif types[col] == "DOUBLE":
+            params["max_amount"] = config.MAX_AMOUNT
+            condition = f"not (abs({col}) <= $max_amount)"  # also true for NaN and ±inf
+            why = _literal(f"not a finite amount within ±{config.MAX_AMOUNT:,.0f}")
+        else:
+            continue
+        raw = f"cast({col} as varchar)"
+        problems.append((col, raw, why, f"{col} is not null and {condition}"))
     problem_col = _first_case([(cond, _literal(col)) for col, _, _, cond in problems])
     problem_val = _first_case([(cond, raw) for _, raw, _, cond in problems])
-    problem_why = _first_case([(cond, _literal(why)) for _, _, why, cond in problems])
+    problem_why = _first_case([(cond, why) for _, _, why, cond in problems])
     bad = " or ".join(f"({cond})" for *_, cond in problems) or "false"
     return StageQuery(
         columns=[col for col in typed if col in types],
@@ -251,18 +272,51 @@ def stage_select(
         ],
         bad=bad,
         inner=",\n        ".join(inner),
+        params=params,
     )
+
+
+# Which window of ``Plausible`` each date column's values must fall in (others: "event").
+DATE_WINDOWS = {"birthday": "birth", "period_start": "plan", "period_end": "plan"}
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """The dates a load accepts, seen from the day of the load (never a hidden today()).
+
+    Dates fall in a window (see ``config``): events (orders, deals, sign-ups) from
+    ``EARLIEST_PLAUSIBLE_DATE`` to ``PLAUSIBLE_DAYS_AHEAD`` after the load day, target periods to
+    ``TARGET_DAYS_AHEAD`` after it, birthdays from ``EARLIEST_PLAUSIBLE_BIRTHDAY`` to the load
+    day. (Amounts must be finite and within ±``config.MAX_AMOUNT`` whatever the day.)
+    """
+
+    load_day: date
+
+    def window(self, name: str) -> tuple[date, date]:
+        """(first, last) day of the window ``name``: event, plan or birth."""
+        if name == "birth":
+            return config.EARLIEST_PLAUSIBLE_BIRTHDAY, self.load_day
+        ahead = config.TARGET_DAYS_AHEAD if name == "plan" else config.PLAUSIBLE_DAYS_AHEAD
+        return config.EARLIEST_PLAUSIBLE_DATE, self.load_day + timedelta(days=ahead)
+
+    def window_params(self, name: str) -> dict[str, object]:
+        first, last = self.window(name)
+        what = {"event": "date", "plan": "target period", "birth": "birthday"}[name]
+        why = f"not a plausible {what}: outside {first.isoformat()} … {last.isoformat()}"
+        return {f"{name}_from": first, f"{name}_to": last, f"why_{name}": why}
 
 
 @dataclass(frozen=True)
 class StageQuery:
     """The typed rows of a file: ``good(source)`` the readable ones, ``problems(source)`` every
-    row's first problem (column, raw value, reason; nulls for a good row), in file order."""
+    row's first problem (column, raw value, reason; nulls for a good row), in file order. Both
+    queries take ``params`` (the plausible windows and bound) besides the read's own."""
 
     columns: list[str]
     problem: list[str]
     bad: str
     inner: str
+    params: dict[str, object] = field(default_factory=dict)
 
     def _typed(self, source: str) -> str:
         return f"(\n    select\n        {self.inner}\n    from {source}\n)"

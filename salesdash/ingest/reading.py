@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,16 @@ from pathlib import Path
 import numpy as np
 from charset_normalizer import from_bytes
 
+from salesdash import config, errors
 from salesdash.errors import InputError
+from salesdash.ingest import workbook
 
 # Bytes looked at to decide the encoding and the dialect: enough for many rows of a wide export.
 SNIFF_BYTES = 1 << 20
 CHUNK_BYTES = 1 << 24
 DELIMITERS = ",;\t|"
+# A carriage return that does not start \r\n: the file ends its lines with \r (alone or mixed).
+_LONE_CR = re.compile(rb"\r(?!\n)")
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 # Names charset-normalizer gives that we read with Python's own codecs (the GB family: GB18030 is a
@@ -56,46 +61,64 @@ class SourceFile:
         self.close()
 
 
-def open_source(path: Path, *, n_sample: int = 20, full: bool = True) -> SourceFile:
+def open_source(
+    path: Path, *, n_sample: int = 20, full: bool = True, name: str | None = None
+) -> SourceFile:
     """Detect the format and encoding of ``path``; transcode to UTF-8 when needed.
 
     With ``full=False`` (a preview) only the header and first rows are read: nothing is
-    transcoded and ``csv_path`` is the original file.
+    transcoded and ``csv_path`` is the original file. ``name`` is how messages call the file
+    (default: its file name; an upload is kept under a generated one).
 
     Raises:
         InputError: missing, empty, binary or unreadable file.
     """
+    name = name or path.name
     if not path.is_file():
-        raise InputError(f"{path.name}: no such file")
-    with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES)
+        raise InputError(f"{name}: no such file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({errors.one_line(exc)})") from None
     if not head.strip():
-        raise InputError(f"{path.name}: the file is empty")
+        raise InputError(f"{name}: the file is empty")
     if head.startswith(XLSX_MAGIC):
-        return _from_xlsx(path, n_sample, full)
+        return _from_xlsx(path, n_sample, full, name)
     if head.startswith(OLD_XLS_MAGIC):
-        raise InputError(f"{path.name}: old .xls format; save it as .xlsx or CSV")
-    encoding = detect_encoding(head, path.name)
-    temp = None
-    csv_path = path
-    if encoding != "utf-8" and full:
-        temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
-        csv_path = Path(temp.name) / "utf8.csv"
-        try:
-            transcode(path, csv_path, encoding)
-        except UnicodeDecodeError as exc:
-            temp.cleanup()
-            raise InputError(
-                f"{path.name}: not readable as {encoding} (byte {exc.start} of a chunk); "
-                "the file may be truncated or in another encoding"
-            ) from None
+        raise InputError(f"{name}: old .xls format; save it as .xlsx or CSV")
+    encoding = detect_encoding(head, name)
     text = _decode_head(head, encoding)
     delimiter = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(_cut_at_line_end(text)), delimiter=delimiter))
+    try:
+        # newline=None: lines may end in \r (old Mac exports) as well as \n and \r\n
+        lines = io.StringIO(_cut_at_line_end(text), newline=None)
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KB)
+        raise InputError(f"{name}: not readable as CSV in its first lines ({exc})") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     header = [h.strip() for h in rows[0]] if rows else []
     if not header or not any(header):
-        raise InputError(f"{path.name}: no header line")
+        raise InputError(f"{name}: no header line")
+    if len(header) > config.MAX_COLUMNS:  # workbooks: checked in the child
+        raise InputError(
+            f"{name}: {len(header):,} columns, more than the {config.MAX_COLUMNS} an export may "
+            "have; is it the right file?"
+        )
+    temp = None
+    csv_path = path
+    lone_cr = _LONE_CR.search(head[:-1]) is not None
+    if (encoding != "utf-8" or lone_cr) and full:
+        temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
+        csv_path = Path(temp.name) / "utf8.csv"
+        try:
+            transcode(path, csv_path, encoding, newlines=lone_cr)
+        except UnicodeDecodeError as exc:
+            temp.cleanup()
+            raise InputError(
+                f"{name}: not readable as {encoding} (byte {exc.start} of a chunk); "
+                "the file may be truncated or in another encoding"
+            ) from None
     return SourceFile(path, encoding, csv_path, delimiter, header, rows[1 : n_sample + 1], temp)
 
 
@@ -167,59 +190,42 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
-def transcode(src: Path, dst: Path, encoding: str) -> None:
-    """Stream ``src`` in ``encoding`` into ``dst`` as UTF-8 (no BOM), newlines untouched."""
+def transcode(src: Path, dst: Path, encoding: str, *, newlines: bool = False) -> None:
+    """Stream ``src`` in ``encoding`` into ``dst`` as UTF-8 (no BOM); with ``newlines``, every line
+    end (\r\n, or \r alone as old Mac exports write) becomes \n, else they are left as they are."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     with src.open("rb") as fin, dst.open("wb") as fout:
         first = True
+        held = ""  # a \r at the end of a chunk: its \n may start the next one
         for chunk in iter(lambda: fin.read(CHUNK_BYTES), b""):
             text = decoder.decode(chunk)
             if first:
                 text = text.lstrip("\ufeff")
                 first = False
+            if newlines:
+                text = held + text
+                held = "\r" if text.endswith("\r") else ""
+                text = text[: len(text) - len(held)].replace("\r\n", "\n").replace("\r", "\n")
             fout.write(text.encode("utf-8"))
-        fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+        rest = decoder.decode(b"", final=True) + held
+        fout.write((rest.replace("\r", "\n") if newlines else rest).encode("utf-8"))
 
 
-def _from_xlsx(path: Path, n_sample: int, full: bool) -> SourceFile:
-    """The first sheet, streamed row by row into a UTF-8 CSV (only its first rows for a preview)."""
-    from python_calamine import CalamineWorkbook
-
+def _from_xlsx(path: Path, n_sample: int, full: bool, name: str) -> SourceFile:
+    """The first sheet as a UTF-8 CSV (only its first rows for a preview), read in a child process
+    under the workbook limits (``workbook``)."""
     temp = tempfile.TemporaryDirectory(prefix="salesdash-ingest-")
     csv_path = Path(temp.name) / "sheet.csv"
-    head: list[list[str]] = []
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        with csv_path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            for raw in sheet.iter_rows():
-                row = [_cell(c) for c in raw]
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(head) <= n_sample:
-                    head.append(row)
-                elif not full:
-                    break
-                writer.writerow(row)
-    except Exception as exc:  # calamine raises its own types for broken zips and sheets
+        head = workbook.read_first_sheet(path, csv_path, n_sample=n_sample, full=full, name=name)
+    except InputError:
         temp.cleanup()
-        raise InputError(f"{path.name}: not a readable .xlsx file ({exc})") from None
+        raise
     if not head:
         temp.cleanup()
-        raise InputError(f"{path.name}: the first sheet is empty")
+        raise InputError(f"{name}: the first sheet is empty")
     header = [cell.strip() for cell in head[0]]
     return SourceFile(path, "xlsx", csv_path, ",", header, head[1:], temp)
-
-
-def _cell(value: object) -> str:
-    """Excel cells as the text a CSV export would hold: whole floats without '.0', ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def count_records(path: Path) -> int:
@@ -237,29 +243,45 @@ def count_records(path: Path) -> int:
     return counter.records()
 
 
-def file_facts(path: Path, csv_path: Path) -> tuple[int, str]:
-    """(data records in ``csv_path``, SHA-256 of ``path``): one read when they are one file."""
-    if csv_path != path:
-        return count_records(csv_path), sha256(path)
+@dataclass(frozen=True)
+class FileFacts:
+    """What a load checks a file against: its data records (``count_records``) and the line of
+    its first NUL byte, if any, in the UTF-8 CSV DuckDB reads; the SHA-256 of the file itself."""
+
+    records: int
+    sha256: str
+    nul_line: int | None
+
+
+def file_facts(path: Path, csv_path: Path) -> FileFacts:
+    """The facts of ``path`` read as ``csv_path``: one read when they are one file."""
     counter = RecordCounter()
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with csv_path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK_BYTES), b""):
-            digest.update(chunk)
+            if csv_path == path:
+                digest.update(chunk)
             counter.feed(chunk)
-    return counter.records(), digest.hexdigest()
+    sha = digest.hexdigest() if csv_path == path else sha256(path)
+    return FileFacts(counter.records(), sha, counter.nul_line)
 
 
 class RecordCounter:
-    """``count_records`` fed chunk by chunk."""
+    """``count_records`` fed chunk by chunk; also finds the (physical) line of the first NUL
+    byte: text exports hold none, one there is binary data or a damaged file."""
 
     def __init__(self) -> None:
         self.total = 0
         self.in_quotes = False
         self.last = b"\n"
         self.started = False
+        self.newlines = 0
+        self.nul_line: int | None = None
 
     def feed(self, data: bytes) -> None:
+        if self.nul_line is None and (at := data.find(b"\x00")) >= 0:
+            self.nul_line = self.newlines + data.count(b"\n", 0, at) + 1
+        self.newlines += data.count(b"\n")
         if not self.started:
             data = data.lstrip(b"\n\r")
             self.started = bool(data)

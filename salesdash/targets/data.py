@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from salesdash.db import run_sql
+from salesdash.scope import Scope
 
 SCOPES = ("company", "region", "channel", "sales_rep", "category", "product")
 METRICS = ("revenue", "orders", "new_customers", "win_rate")
@@ -51,11 +52,16 @@ def daily_metric(
         one row per day with activity: ``day`` (date) and ``value`` (revenue, orders or new
         customers); for win_rate ``n_won`` and ``n_closed`` instead of ``value``.
     """
-    params = {"as_of": as_of, "scope_kind": scope_kind, "scope_value": scope_value}
+    params = {
+        **Scope(regions=regions).params(),
+        "as_of": as_of,
+        "scope_kind": scope_kind,
+        "scope_value": scope_value,
+    }
     if metric == "win_rate":
-        frame = run_sql(con, "targets/daily_deals", regions=list(regions), **params)
+        frame = run_sql(con, "targets/daily_deals", **params)
     else:
-        frame = run_sql(con, "targets/daily_orders", regions=list(regions), **params)
+        frame = run_sql(con, "targets/daily_orders", **params)
         frame = frame.rename(columns={_DAILY_COLUMN[metric]: "value"})[["day", "value"]]
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     return frame

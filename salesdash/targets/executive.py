@@ -11,6 +11,7 @@ import pandas as pd
 
 from salesdash.db import run_sql
 from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
+from salesdash.scope import Scope
 from salesdash.targets.data import covered_range, current_targets, daily_metric, daily_series
 from salesdash.targets.progress import Projections, progress_frame, track_with_paths
 from salesdash.targets.projection import (
@@ -102,10 +103,8 @@ def executive_projections(
 ) -> Projections:
     """``executive_summary``'s rows with the sample paths of each projection (for what-ifs)."""
     current = current_targets(con)
-    known = run_sql(con, "targets/scope_values")
+    known = run_sql(con, "targets/scope_values", **Scope(regions=regions).params())
     region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
-    if regions:
-        region_values = [r for r in region_values if r in regions]
     rows = []
     for kind in ("quarter", "year"):
         start, end = period_of(kind, as_of)
@@ -135,7 +134,10 @@ def executive_projections(
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
     extra = wanted[keys + ["period_kind", "target_source"]]
     frame = frame.merge(extra, on=keys, how="left", validate="one_to_one")
-    frame["light"] = [traffic_light(p) for p in frame["p_hit"]]
+    # object, not pandas 3's string dtype: a target without odds keeps None, not NaN (the pages
+    # look lights up by name: 'executive.light.nan' raised KeyError)
+    lights = [traffic_light(p) for p in frame["p_hit"]]
+    frame["light"] = pd.Series(lights, index=frame.index, dtype=object)
     frame["gap"] = frame["target"] - frame["projection"]
     return Projections(frame, tuple(rests))
 

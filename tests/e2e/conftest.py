@@ -46,10 +46,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(db_path: Path, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``db_path`` on a free localhost port; yield its base URL."""
+def serve(db_path: Path, log_path: Path, env: dict | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``db_path`` on a free localhost port; yield its base URL.
+    ``env`` adds to the server's environment (the hostile suite gives it its own TMPDIR)."""
     port = _free_port()
-    env = {**os.environ, "SALESDASH_DB": str(db_path)}
+    env = {**os.environ, **(env or {}), "SALESDASH_DB": str(db_path)}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [
@@ -73,7 +74,7 @@ def serve(db_path: Path, log_path: Path) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
+            while not is_healthy(url):
                 if time.monotonic() > deadline:
                     pytest.fail(
                         f"streamlit did not start within {START_TIMEOUT_S}s; see {log_path}"
@@ -88,7 +89,8 @@ def serve(db_path: Path, log_path: Path) -> Iterator[str]:
                 proc.kill()
 
 
-def _healthy(url: str) -> bool:
+def is_healthy(url: str) -> bool:
+    """Whether the server at ``url`` answers its health check."""
     try:
         return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200
     except OSError:
@@ -174,3 +176,15 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def table_rows(table) -> list[list[str]]:
+    """The rows a st.dataframe shows, as text, read from the grid's accessible (hidden) cells.
+
+    The grid draws on a canvas and fills its accessible table once it is scrolled into view;
+    only the rows it has drawn are there, so this reads the first screenful.
+    """
+    table.scroll_into_view_if_needed()
+    table.locator('[role="gridcell"]').first.wait_for(state="attached")
+    rows = table.locator('[role="row"]:has([role="gridcell"])')
+    return [row.locator('[role="gridcell"]').all_inner_texts() for row in rows.all()]

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, shot, wait_for_app
+from salesdash import carelist, i18n
+from tests.e2e.conftest import ARTIFACTS, shot, table_rows, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +30,12 @@ def test_the_care_list_tab_shows_the_list_in_chinese(page):
     open_customers(page, "zh", "客户")
     page.get_by_role("tab", name="关怀名单").click()
     page.get_by_text("显示并下载电话和邮箱（个人信息）").wait_for()
-    page.get_by_text("逾期未购（高价值）").first.wait_for()
+    panel = page.locator('[role="tabpanel"]:visible').first
+    rows = table_rows(panel.locator('[data-testid="stDataFrame"]').first)
+    # the demo's customers to call, each with its reason in Chinese
+    assert len(rows) >= 5
+    reasons = {i18n.t(f"customers.reason.{r}", "zh") for r in carelist.REASONS}
+    assert {row[0] for row in rows} <= reasons, rows
     shot(page, "customers-care-list-zh")
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, table_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -34,5 +34,26 @@ def test_the_targets_page_shows_tracking_and_smart_checks(page):
         timeout=FORECAST_TIMEOUT_MS,
     )
     shot(page, "targets-page")
+    tables = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')
+    tables.nth(1).wait_for()  # tables are drawn after the rest of the page
+    tracking, checks = tables.nth(0), tables.nth(1)
+    # the demo's running targets on 15 Nov 2026, regions first: each with actual and projection
+    rows = table_rows(tracking)
+    assert len(rows) >= 10
+    assert rows[0][:3] == ["Region", "Central", "Revenue"]
+    revenue = [row for row in rows if row[2] == "Revenue"]
+    assert revenue and all(row[6] != "–" and row[8] != "–" for row in revenue), rows
+    # the SMART check of the first target: the five rules, each passed, failed or not judged
+    smart = table_rows(checks)
+    assert [row[0] for row in smart] == [
+        "Specific",
+        "Measurable",
+        "Achievable",
+        "Relevant",
+        "Time-bound",
+    ]
+    assert {row[1] for row in smart} <= {"pass", "fail", "cannot judge"} and all(
+        row[2] for row in smart
+    )
     page.get_by_text("Edit targets").scroll_into_view_if_needed()
     shot(page, "targets-page-smart-and-editor")

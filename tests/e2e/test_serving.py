@@ -13,7 +13,7 @@ import pytest
 from salesdash import db, fmt, ingest, kpis
 from salesdash.scope import Scope
 from salesdash.store import Store
-from tests.conftest import ROOT, copy_store
+from tests.conftest import LOAD_DAY, ROOT, cli_ingest, copy_store
 from tests.e2e.conftest import serve, shot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +44,6 @@ def _shown_revenue(page) -> str:
     return page.locator('[data-testid="stMetricValue"]').first.inner_text()
 
 
-def _cli_load(store: Store, file: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "salesdash", "--db", str(store.working), "ingest", str(file)]
-        + ["--kind", "orders"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def _new_page(browser, base: str):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -72,8 +61,10 @@ def test_pages_answer_from_the_last_publication_while_a_load_runs_then_switch(
         before = _november_revenue(store)
         assert _shown_revenue(page) == before
         with store.writing("test: a load in progress") as con:
-            ingest.ingest_file(con, _late_orders(tmp_path / "a.csv", "LATE"), "orders")
-            waiting = _cli_load(store, _late_orders(tmp_path / "b.csv", "LATER"))
+            ingest.ingest_file(
+                con, _late_orders(tmp_path / "a.csv", "LATE"), "orders", load_day=LOAD_DAY
+            )
+            waiting = cli_ingest(store.working, _late_orders(tmp_path / "b.csv", "LATER"))
             told = waiting.stderr.readline()  # the CLI load waits for this one
             # committed in the working database, not published: every reader still has the last
             assert _shown_revenue(page) == before
@@ -109,7 +100,7 @@ def test_two_dashboard_processes_show_the_same_numbers_and_switch_together(
         pages = [_new_page(browser, one), _new_page(browser, two)]
         before = _november_revenue(store)
         assert [_shown_revenue(p) for p in pages] == [before, before]
-        loaded = _cli_load(store, _late_orders(tmp_path / "late.csv", "LATE"))
+        loaded = cli_ingest(store.working, _late_orders(tmp_path / "late.csv", "LATE"))
         assert loaded.wait(timeout=300) == 0, loaded.stderr.read()
         after = _november_revenue(store)
         assert after != before
@@ -128,7 +119,7 @@ def test_an_undo_on_the_data_page_and_a_cli_load_take_turns(browser, demo_store,
         page.get_by_role("button", name="Undo…").click()
         page.get_by_text(f"Undo #{newest}").wait_for()
         page.get_by_role("button", name="Yes, undo").click()
-        load = _cli_load(store, _late_orders(tmp_path / "late.csv", "LATE"))
+        load = cli_ingest(store.working, _late_orders(tmp_path / "late.csv", "LATE"))
         page.get_by_text(f"Batch {newest} undone").wait_for()
         assert load.wait(timeout=300) == 0, load.stderr.read()
         wait_for_app(page)

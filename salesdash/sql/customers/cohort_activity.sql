@@ -1,5 +1,5 @@
 -- grain: one row per (cohort_month, month_offset): customers by the month of their first order in
--- the scope's regions and channels (first ever, not first in the range), how many of them ordered
+-- the scope's regions, channels and reps (first ever, not first in the range), how many of them ordered
 -- and what they spent month_offset months later. Cohorts whose first order falls in
 -- [$start_date, $end_date]; activity up to $end_date (whole months from rollup_customer_month, the
 -- end month from the order lines up to $end_date).
@@ -11,28 +11,26 @@ with bounds as (
 
 firsts as (
     select customer_id, date_trunc('month', min(first_order_date))::date as cohort_month
-    from rollup_customer_totals
-    where in_list($regions, region) and in_list($channels, channel)
+    from scoped_customer_totals($regions, $channels, $sales_reps)
     group by customer_id
     having min(first_order_date) between $start_date::date and $end_date::date
 ),
 
 monthly_parts as (
     select customer_id, month, revenue
-    from rollup_customer_month, bounds
-    where month >= first_month
-        and month < end_month
-        and in_list($regions, region)
-        and in_list($channels, channel)
+    from scoped_customer_months($regions, $channels, $sales_reps), bounds
+    where month >= first_month and month < end_month
 
     union all
 
     select customer_id, end_month as month, revenue
-    from orders, bounds
-    where order_date between end_month and $end_date::date
-        and customer_id is not null
-        and in_list($regions, region)
-        and in_list($channels, channel)
+    from
+        scoped_order_lines(
+            date_trunc('month', $end_date::date)::date, $end_date,
+            $regions, $channels, $sales_reps, [], []
+        ),
+        bounds
+    where customer_id is not null
 ),
 
 monthly as (

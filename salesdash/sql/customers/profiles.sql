@@ -1,4 +1,5 @@
--- grain: one row per customer in the customers table: who owns them and how to reach them.
+-- grain: one row per customer record of the scope (registered there, or buying there): who owns
+-- them and how to reach them.
 select
     customer_id,
     customer_name,
@@ -7,5 +8,5 @@ select
     birthday,
     phone,
     email
-from customers
+from scoped_customers($regions, $sales_reps)
 order by customer_id

@@ -1,4 +1,5 @@
--- grain: one row per customer with an order on or before $as_of in the scope's regions and channels.
+-- grain: one row per customer with an order on or before $as_of in the scope's regions, channels
+-- and reps.
 -- All history up to $as_of counts (the date range's start does not). To stay fast for a recent
 -- as-of day it starts from each customer's all-time totals (rollup_customer_totals), takes off the
 -- months from the as-of month on (rollup_customer_month), and adds back the as-of month's order
@@ -17,17 +18,14 @@ totals as (
         sum(revenue) as revenue,
         min(first_order_date) as first_order_date,
         max(last_order_date) as last_order_date
-    from rollup_customer_totals
-    where in_list($regions, region) and in_list($channels, channel)
+    from scoped_customer_totals($regions, $channels, $sales_reps)
     group by customer_id
 ),
 
 later as (
     select customer_id, sum(n_orders) as n_orders, sum(revenue) as revenue
-    from rollup_customer_month, bounds
+    from scoped_customer_months($regions, $channels, $sales_reps), bounds
     where month >= cut_month
-        and in_list($regions, region)
-        and in_list($channels, channel)
     group by customer_id
 ),
 
@@ -46,10 +44,8 @@ before_cut as (
 reordered as (
     -- customers who ordered before the as-of month and again from it on: their last order before it
     select m.customer_id, max(m.last_order_date) as last_order_date
-    from rollup_customer_month as m, bounds
+    from scoped_customer_months($regions, $channels, $sales_reps) as m, bounds
     where m.month < cut_month
-        and in_list($regions, m.region)
-        and in_list($channels, m.channel)
         and m.customer_id in (
             select customer_id from before_cut where last_order_date > $as_of::date
         )
@@ -70,11 +66,10 @@ as_of_month as (
             sum(revenue) as revenue,
             min(order_date) as first_order_date,
             max(order_date) as last_order_date
-        from orders, bounds
-        where order_date between cut_month and $as_of::date
-            and customer_id is not null
-            and in_list($regions, region)
-            and in_list($channels, channel)
+        from scoped_order_lines(
+            date_trunc('month', $as_of::date)::date, $as_of, $regions, $channels, $sales_reps, [], []
+        )
+        where customer_id is not null
         group by customer_id, region, channel
     )
     group by customer_id

@@ -1,22 +1,5 @@
--- Macros shared by the sales queries (salesdash/scope.py, breakdowns.py, kpis.py).
--- 0 = all, else list_contains: lets one query serve "no filter" and "these values".
-create or replace macro in_list(vals, x) as (len(vals) = 0 or list_contains(vals, x));
-
--- The Scope's predicate over a row with sales columns (salesdash/scope.py): one definition, so no
--- query can drop a filter. Called with the row's columns, then the Scope's parameters:
---   where in_sales_scope(order_date, region, channel, sales_rep, category, product,
---       $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products)
-create or replace macro in_sales_scope(
-    order_date, region, channel, sales_rep, category, product,
-    start_date, end_date, regions, channels, sales_reps, categories, products
-) as (
-    order_date between start_date and end_date
-    and in_list(regions, region)
-    and in_list(channels, channel)
-    and in_list(sales_reps, sales_rep)
-    and in_list(categories, category)
-    and in_list(products, product)
-);
+-- Macros shared by the sales queries (breakdowns.py, kpis.py, scorecards.py); the scoped reads
+-- they start from are in scope.sql.
 
 -- The exact order count of a sales rollup row for a question (rollups/sales_customer_cube.sql):
 -- 'product' → orders with a line of the product, 'category' → orders counted once per category,
@@ -48,18 +31,18 @@ create or replace macro sales_dimension(
     end
 );
 
--- Whether a customer-cube row belongs to the question's customers: all of them, or the keys of
--- a set (salesdash/breakdowns.py customer_params). The key range comes first so that DuckDB can
--- skip the row groups of other customers (the cube is stored in key order); a macro is inlined,
--- so the range filter reaches the scan as if written out. Called with the row's key, then the
--- parameters:
---   where in_customer_set(customer_key, $all_customers, $key_min, $key_max, $customer_keys)
-create or replace macro in_customer_set(
-    customer_key, all_customers, key_min, key_max, customer_keys
-) as (
-    all_customers
-    or (
-        customer_key between key_min and key_max
-        and list_contains(customer_keys, customer_key)
-    )
-);
+-- Distinct customers among rollup rows (those `among` picks), counted as the bits set in a
+-- bitstring over customer_key: about four times cheaper than count(distinct) on millions of rows
+-- (keys are dense after a whole rebuild; a rebuild by parts appends new customers' keys). An
+-- aggregate, over a rollup's customer_key column (bitstring_agg needs the column's statistics):
+--   distinct_customers(customer_key, among := first_order_date >= $start_date) as n_new_customers
+create or replace macro distinct_customers(customer_key, among := true) as
+    coalesce(bit_count(bitstring_agg(customer_key) filter (where among)), 0);
+
+-- Each customer's first order ever, straight from the order lines: "new" means new to the
+-- company, whatever the scope (the rollups keep the same date in rollup_sales_customer).
+create or replace macro first_orders() as table
+    select customer_id, min(order_date) as first_order_date
+    from orders
+    where customer_id is not null
+    group by customer_id;

@@ -7,9 +7,7 @@ with scoped as (
         coalesce(channel, '(none)') as channel,
         coalesce(category, '(none)') as category,
         revenue
-    from orders
-    where in_sales_scope(
-        order_date, region, channel, sales_rep, category, product,
+    from scoped_order_lines(
         $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
     )
 ),

@@ -2,6 +2,7 @@
 -- facts about the last 92 days of data that tell order lines from daily totals: n_with_customer
 -- (lines naming a customer) and max_lines_per_key (most lines sharing one date, region, channel,
 -- rep, category and product; a daily-totals export has one).
+-- scope: whole store — the grain of the data (forecast.series.data_grain), the same for everyone.
 with dates as (
     select order_date, count(*) as n_rows
     from orders

@@ -11,9 +11,6 @@ select
     amount,
     region,
     product
-from opportunities
-where (created_date is null or created_date <= $end_date)
-    and in_list($regions, region)
-    and in_list($sales_reps, sales_rep)
-    and in_list($products, product)
+from scoped_opportunities($regions, $sales_reps, $products)
+where created_date is null or created_date <= $end_date
 order by opportunity_id

@@ -1,11 +1,11 @@
 -- grain: one row per (dimension, value) of sales_rep, category and product sold in the scope's
--- regions and channels, busiest first within a dimension: the Forecast page's choices for a
+-- regions and channels (the user's rights included; the caller clears the other filters), busiest first within a dimension: the Forecast page's choices for a
 -- selection no stored series covers.
 with sold as (
     select sales_rep, category, product, revenue
-    from rollup_sales_product_day
-    where in_list($regions, region)
-        and in_list($channels, channel)
+    from scoped_product_days(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
 ),
 
 values_sold as (

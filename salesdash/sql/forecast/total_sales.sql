@@ -5,9 +5,7 @@ with scoped as (
     select
         cast(date_trunc($grain, order_date) as date) as ds,
         revenue
-    from orders
-    where in_sales_scope(
-        order_date, region, channel, sales_rep, category, product,
+    from scoped_order_lines(
         $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
     )
 )

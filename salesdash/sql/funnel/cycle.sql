@@ -5,16 +5,13 @@ with won as (
         funnel_group($by, region, sales_rep, product, source, created_date, close_date) as group_key,
         case when $by = 'sales_rep' then region end as group_region,
         close_date - created_date as cycle_days
-    from opportunities
+    from scoped_opportunities($regions, $sales_reps, $products)
     where stage = 'won'
         and close_date >= created_date
         and case
             when $by = 'month' then created_date
             else close_date
         end between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($sales_reps, sales_rep)
-        and in_list($products, product)
 ),
 
 by_group as (

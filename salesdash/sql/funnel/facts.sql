@@ -20,10 +20,7 @@ with scoped as (
             false
         ) as is_closed_in_period,
         created_date is null as is_undated
-    from opportunities
-    where in_list($regions, region)
-        and in_list($sales_reps, sales_rep)
-        and in_list($products, product)
+    from scoped_opportunities($regions, $sales_reps, $products)
 )
 
 select

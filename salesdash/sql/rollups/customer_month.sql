@@ -1,12 +1,13 @@
--- grain: one row per (customer_id, month, region, channel) with an order: the customer × month rollup.
--- Orders without a customer are left out (nobody to attribute them to). An order is counted in the
--- (region, channel) of its lines; exports give an order one region and one channel, so summing
--- n_orders over regions and channels counts each order once. Sorted by month so a query that
+-- grain: one row per (customer_id, month, region, channel, sales_rep) with an order: the customer ×
+-- month rollup. Orders without a customer are left out (nobody to attribute them to). An order is
+-- counted in the (region, channel, sales_rep) of its lines; exports give an order one of each, so
+-- summing n_orders over them counts each order once. The rep is kept so that a rep's scope reads
+-- only their own sales (scoped_customer_months, sql/definitions/scope.sql). Sorted by month so a query that
 -- reads months before an as-of date skips the rest (DuckDB zone maps).
 -- With $full false only the part a batch changed is computed (rollups.py, sql/rollups/changes/):
 -- the changed customers' rows in the changed months.
 with source as (
-    select customer_id, order_id, order_date, region, channel, revenue
+    select customer_id, order_id, order_date, region, channel, sales_rep, revenue
     from orders
     where
         customer_id is not null
@@ -28,11 +29,12 @@ order_level as (
         date_trunc('month', order_date)::date as month,
         region,
         channel,
+        sales_rep,
         sum(revenue) as revenue,
         min(order_date) as first_order_date,
         max(order_date) as last_order_date
     from source
-    group by customer_id, order_id, month, region, channel
+    group by customer_id, order_id, month, region, channel, sales_rep
 ),
 
 final as (
@@ -41,12 +43,13 @@ final as (
         month,
         region,
         channel,
+        sales_rep,
         count(*) as n_orders,
         sum(revenue) as revenue,
         min(first_order_date) as first_order_date,
         max(last_order_date) as last_order_date
     from order_level
-    group by customer_id, month, region, channel
+    group by customer_id, month, region, channel, sales_rep
 )
 
 select * from final

@@ -1,19 +1,7 @@
 -- grain: one row per customer kept for the Pareto view (no category/product filter): the $top
 -- largest, about $points evenly spaced along the curve, and the customer at the 20% mark.
 -- rank 1 = largest; cum_share = revenue of ranks 1..rank / all; value_share = rank / customers.
-with per_customer as (
-    select customer_key, sum(revenue) as revenue
-    from rollup_sales_customer_day
-    where
-        order_date between $start_date and $end_date
-        and in_list($regions, region)
-        and in_list($channels, channel)
-        and in_list($sales_reps, sales_rep)
-        and customer_key is not null
-    group by customer_key
-),
-
-ranked as (
+with ranked as (
     select
         customer_key,
         revenue,
@@ -22,7 +10,8 @@ ranked as (
         sum(revenue) over (
             order by revenue desc, customer_key rows between unbounded preceding and current row
         ) / nullif(sum(revenue) over (), 0) as cum_share
-    from per_customer
+    from scoped_customer_revenue($start_date, $end_date, $regions, $channels, $sales_reps)
+    where customer_key is not null
 )
 
 select

@@ -5,11 +5,9 @@
 -- off a month).
 with months as (
     select customer_id, region, sum(revenue) as revenue
-    from rollup_customer_month
+    from scoped_customer_months($regions, $channels, $sales_reps)
     where month >= $first_month
         and month < $next_month
-        and in_list($regions, region)
-        and in_list($channels, channel)
         and in_list($customer_ids, customer_id)
     group by customer_id, region
 ),
@@ -25,7 +23,7 @@ by_customer as (
 
 named as (
     select customer_id, any_value(customer_name) as customer_name
-    from customers
+    from scoped_customers($regions, $sales_reps)
     group by customer_id
 ),
 

@@ -10,7 +10,7 @@ create table if not exists rollup_changed_customers (customer_id varchar);
 create table if not exists rollup_changed_months (month date);
 create table if not exists rollup_changed_whole (batch_id bigint);
 
--- One row per refresh step: the data version (sql/app/data_version.sql) it last finished for.
+-- One row per refresh step: the data version (sql/dataset/version.sql) it last finished for.
 create table if not exists refresh_state (
     step varchar primary key,
     data_version varchar not null,

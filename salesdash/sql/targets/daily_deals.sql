@@ -4,13 +4,13 @@ select
     close_date as day,
     count(*) filter (where stage = 'won') as n_won,
     count(*) as n_closed
-from opportunities
-where close_date <= $as_of
-  and stage in ('won', 'lost')
-  and in_list($regions, region)
-  and (
-      $scope_kind = 'company'
-      or sales_dimension($scope_kind, region, source, sales_rep, null, product) = $scope_value
-  )
+from scoped_opportunities($regions, $sales_reps, $products)
+where
+    close_date <= $as_of
+    and stage in ('won', 'lost')
+    and (
+        $scope_kind = 'company'
+        or sales_dimension($scope_kind, region, source, sales_rep, null, product) = $scope_value
+    )
 group by close_date
 order by day

@@ -1,17 +1,26 @@
--- grain: one row per (scope, scope_value) present in the data, with its first and last activity
--- (orders, and for win rate closed deals) and whether deals can be counted for it.
-with order_values as (
-    unpivot (
-        select order_date, region, channel, sales_rep, category, product from orders
-    ) on region, channel, sales_rep, category, product into name scope value scope_value
+-- grain: one row per (scope, scope_value) present in the scope's data, with its first and last
+-- activity (orders, and for win rate closed deals) and whether deals can be counted for it.
+with lines as (
+    select order_date, region, channel, sales_rep, category, product
+    from scoped_order_lines(
+        $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
+    )
+),
+
+closed_deals as (
+    select close_date, region, source as channel, sales_rep, product
+    from scoped_opportunities($regions, $sales_reps, $products)
+    where stage in ('won', 'lost') and close_date is not null
+),
+
+order_values as (
+    unpivot lines
+    on region, channel, sales_rep, category, product into name scope value scope_value
 ),
 
 deal_values as (
-    unpivot (
-        select close_date, region, source as channel, sales_rep, product
-        from opportunities
-        where stage in ('won', 'lost') and close_date is not null
-    ) on region, channel, sales_rep, product into name scope value scope_value
+    unpivot closed_deals
+    on region, channel, sales_rep, product into name scope value scope_value
 ),
 
 orders_by_value as (
@@ -19,7 +28,7 @@ orders_by_value as (
     from order_values
     group by scope, scope_value
     union all
-    select 'company', '', min(order_date), max(order_date) from orders having count(*) > 0
+    select 'company', '', min(order_date), max(order_date) from lines having count(*) > 0
 ),
 
 deals_by_value as (
@@ -27,10 +36,7 @@ deals_by_value as (
     from deal_values
     group by scope, scope_value
     union all
-    select 'company', '', min(close_date), max(close_date)
-    from opportunities
-    where stage in ('won', 'lost') and close_date is not null
-    having count(*) > 0
+    select 'company', '', min(close_date), max(close_date) from closed_deals having count(*) > 0
 )
 
 select

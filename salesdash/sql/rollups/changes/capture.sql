@@ -1,7 +1,8 @@
 -- What one batch of orders changes in the rollups, taken while its rows are in the table (after a
 -- load, before an undo deletes them), inside the batch's transaction. The marks add up until the
 -- refresh step (salesdash/refresh.py) recomputes each rollup over a superset of what the batches
--- touched, and that superset is exactly what sql/rollups/changes/forget.sql deletes first:
+-- touched, and that superset is exactly what it deletes first (each rollup's key in
+-- salesdash/rollups.py ROLLUPS names the marks that select its rows):
 --   rollup_changed_days       every day with a line of an order the batch has lines of (an
 --                             order's head row, which counts it once, may move to another line);
 --   rollup_changed_customers  the batch's customers (first order, totals);

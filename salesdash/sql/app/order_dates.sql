@@ -1,4 +1,0 @@
--- grain: one row: the first and last order date in the whole database (not the scope): where the
--- dashboard stands unless told otherwise, and which periods are complete.
-select min(order_date) as first_order_date, max(order_date) as last_order_date
-from orders
