@@ -311,17 +311,25 @@ def _fit_and_backtest(
     )
 
 
-def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecast:
-    """One level of a forecast: the total (``by`` None), or each region, channel or category."""
+def select(
+    result: HierarchyForecast, by: str | None = None, unique_id: str | None = None
+) -> HierarchyForecast:
+    """One level of a forecast: the total (``by`` None), or each region, channel or category;
+    with ``unique_id``, that one series of the level alone."""
     level = by or "total"
     if level not in LEVELS:
         raise ValueError(f"unknown series level '{level}' (use one of {', '.join(LEVELS)})")
-    index = [i for i, key in enumerate(result.keys) if key[0] == level]
+    index = [
+        i for i, key in enumerate(result.keys) if key[0] == level and unique_id in (None, key[1])
+    ]
 
     def cut(frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty:
             return frame
-        return frame[frame["level"] == level].drop(columns="level").reset_index(drop=True)
+        keep = frame["level"] == level
+        if unique_id is not None and "unique_id" in frame:
+            keep &= frame["unique_id"] == unique_id
+        return frame[keep].drop(columns="level").reset_index(drop=True)
 
     return replace(
         result,
@@ -418,24 +426,7 @@ def scope_forecast(
     if series is None:
         return select(filter_forecast(con, scope, freq=freq, horizon=horizon))
     level, uid = series
-    result = select(hierarchy_forecast(con, Scope(), freq=freq, horizon=horizon), level)
-    index = [i for i, key in enumerate(result.keys) if key[1] == uid]
-
-    def one(frame: pd.DataFrame) -> pd.DataFrame:
-        if frame.empty:
-            return frame
-        return frame[frame["unique_id"] == uid].reset_index(drop=True)
-
-    return replace(
-        result,
-        history=one(result.history),
-        partial=one(result.partial),
-        forecast=one(result.forecast),
-        accuracy=one(result.accuracy),
-        series=one(result.series),
-        keys=tuple(result.keys[i] for i in index),
-        paths=result.paths[:, :, index],
-    )
+    return select(hierarchy_forecast(con, Scope(), freq=freq, horizon=horizon), level, uid)
 
 
 def forecast_view(
