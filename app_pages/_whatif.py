@@ -61,7 +61,9 @@ def _new_step(scope: Scope, near: forecast.NearTerm, months: list[date]) -> None
     )
     step = None
     if kind == "region":
-        regions = scope.effective_regions() or tuple(ui.query(dataset.filter_choices)["region"])
+        regions = scope.effective_regions() or tuple(
+            ui.query(dataset.filter_choices, scope)["region"]
+        )
         region = left.selectbox(ui.t("whatif.region"), regions, key="whatif_region")
         pct = middle.number_input(ui.t("whatif.pct"), value=5.0, step=1.0, key="whatif_pct")
         if region:

@@ -19,6 +19,8 @@ kind_label = ui.labels("data.kind_name")
 column_label = ui.labels("data.column")
 
 st.title(ui.t("data.title"))
+# Executives see what was loaded, by whom; only admins and analysts load and undo.
+can_change = ui.user().may("change_data")
 
 
 def _set_demo(value: str) -> None:
@@ -61,11 +63,14 @@ with st.expander(ui.t("data.kinds.title")):
             )
 
 st.subheader(ui.t("data.upload.title"))
+if not can_change:
+    st.caption(ui.t("data.read_only"))
 files = st.file_uploader(
     ui.t("data.upload.label"),
     accept_multiple_files=True,
     key=f"upload-{state['data_round']}",
     help=ui.t("data.upload.help", formats=", ".join(uploads.ACCEPTED_SUFFIXES)),
+    disabled=not can_change,
 )
 
 
@@ -244,7 +249,7 @@ else:
         )
         for row in active.itertuples()
     }
-    if described:
+    if described and can_change:
         choice, button = st.columns([3, 1], vertical_alignment="bottom")
         batch = choice.selectbox(
             ui.t("data.undo.choose"),
@@ -256,7 +261,7 @@ else:
         if button.button(ui.t("data.undo.button"), icon=":material/undo:", key="undo_ask"):
             state["data_undo"] = batch
     pending = state.get("data_undo")
-    if pending in described:
+    if pending in described and can_change:
         st.warning(ui.t("data.undo.confirm", option=described[pending]))
         yes, no = st.columns(2)
         if yes.button(ui.t("data.undo.yes"), type="primary", key="undo_yes"):

@@ -22,9 +22,8 @@ as_of = st.date_input(
     key="exec_as_of",
     help=ui.t("targets.as_of_help"),
 )
-scope = ui.scope().with_dates(None, None)
-regions = scope.effective_regions()
-projections = ui.query(targets.executive_projections, as_of=as_of, metric=METRIC, regions=regions)
+scope = ui.scope()
+projections = ui.query(targets.executive_projections, scope, as_of=as_of, metric=METRIC)
 summary = projections.frame
 if summary.empty:
     st.info(ui.t("executive.no_targets"))
@@ -47,9 +46,11 @@ for kind in ("quarter", "year"):
             end=ui.day(first["period_end"]),
         )
     )
-    company = rows[rows["scope"] == "company"]
+    company = rows[rows["scope"] != "region"]
     if len(company):
         c = company.iloc[0]
+        if c["scope"] == targets.SUM_OF_REGIONS:
+            st.caption(charts.executive.scope_label(c, ui.lang()))
         cols = st.columns(4)
         cols[0].metric(
             ui.t("executive.metric_actual"),
@@ -114,7 +115,7 @@ for kind in ("quarter", "year"):
             },
         )
 
-outlook, year_target = ui.query(targets.year_outlook, as_of=as_of, metric=METRIC)
+outlook, year_target = ui.query(targets.year_outlook, scope, as_of=as_of, metric=METRIC)
 fig = charts.executive.outlook_figure(outlook, year_target, metric=METRIC, lang=ui.lang())
 ui.chart(fig)
 

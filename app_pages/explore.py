@@ -9,6 +9,7 @@ from app_pages._sales_widgets import table, value_label
 from salesdash import breakdowns, charts, fmt, kpis, ui
 
 PATH_KEY = "ex_path"
+OUTSIDE_KEY = "ex_path_outside_scope"
 BY_KEY = "ex_by"
 VIEW_KEY = "ex_view_tab"
 # Only the chosen view is computed and drawn: a cached rerun stays fast.
@@ -24,7 +25,11 @@ def _read_url() -> None:
         dim, _, value = step.partition(":")
         if dim in breakdowns.DIMENSIONS and value and dim not in dict(path):
             path.append((dim, value))
-    st.session_state[PATH_KEY] = tuple(path)
+    shown = tuple(path)
+    if ui.rights().restricted:
+        shown = ui.query(breakdowns.visible_path, ui.scope(), shown)
+    st.session_state[PATH_KEY] = shown
+    st.session_state[OUTSIDE_KEY] = shown != tuple(path)
     wanted = st.query_params.get("dim")
     if wanted in breakdowns.DIMENSIONS and wanted not in dict(path):
         st.session_state[BY_KEY] = wanted
@@ -43,6 +48,7 @@ def _write_url(path: tuple, by: str, view: str) -> None:
 
 def _go_to(path: tuple) -> None:
     st.session_state[PATH_KEY] = path
+    st.session_state[OUTSIDE_KEY] = False
     st.session_state[BY_KEY] = breakdowns.next_drill_dimension(path) or "product"
 
 
@@ -265,6 +271,8 @@ def channels_tab(scope) -> None:
 
 st.title(ui.t("sales.explore.title"))
 _read_url()
+if st.session_state[OUTSIDE_KEY]:
+    st.warning(ui.t("access.drill_outside_scope"), icon=":material/visibility_off:")
 path = st.session_state[PATH_KEY]
 by = st.session_state.get(BY_KEY) or breakdowns.next_drill_dimension(path) or "product"
 base = ui.scope()

@@ -21,13 +21,15 @@ PICK_FIELDS = {
 st.title(ui.t("forecast.title"))
 # The forecast uses all history, so the period filter is dropped (from the cache key too).
 scope = ui.scope().with_dates(None, None)
-whole = forecast.covering_series(scope) == ("total", "total")
+# A user who may see every region picks any selection; one who may not sees their own regions
+# (cut from the stored forecast) or their own sales (fitted when they ask).
+whole = not scope.restricted and forecast.covering_series(scope) == ("total", "total")
 left, middle, right = st.columns([2, 1, 1])
 level = "total"
-if whole:
+if whole or scope.restricted:
     level = left.segmented_control(
         ui.t("forecast.level"),
-        forecast.LEVELS + ("filter",),
+        forecast.levels_for(scope) + (("filter",) if whole else ()),
         format_func=ui.labels("forecast.level_option"),
         key="fc_level",
         default="total",
@@ -51,7 +53,34 @@ horizon = right.number_input(
 grain = ui.t(f"forecast.grain_word.{freq}")
 st.caption(ui.t("forecast.intro", grain=grain))
 
-if whole and level != "filter":
+if scope.restricted:
+    # A rep's own sales (or a restricted user's further filter) is no series the refresh
+    # stores: it is fitted when they ask, not on every view of the page.
+    own_fit = forecast.fitted_on_demand(scope)
+    if own_fit and not st.session_state.get("fc_fit_own"):
+        st.info(ui.t("access.forecast_on_demand"))
+        if st.button(ui.t("access.forecast_fit"), icon=":material/trending_up:", key="fc_fit"):
+            st.session_state["fc_fit_own"] = True
+            st.rerun()
+        st.stop()
+    with st.spinner(ui.t("forecast.fitting")):
+        result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
+    view = forecast.select(result, None if level == "total" else level)
+    if view.series.empty:
+        st.info(ui.t("forecast.empty"))
+        st.stop()
+    names = view.series["unique_id"].tolist()
+    if level == "total":
+        name = names[0]
+        if scope.allowed_rep is not None:
+            label = ui.text("forecast.own_sales", rep=scope.allowed_rep)
+        else:
+            label = ui.text("executive.sum_of_regions", regions=name)
+    else:
+        name = st.selectbox(ui.t("forecast.which"), names, key=f"fc_which_{level}")
+        label = name
+    series = None if own_fit else (level, name)
+elif level != "filter" and whole:
     with st.spinner(ui.t("forecast.fitting")):
         result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
     view = forecast.select(result, None if level == "total" else level)
@@ -73,7 +102,7 @@ else:
     chosen = scope
     if whole:
         choices = {
-            **ui.query(dataset.filter_choices),
+            **ui.query(dataset.filter_choices, scope),
             **ui.query(forecast.series_choices, scope),
         }
         picked = {}
@@ -101,12 +130,13 @@ else:
     if series is None:
         st.info(ui.t("forecast.on_demand", n=forecast.FILTER_ORIGINS))
 
-if series is None:
-    label = ui.text("forecast.selection_name")
-elif series[0] == "total":
-    label = ui.text("forecast.total_name")
-else:
-    label = ui.channel_label(name) if series[0] == "channel" else name
+if not scope.restricted:  # (labelled above: their regions, or their own sales)
+    if series is None:
+        label = ui.text("forecast.selection_name")
+    elif series[0] == "total":
+        label = ui.text("forecast.total_name")
+    else:
+        label = ui.channel_label(name) if series[0] == "channel" else name
 if view.grain is not None:
     kind = view.grain.kind
     found = kind if view.grain.dated == "day" else f"{kind}_{view.grain.dated}"

@@ -36,9 +36,8 @@ status = right.segmented_control(
     format_func=ui.labels("targets.status"),
     key="targets_status",
 )
-scope = ui.scope().with_dates(None, None)
-regions = scope.effective_regions()
-report = ui.query(smart.assess_targets, as_of=as_of, regions=regions)
+scope = ui.scope()
+report = ui.query(smart.assess_targets, scope, as_of=as_of)
 
 st.subheader(ui.t("targets.tracking"))
 st.caption(ui.t("targets.tracking_caption"))
@@ -122,12 +121,12 @@ if not shown.empty:
 if as_of == last_day:
     whatif.show(
         scope,
-        lambda: ui.query(targets.target_projections, as_of=as_of, regions=regions),
+        lambda: ui.query(targets.target_projections, as_of=as_of, scope=scope),
     )
 
 st.subheader(ui.t("targets.rollups"))
 st.caption(ui.t("targets.rollups_caption"))
-gaps = ui.query(targets.rollup_gaps)
+gaps = ui.query(targets.rollup_gaps, scope)
 if gaps.empty:
     st.info(ui.t("targets.rollups_empty"))
 else:
@@ -150,11 +149,13 @@ else:
         width="stretch",
     )
 
+if not ui.user().may("change_data"):
+    st.stop()
 st.subheader(ui.t("targets.edit_title"))
 st.caption(ui.t("targets.edit_caption"))
 if "targets_saved" in st.session_state:
     st.success(st.session_state.pop("targets_saved"))
-current = ui.query(targets.current_targets)[list(targets.COLUMNS)]
+current = ui.query(targets.current_targets, ui.rights())[list(targets.COLUMNS)]
 edited = st.data_editor(
     current,
     num_rows="add",

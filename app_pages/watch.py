@@ -7,8 +7,7 @@ import streamlit as st
 
 from salesdash import alerts, ui
 from salesdash.alerts import text
-from salesdash.errors import InputError, WriterBusyError
-from salesdash.scope import Scope
+from salesdash.errors import AccessDenied, InputError, WriterBusyError
 
 # Cards drawn at once: more is a list nobody reads (the filters narrow it), and each card's
 # buttons cost the page time.
@@ -19,17 +18,14 @@ ICONS = {"critical": ":material/error:", "warning": ":material/warning:", "info"
 COLOURS = {"critical": "red", "warning": "orange", "info": "blue"}
 
 
-def _user() -> str | None:
-    """Who acts: the signed-in user's e-mail once sign-in lands (issue 14), else nobody known."""
-    return st.user.get("email")
-
-
 def _set_state(alert_key: str, action: str, until: date | None = None) -> None:
     """Acknowledge, snooze or reopen: a write, through the writer (it waits for a load)."""
     try:
         with ui.writing(f"{action} of alert {alert_key} on the Watch page") as con:
-            alerts.set_state(con, alert_key, action, user=_user(), now=datetime.now(), until=until)
-    except (InputError, WriterBusyError) as error:
+            alerts.set_state(
+                con, alert_key, action, user=ui.user().email, now=datetime.now(), until=until
+            )
+    except (InputError, AccessDenied, WriterBusyError) as error:
         st.error(ui.plain(error))
         return
     st.rerun()
@@ -69,6 +65,8 @@ def card(row: dict, lang: str, today: date) -> None:
         actions.link_button(
             ui.t("watch.open_page"), text.url(row, lang=lang), icon=":material/open_in_new:"
         )
+        if not ui.user().may("acknowledge_alerts"):
+            return
         if row["state"] == "open":
             if actions.button(ui.t("watch.acknowledge"), key=f"ack-{key}"):
                 _set_state(key, "acknowledge")
@@ -151,9 +149,9 @@ st.caption(
     )
 )
 today = date.today()
-# The regions the user may see (the page's own region filter chooses among them); cached per
+# What the user may see (the page's own region filter chooses among it); cached per
 # publication: acknowledging or snoozing publishes a new one.
-visible = Scope(allowed_regions=ui.scope().allowed_regions)
+visible = ui.rights()
 stored = ui.query(alerts.stored_alerts, on=today, scope=visible)
 shown = filters(stored, lang)
 summary(shown)

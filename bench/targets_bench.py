@@ -11,6 +11,7 @@ import time
 from datetime import date
 
 from salesdash import db, ingest, rollups, smart, stored, targets
+from salesdash.scope import Scope
 
 RUNS = 3
 AS_OF = date(2026, 11, 15)
@@ -30,14 +31,16 @@ def main() -> None:
     con = db.connect(":memory:")
     ingest.seed_demo(con, load_day=date.today())
     rollups.refresh(con, rollups.pending(con))
-    current = targets.current_targets(con)
-    baseline = timed(lambda: targets.track(con, current, as_of=AS_OF, with_forecast=False))
-    assess = timed(lambda: smart.assess_targets(con, as_of=AS_OF))
-    summary = timed(lambda: targets.executive_summary(con, as_of=AS_OF))
+    current = targets.current_targets(con, Scope())
+    baseline = timed(
+        lambda: targets.track(con, current, as_of=AS_OF, scope=Scope(), with_forecast=False)
+    )
+    assess = timed(lambda: smart.assess_targets(con, Scope(), as_of=AS_OF))
+    summary = timed(lambda: targets.executive_summary(con, Scope(), as_of=AS_OF))
     stored.clear_local()
-    targets.executive_summary(con, as_of=AS_OF)
+    targets.executive_summary(con, Scope(), as_of=AS_OF)
     start = time.perf_counter()
-    targets.year_outlook(con, as_of=AS_OF)
+    targets.year_outlook(con, Scope(), as_of=AS_OF)
     warm_outlook = time.perf_counter() - start
     print(f"targets: {len(current)}; median of {RUNS} runs")
     print(f"track without forecast (baseline): {baseline:.2f} s")

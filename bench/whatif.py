@@ -81,8 +81,8 @@ def main() -> None:
 
     print("| step | page | ms (median) | load | runs |\n|---|---|---|---|---|")
     baselines = {
-        "Executive": lambda: targets.executive_projections(con, as_of=as_of),
-        "Targets": lambda: targets.target_projections(con, as_of=as_of),
+        "Executive": lambda: targets.executive_projections(con, Scope(), as_of=as_of),
+        "Targets": lambda: targets.target_projections(con, as_of=as_of, scope=Scope()),
     }
     for page, baseline in baselines.items():
         ms, load = median_ms(baseline, args.runs)
@@ -113,7 +113,7 @@ def main() -> None:
     bare.execute("delete from stored_results")
     load = os.getloadavg()[0]
     begin = time.perf_counter()
-    targets.executive_projections(bare, as_of=as_of)
+    targets.executive_projections(bare, Scope(), as_of=as_of)
     print(
         f"| baseline with nothing stored (every series fitted) | Executive"
         f" | {(time.perf_counter() - begin) * 1000:.0f} | {load:.1f} | 1 |"

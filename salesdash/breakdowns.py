@@ -58,6 +58,19 @@ def scope_for_path(scope: Scope, path: Path) -> tuple[Scope, tuple[str, ...]]:
     return scope, customers
 
 
+def visible_path(con: duckdb.DuckDBPyConnection, scope: Scope, path: Path) -> Path:
+    """The longest start of ``path`` whose every step is a value ``scope`` shows (over all
+    dates), so a drill-down link cannot lead outside what the user may see."""
+    kept: Path = ()
+    for dim, value in path:
+        narrowed, customers = scope_for_path(scope.with_dates(None, None), kept)
+        values = breakdown(con, narrowed, dim, customers=customers)["value"].dropna()
+        if value not in set(values.astype(str)):
+            break
+        kept += ((dim, value),)
+    return kept
+
+
 def next_drill_dimension(path: Path) -> str | None:
     """The dimension to break down by after ``path`` (None at the end of the path)."""
     done = {dim for dim, _ in path}

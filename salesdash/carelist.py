@@ -119,7 +119,7 @@ def care_list(
         value_tier, segment, next_birthday (birthday only), phone, email (unmasked).
     """
     rfm = segments.rfm_table(con, scope, as_of)
-    profiles = run_sql(con, "customers/profiles", **scope.params())
+    profiles = run_sql(con, "customers/profiles", **scope.rights().params())
     people = rfm.merge(profiles, on="customer_id", how="left")
     people["usual_interval_days"] = usual_interval_days(people)
     people["next_birthday"] = pd.NaT

@@ -35,3 +35,7 @@ def one_line(error: BaseException) -> str:
         return error.strerror.lower()  # without the file name: pages must not show server paths
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+class AccessDenied(RuntimeError):
+    """The signed-in user (or the writer a connection acts for) may not do this."""

@@ -53,11 +53,14 @@ def warm_forecasts(con: duckdb.DuckDBPyConnection, as_of: date | None) -> None:
     forecast.near_term(con, Scope(), as_of=as_of)
     if as_of is None:
         return
-    smart.assess_targets(con, as_of=as_of)
-    targets.executive_summary(con, as_of=as_of)
-    targets.year_outlook(con, as_of=as_of)
-    for region in dataset.filter_choices(con)["region"]:
-        targets.year_outlook(con, as_of=as_of, scope="region", scope_value=region)
+    everything = Scope()
+    smart.assess_targets(con, everything, as_of=as_of)
+    targets.executive_summary(con, everything, as_of=as_of)
+    targets.year_outlook(con, everything, as_of=as_of)
+    for region in dataset.filter_choices(con, everything)["region"]:
+        targets.year_outlook(
+            con, everything, as_of=as_of, target_scope="region", target_value=region
+        )
 
 
 def _rollups(con: duckdb.DuckDBPyConnection, version: str) -> int:

@@ -121,10 +121,10 @@ def attainment_by(
 
     Returns:
         one row per scope_value (scope_value, period_start, period_end, metric, target, actual,
-        attainment, expected_to_date, ahead_amount), limited to ``scope``'s sales reps or regions
-        when it names some (reps by their team's region).
+        attainment, expected_to_date, ahead_amount): the targets ``scope`` shows
+        (``targets.current_targets``: its regions, reps by their team's region, its reps).
     """
-    current = targets.current_targets(con)
+    current = targets.current_targets(con, scope)
     current = current[
         (current["scope"] == scope_kind)
         & (current["metric"] == metric)
@@ -148,15 +148,6 @@ def attainment_by(
         .drop_duplicates("scope_value")
         .drop(columns="_days")
     )
-    if scope_kind == "sales_rep" and scope.sales_reps:
-        current = current[current["scope_value"].isin(scope.sales_reps)]
-    regions = scope.effective_regions()
-    if regions and scope_kind == "region":
-        current = current[current["scope_value"].isin(regions)]
-    elif regions and scope_kind == "sales_rep":
-        teams = con.execute("select sales_rep, region from teams").df()
-        reps = teams.loc[teams["region"].isin(regions), "sales_rep"]
-        current = current[current["scope_value"].isin(reps)]
     columns = [
         "scope_value",
         "period_start",
@@ -168,7 +159,8 @@ def attainment_by(
         "expected_to_date",
         "ahead_amount",
     ]
-    frame = targets.progress_frame(targets.track(con, current, as_of=as_of, with_forecast=False))
+    progress = targets.track(con, current, as_of=as_of, scope=scope, with_forecast=False)
+    frame = targets.progress_frame(progress)
     return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
 
 

@@ -170,25 +170,23 @@ def _known_row(known: pd.DataFrame, scope: str | None, value: str) -> pd.Series 
 
 def assess_targets(
     con: duckdb.DuckDBPyConnection,
+    scope: Scope,
     *,
     as_of: date,
-    regions: tuple[str, ...] = (),
     p_low: float = P_UNREALISTIC,
     p_high: float = P_NOT_AMBITIOUS,
     simulate: targets.Simulator | None = None,
 ) -> pd.DataFrame:
-    """Every current target on ``as_of``: its progress and its SMART checks.
+    """Every current target ``scope`` shows on ``as_of``: its progress and its SMART checks.
 
     Returns:
         one row per target: the ``TargetProgress`` fields, then ``smart`` (tuple of five
-        ``SmartCheck``), ``smart_passed`` (how many passed) and ``period_kind``.
-        ``regions`` only narrows which region targets are listed; every actual is computed
-        on all the data of its own scope.
+        ``SmartCheck``), ``smart_passed`` (how many passed) and ``period_kind``. The scope
+        chooses which targets are listed (``targets.current_targets``); every actual is
+        computed on all the data of its own target scope.
     """
-    current = targets.current_targets(con)
-    if regions:
-        current = current[(current["scope"] != "region") | current["scope_value"].isin(regions)]
-    progress = targets.track(con, current, as_of=as_of, simulate=simulate)
+    current = targets.current_targets(con, scope)
+    progress = targets.track(con, current, as_of=as_of, scope=scope, simulate=simulate)
     frame = targets.progress_frame(progress)
     known = known_scope_values(con)
     checks = [smart_checks(asdict(p), p, known, p_low=p_low, p_high=p_high) for p in progress]

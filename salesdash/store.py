@@ -39,7 +39,8 @@ from typing import Any
 
 import duckdb
 
-from salesdash import config, dataset, db, lock, refresh, settings
+from salesdash import access, config, dataset, db, lock, refresh, settings
+from salesdash.access import User
 from salesdash.lock import Holder
 
 POINTER = "CURRENT"
@@ -137,6 +138,7 @@ class Store:
         self,
         what: str,
         *,
+        user: User = access.LOCAL_USER,
         wait_s: float = config.WRITER_WAIT_S,
         on_wait: OnWait | None = None,
         progress: Progress | None = None,
@@ -147,13 +149,21 @@ class Store:
 
         Args:
             what: what the writer does, in words, shown to a writer that waits for it.
+            user: who writes (the signed-in user on a page; the machine's own user, an admin,
+                on the command line): the connection is tagged with them, and write functions
+                check their role (salesdash/access.py).
             wait_s: how long to wait for another writer (then WriterBusyError).
             on_wait: called while waiting, with the other writer and the seconds waited.
             progress: called with (fraction, step) during the refresh and the publication.
+
+        Raises:
+            AccessDenied: ``user``'s role may change nothing (before the lock is taken).
         """
+        access.require_writer(user)
         with lock.writer_lock(self.lock_path, what, wait_s=wait_s, on_wait=on_wait):
             con = db.connect(self.working)
             try:
+                access.tag_writer(con, user)
                 self._catch_up(con, progress)
                 try:
                     yield con

@@ -4,16 +4,23 @@ Pages use it like this::
 
     from salesdash import kpis, ui
 
-    scope = ui.scope()                      # what the filter bar chose
+    scope = ui.scope()                      # what the filter bar chose, within the user's rights
     summary = ui.query(kpis.kpi_summary, scope)   # cached per data version
     st.title(ui.t("overview.title"))
+
+Who is using the dashboard is decided once per run by ``sign_in`` (app.py calls it before any
+data is read): the signed-in person as the access list has them, or, where sign-in is not
+configured and the server listens on this machine only, the single local user (an admin).
+``ui.scope()`` starts from their rights (``access.scope_for``), so every page, download and export
+is scoped; ``ui.writing`` writes as them.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,11 +29,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash import access, charts, dataset, db, errors, export, fmt, i18n, ingest, uploads
+from salesdash.access import User
 from salesdash.errors import DatabaseLockedError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
-from salesdash.scope import Scope
+from salesdash.scope import Scope, sum_name
 from salesdash.store import Publication, Store
 
 T = TypeVar("T")
@@ -129,9 +137,11 @@ def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 @contextmanager
 def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The working database for one change made on a page (an upload, an undo, a target edit),
-    under the writer lock: waits for another writer with a message, then shows the refresh and
-    the publication; the next run reads the new publication."""
+    """The working database for one change made on a page (an upload, an undo, a target edit, an
+    access change), under the writer lock, as the signed-in user (``Store.writing`` refuses one
+    who may change nothing; each write function checks its own action): waits for another
+    writer with a message, then shows the refresh and the publication; the next run reads the
+    new publication."""
     waiting = st.empty()
 
     def on_wait(holder: Holder | None, waited: float) -> None:
@@ -144,12 +154,126 @@ def writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
         bar.progress(fraction, text=t(f"app.refresh_step.{step}"))
 
     try:
-        with Store.default().writing(what, on_wait=on_wait, progress=progress) as con:
+        with Store.default().writing(what, user=user(), on_wait=on_wait, progress=progress) as con:
             waiting.empty()
             yield con
     finally:
         bar.empty()
         st.session_state.pop(_PUBLICATION_KEY, None)
+
+
+# --- who is signed in --------------------------------------------------------------------------
+
+_USER_KEY = "_user"
+
+
+def _secret(section: str) -> Any:
+    """A section of .streamlit/secrets.toml (None when it, or the file, is not there)."""
+    try:
+        return st.secrets.get(section)
+    except FileNotFoundError:  # no secrets file at all (StreamlitSecretNotFoundError)
+        return None
+
+
+def serving_mode() -> str:
+    """How this server serves its visitors (``access.serving_mode``): sign-in when ``[auth]`` is
+    configured; else the single local user on a local address, or on a network that
+    ``[access] trusted_network = true`` declares trusted; else no data."""
+    settings = _secret("access") or {}
+    return access.serving_mode(
+        st.get_option("server.address"),
+        sign_in=_secret("auth") is not None,
+        trusted_network=bool(settings.get("trusted_network", False)),
+    )
+
+
+def sign_in() -> User:
+    """Who uses this run (app.py calls it before anything reads data), or stop the run with the
+    page that says why not: sign-in not configured on an address others can reach, not signed
+    in yet, or signed in but not on the access list. Looked up again on every run, in the
+    company's latest publication, so a revoked grant ends at the next click."""
+    mode = serving_mode()
+    if mode == "refuse":
+        st.error(t("access.refused"))
+        st.stop()
+    if mode == "local":
+        begin_run()
+        st.session_state[_USER_KEY] = access.LOCAL_USER
+        return access.LOCAL_USER
+    if not st.user.get("is_logged_in"):
+        _sign_in_page()
+        st.stop()
+    email = str(st.user.get("email") or "")
+    begin_run()
+    found = None
+    if st.user.get("email_verified") is not False:  # an address the provider did not check
+        found = company_query(access.user_for, email, st.user.get("name"))
+    if found is None:
+        _ask_for_access_page(email)
+        st.stop()
+    st.session_state[_USER_KEY] = found
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _company_cached(module: str, name: str, snapshot: str, args: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_snapshot_connection(snapshot).cursor(), *args)
+
+
+def company_query(fn: Callable[..., T], *args: Any) -> T | None:
+    """``fn(con, *args)`` on the company's own latest publication, cached per publication: the
+    access list lives there, also while the demo company is shown. None when the company has
+    published nothing yet (nobody is on its access list)."""
+    company = Store.default().current()
+    if company is None:
+        return None
+    return _company_cached(fn.__module__, fn.__name__, str(company.path), args)
+
+
+def user() -> User:
+    """The user of this run (see ``sign_in``)."""
+    if _USER_KEY not in st.session_state:
+        return sign_in()
+    return st.session_state[_USER_KEY]
+
+
+def _providers() -> list[str | None]:
+    """The named providers of ``[auth]`` (``[auth.google]`` …), or [None] for the one default."""
+    settings = _secret("auth") or {}
+    named = [k for k, v in settings.items() if isinstance(v, Mapping) and "client_id" in v]
+    return named or [None]
+
+
+def _sign_in_page() -> None:
+    st.title(t("access.sign_in_title"))
+    st.write(t("access.sign_in_intro"))
+    for provider in _providers():
+        label = t("access.sign_in_with", provider=provider) if provider else t("access.sign_in")
+        if st.button(label, type="primary", key=f"sign_in_{provider}"):
+            st.login(provider or None)
+
+
+def _ask_for_access_page(email: str) -> None:
+    st.title(t("access.ask_title"))
+    st.write(t("access.ask_text", email=email or "?"))
+    st.code(f"python -m salesdash access grant {email or 'EMAIL'} --role ROLE", language="bash")
+    if st.button(t("access.sign_out"), key="sign_out_ask"):
+        st.logout()
+
+
+def account_box() -> None:
+    """Who is signed in and their sign-out button, or the note that sign-in is not configured,
+    at the top of the sidebar."""
+    who = user()
+    sb = st.sidebar
+    if who.is_local:
+        sb.markdown(f":orange-badge[:material/lock_open: {t('access.local_badge')}]")
+        sb.caption(t("access.local_note"))
+        return
+    sb.caption(t("access.signed_in", email=who.email, role=t(f"access.role.{who.role}")))
+    if sb.button(t("access.sign_out"), key="sign_out", icon=":material/logout:"):
+        st.logout()
 
 
 # --- language --------------------------------------------------------------------------------
@@ -274,8 +398,13 @@ def day(d: date) -> str:
 # --- filter bar --------------------------------------------------------------------------------
 
 
+_OUTSIDE_KEY = "_url_outside_scope"
+
+
 def _init_filters_from_url(choices: dict[str, list[str]]) -> None:
-    """Copy the filters in the URL into the widgets' state once per session."""
+    """Copy the filters in the URL into the widgets' state once per session. Regions and
+    channels the user may not see (not among ``choices``) are dropped; when a restricted user's
+    URL asked for some, the page says so (``scope_notice``)."""
     if st.session_state.get("_filters_from_url"):
         return
     qp = st.query_params
@@ -291,7 +420,26 @@ def _init_filters_from_url(choices: dict[str, list[str]]) -> None:
             st.session_state["f_period"] = DEFAULT_PICK
     st.session_state["f_region"] = [r for r in qp.get_all("region") if r in choices["region"]]
     st.session_state["f_channel"] = [c for c in qp.get_all("channel") if c in choices["channel"]]
+    asked = len(qp.get_all("region")) + len(qp.get_all("channel"))
+    kept = len(st.session_state["f_region"]) + len(st.session_state["f_channel"])
+    st.session_state[_OUTSIDE_KEY] = rights().restricted and asked > kept
     st.session_state["_filters_from_url"] = True
+
+
+def rights() -> Scope:
+    """What the user of this run may see (``access.scope_for``), with no filter chosen."""
+    return access.scope_for(user())
+
+
+def scope_notice() -> None:
+    """Say, on the page, that the link asked for regions or channels outside the user's scope
+    and that their own scope is shown (until they choose filters themselves)."""
+    if st.session_state.get(_OUTSIDE_KEY):
+        st.warning(t("access.url_outside_scope"), icon=":material/visibility_off:")
+
+
+def _chose_filters() -> None:
+    st.session_state[_OUTSIDE_KEY] = False
 
 
 def _sync_url(
@@ -315,10 +463,12 @@ def filter_bar() -> Scope:
     """The global filters in the sidebar (period, region, channel), kept in the URL.
 
     Quick picks count back from the last order date in the data, so a view of "this month" on a
-    data set exported last week is not empty.
+    data set exported last week is not empty. The choices are what the user may see, and the
+    Scope carries their rights (``rights``).
     """
+    allowed = rights()
     fresh = query(dataset.data_freshness)
-    choices = query(dataset.filter_choices)
+    choices = query(dataset.filter_choices, allowed)
     _init_filters_from_url(choices)
     as_of = fresh.last_order_date or date.today()
     sb = st.sidebar
@@ -341,7 +491,11 @@ def filter_bar() -> Scope:
         start, end = quick_range(pick, as_of, fresh.first_order_date)
         sb.caption(t("filters.range", start=day(start) if start else "…", end=day(end)))
     regions = sb.multiselect(
-        t("filters.region"), choices["region"], key="f_region", placeholder=t("filters.all")
+        t("filters.region"),
+        choices["region"],
+        key="f_region",
+        placeholder=t("filters.all"),
+        on_change=_chose_filters,
     )
     channels = sb.multiselect(
         t("filters.channel"),
@@ -349,16 +503,24 @@ def filter_bar() -> Scope:
         key=translated_key("f_channel"),
         format_func=labels("channel"),
         placeholder=t("filters.all"),
+        on_change=_chose_filters,
     )
+    if allowed.allowed_rep is not None:
+        sb.caption(t("access.scope_rep", rep=allowed.allowed_rep))
+    elif allowed.restricted:
+        sb.caption(t("access.scope_regions", regions=sum_name(choices["region"])))
     _sync_url(pick, start, end, regions, channels)
-    scope = Scope(start_date=start, end_date=end, regions=tuple(regions), channels=tuple(channels))
+    scope = replace(
+        allowed, start_date=start, end_date=end, regions=tuple(regions), channels=tuple(channels)
+    )
     st.session_state[_SCOPE_KEY] = scope
     return scope
 
 
 def scope() -> Scope:
-    """The Scope chosen in the filter bar for this run (all data before the bar has run)."""
-    return st.session_state.get(_SCOPE_KEY, Scope())
+    """The Scope chosen in the filter bar for this run, within the user's rights (before the bar
+    has run: all the user may see)."""
+    return st.session_state.get(_SCOPE_KEY) or rights()
 
 
 def channel_label(code: str) -> str:
@@ -368,12 +530,22 @@ def channel_label(code: str) -> str:
 
 def freshness_line() -> None:
     """One caption: last order date, which publication the page shows (after which load or
-    undo, published when), rows in the database."""
+    undo, published when), rows in the database — the last two only for users who see every
+    region (a file's name and the row count describe all of them)."""
     fresh = query(dataset.data_freshness)
     if fresh.last_order_date is None:
         st.caption(t("app.freshness_empty"))
         return
     shown = publication()
+    if rights().restricted:
+        st.caption(
+            t(
+                "access.freshness",
+                last_order=day(fresh.last_order_date),
+                published=shown.published_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+        return
     batch = shown.last_batch
     change = (
         text(  # a value of the sentence below, which escapes it

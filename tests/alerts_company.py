@@ -356,7 +356,7 @@ def load(con: duckdb.DuckDBPyConnection, c: Company) -> None:
         monday += timedelta(days=7)
     _insert(con, "orders", orders.assign(batch_id=week.map(batch_of_week)))
     _insert(con, "opportunities", c.tables["opportunities"].assign(batch_id=opp_batch))
-    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
+    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)", log)
     rollups.refresh(con)
 
 

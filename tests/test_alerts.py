@@ -388,7 +388,9 @@ def test_an_export_two_usual_gaps_late_is_overdue_and_four_is_critical(con):
     weekly = [
         log_row(i, "orders", datetime(2025, 5, 5, 6) + timedelta(days=7 * i)) for i in range(4)
     ]
-    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", weekly)
+    con.executemany(
+        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)", weekly
+    )
     last = weekly[-1][10]
     settings = cadence.CadenceSettings()
 
@@ -416,7 +418,9 @@ def test_a_load_with_far_more_rejects_or_half_the_revenue_per_day_is_an_anomaly(
         for i in range(1, 5)
     ]
     loads.append(log_row(5, "orders", datetime(2025, 6, 2, 6), 900, 100))  # 10% rejected
-    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", loads)
+    con.executemany(
+        "insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)", loads
+    )
     rows = []
     for batch in range(1, 6):  # 7 days × 100 a day; the last batch 7 days × 40 a day
         for d in range(7):

@@ -138,7 +138,7 @@ def test_refresh_keeps_each_targets_chance_per_data_version_and_reports_the_fall
     alerts.refresh(con, AS_OF, now=NOW, forecasts=FixedForecasts(outlooks=(first,)))
     assert "target_pace" not in set(alerts.stored_alerts(con, on=AS_OF)["kind"])
     con.execute(
-        "insert into ingest_log values (7, 'orders', 'f.csv', 'x', null, null, 1, 0, 0, null, ?, null)",
+        "insert into ingest_log values (7, 'orders', 'f.csv', 'x', null, null, 1, 0, 0, null, ?, null, null)",
         [NOW],
     )
     found = alerts.refresh(
@@ -158,7 +158,7 @@ def test_the_clock_refresh_replaces_only_the_data_alerts(con):
     save(con, [alert("k1"), replace(alert("old"), kind="load_overdue")])
     for i in range(4):
         con.execute(
-            "insert into ingest_log values (?, 'orders', 'f.csv', 'x', null, null, 10, 0, 0, 'ana', ?, null)",
+            "insert into ingest_log values (?, 'orders', 'f.csv', 'x', null, null, 10, 0, 0, 'ana', ?, null, null)",
             [i + 1, datetime(2025, 5, 5, 6) + timedelta(days=7 * i)],
         )
     found = alerts.refresh_clock(con, now=datetime(2025, 6, 30, 9))

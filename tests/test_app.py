@@ -1,3 +1,5 @@
+import ast
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -147,4 +149,19 @@ def test_the_no_fitting_guard_catches_a_forecast_nobody_stored(no_fitting, demo_
     with pytest.raises(AssertionError, match="fitted"):
         forecast.hierarchy_forecast(demo_reader, Scope(), freq="M", horizon=5)
     with pytest.raises(AssertionError, match="fitted"):
-        targets.year_outlook(demo_reader, as_of=date(2026, 5, 15))
+        targets.year_outlook(demo_reader, Scope(), as_of=date(2026, 5, 15))
+
+
+def test_the_navigation_lists_every_page_with_an_icon():
+    """A page file the navigation forgets is unreachable (a merge once dropped the Watch page)."""
+    tree = ast.parse(APP.read_text("utf-8"))
+    literal = {
+        target.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in ("SECTIONS", "ICONS")
+    }
+    listed = [name for names in literal["SECTIONS"].values() for name in names]
+    assert sorted(listed) == sorted(page.removesuffix(".py") for page in PAGES)
+    assert set(literal["ICONS"]) == set(listed)

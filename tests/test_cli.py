@@ -35,6 +35,7 @@ def test_an_unknown_batch_is_one_line_on_stderr_and_exit_2(tmp_path, capsys):
 
 # What each command needs besides the database to run at all; `demo` never opens a database.
 COMMAND_ARGS = {
+    "access": ["list"],
     "alerts": [],
     "batches": [],
     "undo": ["1"],

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesdash import db, scenarios, targets
+from salesdash.scope import Scope
 from salesdash.store import Store
 from tests.conftest import APP
 
@@ -94,7 +95,7 @@ def test_editing_a_target_in_the_data_editor_persists_it(writable_app, writable_
     assert any("batch" in s.value for s in at.success)
     con = db.connect(writable_db)
     try:
-        current = targets.current_targets(con)
+        current = targets.current_targets(con, Scope())
         row = current.iloc[0]
         assert (row["target"], row["note"]) == (123456.0, "raised after the spring fair")
         log = con.execute(
@@ -129,8 +130,8 @@ def test_the_one_page_export_renders_as_pdf_and_png(demo_reader):
     from salesdash.charts import executive
 
     as_of = date(2026, 11, 15)
-    summary = targets.executive_summary(demo_reader, as_of=as_of)
-    outlook, year_target = targets.year_outlook(demo_reader, as_of=as_of)
+    summary = targets.executive_summary(demo_reader, Scope(), as_of=as_of)
+    outlook, year_target = targets.year_outlook(demo_reader, Scope(), as_of=as_of)
     # both years and quarters, the company and seven regions (region years: sums of quarters)
     assert len(summary) == 16
     assert year_target == 37_180_000.0

@@ -27,6 +27,7 @@ SCOPED_TABLES = {
     "rollup_sales_customer_cube",
     "rollup_customer_month",
     "rollup_customer_totals",
+    "current_targets",
 }
 # Queries that read the whole store on purpose, each saying why in a header line
 # "-- scope: whole store — <why>". Adding one is a decision: it shows up here.
@@ -98,7 +99,8 @@ def macros() -> dict[str, list[str]]:
 
 
 def test_the_schema_has_a_scope_macro_for_every_scoped_table(macros):
-    definitions = (config.SQL_DIR / "definitions" / "scope.sql").read_text(encoding="utf-8")
+    folder = config.SQL_DIR / "definitions"
+    definitions = "".join(f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.sql")))
     read = {t for t in SCOPED_TABLES if f"from {t}\n" in definitions}
     assert read == SCOPED_TABLES
     for name, parameters in macros.items():
@@ -191,6 +193,8 @@ def _arguments(parameters: list[str], regions: list[str], sales_reps: list[str])
 
 def test_each_scope_macro_keeps_only_the_regions_and_rep_it_is_handed(two_regions, macros):
     for name, parameters in macros.items():
+        if name == "scoped_targets":  # no sales rows: see the test below
+            continue
         arguments = _arguments(parameters, ["East"], ["Li Na"])
         call = f"{name}({', '.join('$' + p for p in parameters)})"
         frame = two_regions.execute(f"select * from {call}", arguments).df()  # noqa: S608
@@ -218,3 +222,59 @@ def test_a_customer_record_is_seen_where_it_is_registered_and_where_it_buys(two_
         two_regions.execute("update customers set region = 'East' where customer_id = 'C1'")
     # C1 is registered in West but buys in East; C2 is registered and buys in East
     assert ids == [("C1",), ("C2",)]
+
+
+@pytest.mark.parametrize(
+    ("regions", "sales_reps", "all_scopes", "shown"),
+    [
+        (
+            [],
+            [],
+            True,
+            {
+                "company:",
+                "channel:direct",
+                "region:East",
+                "region:West",
+                "sales_rep:Wang Wei",
+                "sales_rep:Zhao Min",
+            },
+        ),
+        (["East"], [], False, {"region:East", "sales_rep:Wang Wei"}),
+        ([], ["Wang Wei"], False, {"sales_rep:Wang Wei"}),
+        (["East"], ["Zhao Min"], False, set()),  # a rep of West narrowed to East
+    ],
+    ids=["everything", "manager of East", "rep", "rep outside the region"],
+)
+def test_scoped_targets_keeps_the_targets_a_scope_may_see(
+    two_regions, regions, sales_reps, all_scopes, shown
+):
+    """A region's targets for its regions, a rep's for the rep (in their team's region), the
+    company's and every other kind only for a user whose rights narrow nothing."""
+    two_regions.execute(
+        "insert into teams (batch_id, sales_rep, region) values"
+        " (1, 'Wang Wei', 'East'), (1, 'Zhao Min', 'West')"
+    )
+    kinds = [
+        ("company", None),
+        ("channel", "direct"),
+        ("region", "East"),
+        ("region", "West"),
+        ("sales_rep", "Wang Wei"),
+        ("sales_rep", "Zhao Min"),
+    ]
+    for scope, value in kinds:
+        two_regions.execute(
+            "insert into targets (batch_id, period_start, period_end, scope, scope_value, metric,"
+            " target) values (1, '2025-01-01', '2025-12-31', ?, ?, 'revenue', 100)",
+            [scope, value],
+        )
+    try:
+        rows = two_regions.execute(
+            "select scope || ':' || scope_value from scoped_targets(?, ?, ?)",
+            [regions, sales_reps, all_scopes],
+        ).fetchall()
+    finally:
+        two_regions.execute("delete from targets")
+        two_regions.execute("delete from teams")
+    assert {r for (r,) in rows} == shown

@@ -11,6 +11,7 @@ import pytest
 
 from salesdash import targets
 from salesdash.cli import main
+from salesdash.scope import Scope
 from salesdash.store import Store
 
 # March sells 30% in its first ten days and 70% after, in 2023 and 2024 alike (pooled: 90 / 300).
@@ -59,7 +60,9 @@ def march(con, insert):
 
 def _one(con, as_of, simulate=None, row=MARCH_2025):
     frame = pd.DataFrame([row])
-    (progress,) = targets.track(con, frame, as_of=as_of, simulate=simulate, n_paths=1000)
+    (progress,) = targets.track(
+        con, frame, as_of=as_of, scope=Scope(), simulate=simulate, n_paths=1000
+    )
     return progress
 
 
@@ -184,7 +187,7 @@ def test_rollups_show_the_gap_between_the_parts_and_the_whole(con, insert):
         "teams",
         [{"sales_rep": "Ann", "region": "North"}, {"sales_rep": "Bob", "region": "North"}],
     )
-    gaps = targets.rollup_gaps(con)
+    gaps = targets.rollup_gaps(con, Scope())
     company = gaps[gaps["scope"] == "company"].iloc[0]
     assert (company["n_children"], company["children_target"], company["gap"]) == (8, 880.0, -120.0)
     north_q1 = gaps[(gaps["scope"] == "region") & (gaps["scope_value"] == "North")].iloc[0]
@@ -199,19 +202,19 @@ def test_rollups_show_the_gap_between_the_parts_and_the_whole(con, insert):
 def test_an_edit_is_a_new_batch_that_replaces_the_target_until_undone(march):
     from salesdash import ingest
 
-    current = targets.current_targets(march)
+    current = targets.current_targets(march, Scope())
     edited = current.copy()
     edited.loc[0, "target"] = 1500.0
     changes = targets.changed_targets(current, edited)
     assert len(changes) == 1
     batch = targets.save_edits(march, changes)
-    assert targets.current_targets(march)["target"].tolist() == [1500.0]
+    assert targets.current_targets(march, Scope())["target"].tolist() == [1500.0]
     ingest.undo_batch(march, batch)
-    assert targets.current_targets(march)["target"].tolist() == [1000.0]
+    assert targets.current_targets(march, Scope())["target"].tolist() == [1000.0]
 
 
 def test_an_edit_with_an_unknown_metric_is_refused_with_the_row_number(march):
-    current = targets.current_targets(march)
+    current = targets.current_targets(march, Scope())
     edited = current.assign(metric="happiness")
     with pytest.raises(ValueError, match="row 1: metric 'happiness'"):
         targets.changed_targets(current, edited)

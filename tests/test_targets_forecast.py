@@ -59,7 +59,7 @@ def test_monthly_totals_dated_on_the_first_or_the_last_day_give_the_same_project
         # a June total dated 1 June covers June: the targets stand on its last day
         assert as_of == date(2026, 6, 30)
         (progress[dated],) = targets.track(
-            con, pd.DataFrame([YEAR_2026]), as_of=as_of, simulate=last_month_again
+            con, pd.DataFrame([YEAR_2026]), as_of=as_of, scope=Scope(), simulate=last_month_again
         )
         con.close()
     # both forecasts see 30 complete months, June 2026 the last (1,290), and project July on
@@ -104,7 +104,7 @@ def test_the_chance_of_a_target_uses_the_blend_where_it_is_the_near_terms_defaul
         {**q3, "metric": "orders", "target": 10.0},
     ]
     company, region, orders = targets.track(
-        con, pd.DataFrame(rows), as_of=date(2026, 6, 30), simulate=history
+        con, pd.DataFrame(rows), as_of=date(2026, 6, 30), scope=Scope(), simulate=history
     )
     # the blend's 5,000 a month where it is shown; history's 1,290 where it is not
     for progress in (company, region):
@@ -120,7 +120,7 @@ def test_the_chance_of_a_target_uses_the_blend_where_it_is_the_near_terms_defaul
 @pytest.fixture(scope="module")
 def demo_projections(demo_reader):
     as_of = targets.last_covered_day(demo_reader)
-    return targets.executive_projections(demo_reader, as_of=as_of)
+    return targets.executive_projections(demo_reader, Scope(), as_of=as_of)
 
 
 def test_a_region_ten_percent_up_moves_its_targets_and_the_companys_by_as_much(

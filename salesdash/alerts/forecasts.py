@@ -154,7 +154,7 @@ class FittingSource:
         if data_start is None:
             return []
         data_end = min(data_end, as_of)
-        current = targets.current_targets(con)
+        current = targets.current_targets(con, Scope())
         running = current[
             current["metric"].isin(targets.ADDITIVE_METRICS)
             & (current["period_start"] <= as_of)
@@ -166,7 +166,7 @@ class FittingSource:
         for (kind, value, metric), group in running.groupby(
             ["scope", "scope_value", "metric"], sort=False
         ):
-            frame = targets.daily_metric(con, kind, value, metric, as_of=as_of)
+            frame = targets.daily_metric(con, kind, value, metric, as_of=as_of, scope=Scope())
             daily = targets.daily_series(frame, data_start, max(as_of, data_start))
             history = targets.monthly_history(daily, data_start, data_end)
             if not len(history):

@@ -25,8 +25,10 @@ Environment: ``SALESDASH_SMTP_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FR
 ``_STARTTLS`` (1/0); ``SALESDASH_ALERT_EMAILS`` (comma-separated addresses seeing every region),
 ``SALESDASH_ALERT_WEBHOOK`` (a URL seeing every region), ``SALESDASH_BASE_URL``.
 
-Who sees what: until sign-in and roles land (issue 14), a recipient's scope is the ``regions`` of
-their entry (``recipient_scope`` is the hook that will return their role's scope instead).
+Who sees what (``recipient_scope``): an e-mail recipient on the access list (salesdash/access.py)
+gets what their role may see, narrowed to the ``regions`` of their entry if it names some; an
+address not on the list gets nothing once the list has anyone on it. A webhook, and everyone while
+the list is empty (a one-person install without sign-in), gets the ``regions`` of their entry.
 Company-wide alerts go only to recipients who see every region.
 """
 
@@ -38,7 +40,7 @@ import smtplib
 import tomllib
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -46,11 +48,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from salesdash import config
+from salesdash import access, config
 from salesdash.alerts import store, text
 from salesdash.alerts.model import SEVERITIES, SEVERITY_RANK
 from salesdash.errors import InputError
-from salesdash.scope import Scope
+from salesdash.scope import NO_REGION, Scope
 
 # Info alerts are for the page; the digest carries what asks for action.
 DEFAULT_MIN_SEVERITY = "warning"
@@ -90,10 +92,16 @@ class SendConfig:
     min_severity: str = DEFAULT_MIN_SEVERITY
 
 
-def recipient_scope(recipient: Recipient) -> Scope:
-    """The hook for sign-in and roles (issue 14): the Scope a recipient may see. Today it is the
-    regions of their entry in the settings; then it will be their role's scope."""
-    return Scope(allowed_regions=recipient.regions)
+def recipient_scope(con: duckdb.DuckDBPyConnection, recipient: Recipient) -> Scope:
+    """The Scope a recipient may see (see the module docstring): their role's, within the
+    regions of their entry."""
+    entry = Scope(allowed_regions=recipient.regions)
+    if recipient.channel != "email" or access.grants(con).empty:
+        return entry
+    user = access.user_for(con, recipient.address)
+    if user is None:
+        return Scope(allowed_regions=(NO_REGION,))
+    return replace(access.scope_for(user), regions=recipient.regions or ())
 
 
 def load_config(secrets: Path | None = None, env: Mapping[str, str] | None = None) -> SendConfig:
@@ -178,7 +186,7 @@ def due(
     """The stored alerts to send ``recipient``: in their scope, shown (not snoozed or
     acknowledged, unless worse since), at least ``min_severity``, and new or changed since the
     last send to them (see ``CHANGE_SHARE``)."""
-    frame = store.stored_alerts(con, on=on, scope=recipient_scope(recipient))
+    frame = store.stored_alerts(con, on=on, scope=recipient_scope(con, recipient))
     frame = frame[frame["is_shown"] & (frame["severity_rank"] >= SEVERITY_RANK[min_severity])]
     sent = store.sent_before(con, recipient.address).rename(
         columns={"severity_rank": "sent_rank", "money_at_stake": "sent_money"}

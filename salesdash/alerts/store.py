@@ -18,6 +18,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from salesdash import access
 from salesdash.alerts.forecasts import TargetOutlook
 from salesdash.alerts.model import SEVERITY_RANK, Alert
 from salesdash.db import mark_changed, run_sql, transaction
@@ -148,16 +149,17 @@ def stored_alerts(
 
     Args:
         on: the day snoozes are judged on (a snooze until ``on`` still holds).
-        scope: its regions (chosen ∩ allowed) limit the alerts; with none chosen and every
-            region allowed, company-wide alerts are included.
+        scope: its regions and reps (chosen ∩ allowed) limit the alerts; with none chosen and
+            every region allowed, company-wide alerts are included (a rep sees the alerts that
+            name them).
 
     Returns:
         one row per alert: the ``alerts`` table's columns, ``facts`` and ``link_params`` (decoded),
         ``state`` (open | acknowledged | snoozed), ``state_user``, ``state_changed_at``,
         ``snoozed_until``, ``is_worse`` (since it was put aside), ``is_shown`` (open or worse).
     """
-    regions = list((scope or Scope()).effective_regions())
-    frame = run_sql(con, "alerts/stored", on=on, regions=regions, worse_share=WORSE_SHARE)
+    rights = (scope or Scope()).params()
+    frame = run_sql(con, "alerts/stored", on=on, worse_share=WORSE_SHARE, **rights)
     return decoded(frame).drop(columns="state_status")
 
 
@@ -183,7 +185,10 @@ def set_state(
 
     Raises:
         InputError: unknown action or alert, or a snooze without a day after ``now``.
+        AccessDenied: the user the writer ``con`` acts for may not acknowledge alerts (what
+            they put aside is put aside for every viewer: admins and analysts only).
     """
+    access.require_on(con, "acknowledge_alerts")
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}' (expected one of: {', '.join(ACTIONS)})")
     row = con.execute(

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from salesdash import fmt, i18n
 from salesdash.charts.look import escape_text
+from salesdash.targets.data import SUM_OF_REGIONS
 
 # A4 portrait at 150 dpi-ish: prints on one page and reads on a screen.
 PAGE_WIDTH_PX = 1240
@@ -106,8 +107,13 @@ def _period_label(kind: str, lang: str) -> str:
     return i18n.t(f"executive.period.{kind}", lang)
 
 
-def _scope_label(row: pd.Series, lang: str) -> str:
-    return i18n.t("executive.company", lang) if row["scope"] == "company" else row["scope_value"]
+def scope_label(row: pd.Series, lang: str) -> str:
+    """The company, a manager's regions together (named: never "the company"), or a region."""
+    if row["scope"] == "company":
+        return i18n.t("executive.company", lang)
+    if row["scope"] == SUM_OF_REGIONS:
+        return i18n.t("executive.sum_of_regions", lang, regions=row["scope_value"])
+    return row["scope_value"]
 
 
 def light_style(light: str | None) -> str:
@@ -173,7 +179,7 @@ def one_page_figure(
     lights = [t(f"executive.light.{x or 'none'}") for x in summary["light"]]
     cells = [
         [_period_label(k, lang) for k in summary["period_kind"]],
-        [_scope_label(r, lang) for _, r in summary.iterrows()],
+        [scope_label(r, lang) for _, r in summary.iterrows()],
         [fmt.money(x, lang) for x in summary["actual"]],
         [fmt.money(x, lang) for x in summary["target"]],
         [fmt.money(x, lang) for x in summary["projection"]],

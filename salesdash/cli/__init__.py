@@ -9,9 +9,15 @@ sets ``run=<function(args, con) -> int>`` and how it uses the store (``access``)
   ``--wait``); when the command is done the refresh step runs and the result is published;
 - ``"none"``: ``con`` is None (the command never touches a database).
 
-Bad input, an unreadable file, a database that cannot be opened or written end with a one-line
-reason on stderr and exit status 2; never a traceback. Output piped into a reader that stops early
-(``| head``) ends quietly with status 141, as a program stopped by SIGPIPE does.
+The command line runs with the rights of whoever can open the database file: an admin
+(``access.LOCAL_USER``, named in the audit of what it changes). ``--as EMAIL`` makes a read-only
+command show what that person would see (``args.viewer``; ``scope_from_args`` starts from their
+rights), for checking a grant.
+
+Bad input, an unreadable file, a database that cannot be opened or written, or a role that may
+not do something end with a one-line reason on stderr and exit status 2; never a traceback.
+Output piped into a reader that stops early (``| head``) ends quietly with status 141, as a
+program stopped by SIGPIPE does.
 """
 
 from __future__ import annotations
@@ -25,14 +31,16 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from salesdash import config, db, errors
-from salesdash.errors import DatabaseLockedError, InputError, WriterBusyError
+from salesdash import access, config, db, errors
+from salesdash.access import User
+from salesdash.errors import AccessDenied, DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.scope import Scope
 from salesdash.store import Store
@@ -46,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m salesdash", description=__doc__.splitlines()[0]
     )
     db_help = "database file (default: $SALESDASH_DB or data/salesdash.duckdb)"
+    as_help = "show what the person with this email on the access list would see"
     parser.add_argument("--db", help=db_help)
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL", help=as_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
@@ -55,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS keeps a --db given before the command when none follows it.
     for command in sub.choices.values():
         command.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+        command.add_argument(
+            "--as", dest="as_email", metavar="EMAIL", default=argparse.SUPPRESS, help=as_help
+        )
     return parser
 
 
@@ -80,12 +93,28 @@ def add_scope_args(parser: argparse.ArgumentParser) -> None:
 
 
 def scope_from_args(args: argparse.Namespace) -> Scope:
-    return Scope(
-        start_date=args.start_date,
-        end_date=args.end_date,
+    """The filters of the command line within the rights of ``args.viewer`` (``--as``)."""
+    return replace(
+        rights(args),
+        start_date=getattr(args, "start_date", None),
+        end_date=getattr(args, "end_date", None),
         regions=tuple(args.region),
-        channels=tuple(args.channel),
+        channels=tuple(getattr(args, "channel", ())),
     )
+
+
+def rights(args: argparse.Namespace) -> Scope:
+    """What the command shows: everything, or what the ``--as`` person may see."""
+    return access.scope_for(args.viewer)
+
+
+def _viewer(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    if email is None:
+        return access.LOCAL_USER
+    found = access.user_for(con, email)
+    if found is None:
+        raise InputError(f"{email} is not on the access list: they would see nothing")
+    return found
 
 
 def require_rows(con: duckdb.DuckDBPyConnection, kind: str, needed_for: str) -> None:
@@ -142,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away: say nothing more to it (Python would complain again at exit)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except (InputError, DatabaseLockedError, WriterBusyError) as exc:
+    except (InputError, AccessDenied, DatabaseLockedError, WriterBusyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, duckdb.Error) as exc:
@@ -152,16 +181,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
-    access = getattr(args, "access", "read")
-    if access == "none":
+    mode = getattr(args, "access", "read")
+    if mode == "none":
         return args.run(args, None) or 0
+    if mode != "read" and args.as_email:
+        raise InputError("--as shows what a person would see; changes run as the command line")
     store = Store(_db_path(args))
-    if access == "write":
+    if mode == "write":
         what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
         with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
             return args.run(args, con) or 0
     con = store.reader()
     try:
+        args.viewer = _viewer(con, args.as_email)
         return args.run(args, con) or 0
     finally:
         con.close()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import duckdb
 
 from salesdash import alerts
 from salesdash.alerts import send, store, text
-from salesdash.cli import add_writer_args, iso_date, print_json
+from salesdash.cli import add_writer_args, iso_date, print_json, rights
 from salesdash.errors import InputError
-from salesdash.scope import Scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,23 +47,32 @@ class _Writes(argparse._StoreTrueAction):
         namespace.access = "write"
 
 
+def _within(frame, scope):
+    """The alerts of ``frame`` in ``scope``'s regions and reps, as alerts/stored.sql keeps them."""
+    for column, values in (("region", "regions"), ("sales_rep", "sales_reps")):
+        wanted = scope.params()[values]
+        if wanted:
+            frame = frame[frame[column].isin(wanted)]
+    return frame
+
+
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     now = datetime.now()
     if args.send:
         return _send(con, now)
+    scope = replace(rights(args), regions=tuple(args.region))
     if args.as_of:
         # the day as it stood at its end: loads after it are not counted
         end_of_day = datetime.combine(args.as_of + timedelta(days=1), time())
         found, _ = alerts.compute(con, args.as_of, now=end_of_day)
         frame = store.decoded(store.alerts_frame(found)).assign(state="open", is_shown=True)
-        if args.region:
-            frame = frame[frame["region"].isin(args.region)]
+        frame = _within(frame, scope)
         as_of = args.as_of
     else:
         last = alerts.last_run(con)
         if last is None:
             raise InputError("no alerts computed yet: run `python -m salesdash refresh`")
-        frame = alerts.stored_alerts(con, on=now.date(), scope=Scope(regions=tuple(args.region)))
+        frame = alerts.stored_alerts(con, on=now.date(), scope=scope)
         as_of = last.as_of
     if not args.all:
         frame = frame[frame["is_shown"]]

@@ -6,7 +6,7 @@ import argparse
 
 import duckdb
 
-from salesdash import ingest
+from salesdash import access, ingest
 from salesdash.cli import add_writer_args, print_json
 
 
@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_batches(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    access.require(args.viewer, "see_loads")
     frame = ingest.list_batches(con)
     if args.json:
         print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))

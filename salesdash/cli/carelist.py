@@ -8,9 +8,8 @@ from pathlib import Path
 import duckdb
 
 from salesdash import carelist, export
-from salesdash.cli import iso_date, print_json
+from salesdash.cli import iso_date, print_json, scope_from_args
 from salesdash.cli.segments import resolve_as_of
-from salesdash.scope import Scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     as_of = resolve_as_of(con, args)
-    scope = Scope(regions=tuple(args.region), channels=tuple(args.channel))
+    scope = scope_from_args(args)
     care = carelist.care_list(con, scope, as_of, birthday_days=args.birthday_days)
     care = carelist.filter_care_list(care, sales_reps=tuple(args.rep))
     out = carelist.for_download(care, include_contacts=args.include_contacts)

@@ -9,9 +9,8 @@ from pathlib import Path
 import duckdb
 
 from salesdash import dataset, export, segments
-from salesdash.cli import iso_date, print_json
+from salesdash.cli import iso_date, print_json, scope_from_args
 from salesdash.errors import InputError
-from salesdash.scope import Scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +32,7 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, args: argparse.Namespace):
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     as_of = resolve_as_of(con, args)
-    scope = Scope(regions=tuple(args.region), channels=tuple(args.channel))
+    scope = scope_from_args(args)
     rfm = segments.rfm_table(con, scope, as_of)
     if args.out:
         table = rfm.sort_values("customer_id")[segments.EXPORT_COLUMNS]

@@ -8,7 +8,7 @@ import math
 import duckdb
 
 from salesdash import smart, targets
-from salesdash.cli import iso_date, print_json
+from salesdash.cli import iso_date, print_json, scope_from_args
 from salesdash.errors import InputError
 
 FIELDS = (
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     as_of = args.as_of or targets.last_covered_day(con)
     if as_of is None:
         raise InputError("no orders loaded: targets are tracked against orders (see `ingest`)")
-    frame = smart.assess_targets(con, as_of=as_of, regions=tuple(args.region))
+    frame = smart.assess_targets(con, scope_from_args(args), as_of=as_of)
     if args.status != "all" and not frame.empty:
         frame = frame[frame["status"] == args.status]
     records = [_record(row) for row in frame.to_dict(orient="records")]

@@ -55,6 +55,7 @@ from salesdash.forecast.models import (
 )
 from salesdash.forecast.nearterm import NearTerm, near_term
 from salesdash.forecast.reconcile import round_coherent
+from salesdash.forecast.regions import fitted_on_demand, levels_for, regions_forecast
 from salesdash.forecast.scenario import Change, scenario_deltas, what_if
 from salesdash.forecast.series import (
     FREQS,
@@ -91,6 +92,7 @@ __all__ = [
     "forecast_view",
     "hierarchy_forecast",
     "hierarchy_series",
+    "levels_for",
     "partial_actuals",
     "sales_series",
     "select",
@@ -172,6 +174,9 @@ def hierarchy_forecast(
 
     Args:
         scope: filters (regions, channels …); the date range is ignored, all history is used.
+            A user who may see only some regions gets them, and their sum as the total, cut
+            from the company's stored forecast (``regions.regions_forecast``); a rep, or a
+            further filter of a restricted user, gets ``filter_forecast`` of it.
         freq: "M" or "W"; horizon: periods ahead (default 12 months / 26 weeks).
         as_of: last day of data (default: the last day the data covers); its period, if partial,
             is not fitted.
@@ -182,6 +187,13 @@ def hierarchy_forecast(
         is each fit inside it (the forecast's and each backtest origin's, keyed by its training
         data): a new month refits the history, and the backtest only at a new origin.
     """
+    options = {"freq": freq, "horizon": horizon, "as_of": as_of, "n_paths": n_paths, "seed": seed}
+    if scope.restricted:
+        if fitted_on_demand(scope):
+            return filter_forecast(con, scope, **options)
+        return regions_forecast(
+            hierarchy_forecast(con, Scope(), **options), scope.effective_regions()
+        )
     horizon = _horizon(freq, horizon)
     history, partial, as_of_used, grain = hierarchy_sales(con, scope, freq=freq, as_of=as_of)
     history = stored.rounded(history)

@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import config, rollups
+from salesdash import access, config, rollups
 from salesdash.db import execute_sql, params_for, run_sql, scalar, transaction
 from salesdash.errors import InputError
 from salesdash.ingest import mapping as mapping_mod
@@ -162,6 +162,8 @@ def ingest_file(
         load_day: the day of the load, which the plausible dates are counted from
             (``parsing.Plausible``): rows dated more than a year after it are rejected.
         mapping: corrections to the proposed mapping, canonical column → source column.
+        user_name: who the ingest log names as loading it (default: the user the writer ``con``
+            acts for, salesdash/access.py).
         day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
             the column, and refuse when it is ambiguous).
         progress: called with (fraction done, step name).
@@ -169,7 +171,10 @@ def ingest_file(
     Raises:
         InputError: the file cannot be loaded (empty, binary, wrong kind, missing columns, too many
             bad rows, ambiguous dates …); the database is unchanged.
+        AccessDenied: the writer ``con`` acts for may not change data; the database is unchanged.
     """
+    user = access.require_on(con, "change_data")
+    user_name = user_name or user.email
     _check_kind(kind)
     path = Path(path)
     name = file_name or path.name
@@ -551,7 +556,8 @@ def log_batch(
     )
 
 
-# The columns of the ingest log a person reads (the page's history table, the CLI's listing).
+# The columns of the ingest log a person reads (the page's history table, the CLI's listing):
+# what was loaded, and who loaded and undid it, when.
 BATCH_COLUMNS = (
     "batch_id",
     "kind",
@@ -560,7 +566,9 @@ BATCH_COLUMNS = (
     "rows_rejected",
     "rows_duplicate",
     "loaded_at",
+    "user_name",
     "undone_at",
+    "undone_by",
 )
 
 
@@ -571,10 +579,13 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """Remove the rows a batch loaded (and the regions a teams batch lent); return how many rows.
+    The ingest log records when, and who undid it (the user the writer ``con`` acts for).
 
     Raises:
         InputError: no such batch, or it was undone already.
+        AccessDenied: the writer ``con`` acts for may not change data.
     """
+    user = access.require_on(con, "change_data")
     rows = con.execute(
         "select kind, undone_at from ingest_log where batch_id = ?", [batch_id]
     ).fetchall()
@@ -592,7 +603,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
             for target in _INHERITS_REGION:
                 execute_sql(con, f"ingest/unfill_region_{target}", batch_id=batch_id)
         con.execute(
-            "update ingest_log set undone_at = ? where batch_id = ?", [datetime.now(), batch_id]
+            "update ingest_log set undone_at = ?, undone_by = ? where batch_id = ?",
+            [datetime.now(), user.email, batch_id],
         )
     return removed
 

@@ -7,6 +7,7 @@ import hashlib
 import duckdb
 import pandas as pd
 
+from salesdash import access
 from salesdash.db import execute_sql, transaction
 from salesdash.errors import InputError
 from salesdash.ingest.batches import log_batch, next_batch_id
@@ -45,14 +46,17 @@ def changed_targets(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     return after[~key(new).isin(old).to_numpy()].reset_index(drop=True)
 
 
-def save_edits(
-    con: duckdb.DuckDBPyConnection, edits: pd.DataFrame, *, user_name: str | None = None
-) -> int | None:
+def save_edits(con: duckdb.DuckDBPyConnection, edits: pd.DataFrame) -> int | None:
     """Store edited or added targets as one new batch (kind targets, undoable); its id.
 
     ``edits`` holds the changed rows only (see ``changed_targets``); None when there are none.
     The latest batch wins in ``current_targets``, so an edit replaces the target it changes.
+    The ingest log names the user the writer ``con`` acts for.
+
+    Raises:
+        AccessDenied: that user may not change data.
     """
+    user = access.require_on(con, "change_data")
     if edits.empty:
         return None
     frame = edits[list(COLUMNS)].copy()
@@ -68,7 +72,7 @@ def save_edits(
             file_name=EDIT_FILE_NAME,
             file_sha256=digest,
             rows_loaded=len(frame),
-            user_name=user_name,
+            user_name=user.email,
         )
         con.unregister("edited_targets")
     return int(batch_id)

@@ -1,5 +1,8 @@
 """The executive roll-up: this quarter and this year, for the company and each region, and the
-year's outlook (actual and forecast, cumulative)."""
+year's outlook (actual and forecast, cumulative).
+
+A user who may see only some regions (a manager) never sees the company's figures: their
+company-level row is ``SUM_OF_REGIONS``, the sum of their own regions, named by them."""
 
 from __future__ import annotations
 
@@ -9,17 +12,24 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash.db import run_sql
+from salesdash import dataset
 from salesdash.periods import add_months, month_end, month_start, period_kind, period_of
-from salesdash.scope import Scope
-from salesdash.targets.data import covered_range, current_targets, daily_metric, daily_series
+from salesdash.scope import Scope, sum_name
+from salesdash.targets.data import (
+    SUM_OF_REGIONS,
+    covered_range,
+    current_targets,
+    daily_metric,
+    daily_series,
+    measured_kind,
+)
 from salesdash.targets.progress import Projections, progress_frame, track_with_paths
 from salesdash.targets.projection import (
     N_PATHS,
     Simulator,
+    forecast_months,
     monthly_history,
     rest_of_period,
-    simulate_months,
 )
 
 # Traffic light on P(hit): green when hitting is more likely than not by a clear margin, red when
@@ -43,7 +53,8 @@ def resolve_target(
     Returns:
         (target, source): "set" (a target for exactly this period), "sum_of_periods" (same-scope
         calendar years, else quarters, else months inside the period, tiling it day for day),
-        "sum_of_regions" (the company: every region's target so resolved), or (None, "none").
+        "sum_of_regions" (the company, or a ``SUM_OF_REGIONS`` row: every region's target in
+        ``current`` so resolved), or (None, "none").
     """
     same = current[
         (current["scope"] == scope)
@@ -64,7 +75,7 @@ def resolve_target(
         days = sum((r.period_end - r.period_start).days + 1 for r in parts.itertuples())
         if len(parts) and days == (end - start).days + 1:
             return float(parts["target"].sum()), "sum_of_periods"
-    if scope == "company":
+    if scope in ("company", SUM_OF_REGIONS):
         regions = current.loc[current["scope"] == "region", "scope_value"].unique()
         parts = [resolve_target(current, "region", r, metric, start, end)[0] for r in regions]
         if len(parts) and all(p is not None for p in parts):
@@ -72,51 +83,59 @@ def resolve_target(
     return None, "none"
 
 
+def total_row(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, str]:
+    """The (scope, scope_value) of the company-level row ``scope``'s user sees: the company, or
+    for a user who may see only some regions the sum of those with sales (``SUM_OF_REGIONS``)."""
+    if scope.allowed_regions is None:
+        return "company", ""
+    return SUM_OF_REGIONS, sum_name(dataset.filter_choices(con, scope)["region"])
+
+
 def executive_summary(
     con: duckdb.DuckDBPyConnection,
+    scope: Scope,
     *,
     as_of: date,
     metric: str = "revenue",
-    regions: tuple[str, ...] = (),
     simulate: Simulator | None = None,
 ) -> pd.DataFrame:
-    """This quarter and this year, for the company and each region, on ``as_of``.
+    """This quarter and this year, for the company (or the user's regions together) and each
+    region the scope shows, on ``as_of``.
 
     Returns:
-        one row per (period_kind in quarter/year, scope company/region, scope_value): the
-        ``TargetProgress`` fields plus ``period_kind``, ``target_source`` (see
-        ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target − projection.
-        Scopes without any target are left out; ``regions`` narrows the regions listed.
+        one row per (period_kind in quarter/year, scope company/regions/region, scope_value):
+        the ``TargetProgress`` fields plus ``period_kind``, ``target_source`` (see
+        ``resolve_target``), ``light`` (see ``traffic_light``) and ``gap`` = target −
+        projection. Scopes without any target are left out; the scope's chosen regions narrow
+        the regions listed, not the total row.
     """
-    return executive_projections(
-        con, as_of=as_of, metric=metric, regions=regions, simulate=simulate
-    ).frame
+    return executive_projections(con, scope, as_of=as_of, metric=metric, simulate=simulate).frame
 
 
 def executive_projections(
     con: duckdb.DuckDBPyConnection,
+    scope: Scope,
     *,
     as_of: date,
     metric: str = "revenue",
-    regions: tuple[str, ...] = (),
     simulate: Simulator | None = None,
 ) -> Projections:
     """``executive_summary``'s rows with the sample paths of each projection (for what-ifs)."""
-    current = current_targets(con)
-    known = run_sql(con, "targets/scope_values", **Scope(regions=regions).params())
-    region_values = sorted(known.loc[known["scope"] == "region", "scope_value"].dropna())
+    visible = current_targets(con, scope.rights())
+    chosen = current_targets(con, scope)
+    region_values = sorted(chosen.loc[chosen["scope"] == "region", "scope_value"].unique())
     rows = []
     for kind in ("quarter", "year"):
         start, end = period_of(kind, as_of)
-        for scope, value in [("company", "")] + [("region", r) for r in region_values]:
-            target, source = resolve_target(current, scope, value, metric, start, end)
+        for scope_kind, value in [total_row(con, scope)] + [("region", r) for r in region_values]:
+            target, source = resolve_target(visible, scope_kind, value, metric, start, end)
             if target is None:
                 continue
             rows.append(
                 {
                     "period_start": start,
                     "period_end": end,
-                    "scope": scope,
+                    "scope": scope_kind,
                     "scope_value": value,
                     "metric": metric,
                     "target": target,
@@ -129,7 +148,7 @@ def executive_projections(
     if not rows:
         return Projections(pd.DataFrame(), ())
     wanted = pd.DataFrame(rows)
-    progress, rests = track_with_paths(con, wanted, as_of=as_of, simulate=simulate)
+    progress, rests = track_with_paths(con, wanted, as_of=as_of, scope=scope, simulate=simulate)
     frame = progress_frame(progress)
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
     extra = wanted[keys + ["period_kind", "target_source"]]
@@ -152,16 +171,19 @@ def biggest_gaps(summary: pd.DataFrame, n: int = 3) -> pd.DataFrame:
 
 def year_outlook(
     con: duckdb.DuckDBPyConnection,
+    scope: Scope,
     *,
     as_of: date,
-    scope: str = "company",
-    scope_value: str = "",
+    target_scope: str | None = None,
+    target_value: str = "",
     metric: str = "revenue",
     simulate: Simulator | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
 ) -> tuple[pd.DataFrame, float | None]:
-    """Cumulative actual and forecast of the metric through the end of ``as_of``'s year.
+    """Cumulative actual and forecast of the metric through the end of ``as_of``'s year, for
+    one target scope (default: the company-level row ``scope``'s user sees, ``total_row``),
+    measured on the sales the user may see.
 
     Returns:
         (frame, year_target). frame: one row per month end of the year and series: ``ds``
@@ -169,14 +191,19 @@ def year_outlook(
         ``y`` (cumulative; the forecast's median), ``lo80``, ``hi80`` (forecast only). The
         forecast starts at ``as_of`` with the actual to date, so the two lines join.
     """
+    rights = scope.rights()
+    if target_scope is None:
+        target_scope, target_value = total_row(con, scope)
     start, end = period_of("year", as_of)
-    target, _ = resolve_target(current_targets(con), scope, scope_value, metric, start, end)
+    visible = current_targets(con, rights)
+    target, _ = resolve_target(visible, target_scope, target_value, metric, start, end)
     data_start, data_end = covered_range(con)
     if data_start is None:
         return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
-    daily = daily_series(
-        daily_metric(con, scope, scope_value, metric, as_of=as_of), data_start, as_of
+    measured = daily_metric(
+        con, measured_kind(target_scope), target_value, metric, as_of=as_of, scope=rights
     )
+    daily = daily_series(measured, data_start, as_of)
     rows = []
     cum = 0.0
     m = start
@@ -189,13 +216,17 @@ def year_outlook(
         history = monthly_history(daily, data_start, min(as_of, data_end))
         month_paths = None
         if len(history):
-            first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
-            month_paths = simulate_months(
+            month_paths = forecast_months(
+                con,
+                target_scope,
+                metric,
                 history,
-                first_month,
                 month_start(end),
-                simulate,
-                con=con,
+                rights=rights,
+                as_of=as_of,
+                data_start=data_start,
+                history_end=min(as_of, data_end),
+                simulate=simulate,
                 n_paths=n_paths,
                 seed=seed,
             )

@@ -20,15 +20,16 @@ from salesdash.targets.data import (
     current_targets,
     daily_metric,
     daily_series,
+    measured_kind,
 )
 from salesdash.targets.pacing import pacing_curve, share_between
 from salesdash.targets.projection import (
     N_PATHS,
     MonthPaths,
     Simulator,
+    forecast_months,
     monthly_history,
     rest_weights,
-    simulate_months,
     with_near_term,
 )
 
@@ -249,7 +250,7 @@ def track(
     targets: pd.DataFrame,
     *,
     as_of: date,
-    regions: tuple[str, ...] = (),
+    scope: Scope,
     simulate: Simulator | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
@@ -257,16 +258,19 @@ def track(
 ) -> list[TargetProgress]:
     """Progress of every target in ``targets`` (rows as from ``current_targets``) on ``as_of``.
 
-    One forecast per (scope, scope_value, metric), long enough for its latest period; none with
-    ``with_forecast=False`` (then projection and P(hit) are None for running periods). On the
-    last day of data, company and region revenue take the months of the near term from the
-    pipeline blend where that is the near term's default (``forecast.near_term``).
+    Actuals are measured on the sales the user of ``scope`` may see (its rights; the page's
+    chosen filters do not change a target's actual): the same as everyone's for a target they
+    may see, and their regions together for a ``SUM_OF_REGIONS`` row. One forecast per (scope,
+    scope_value, metric), long enough for its latest period; none with ``with_forecast=False``
+    (then projection and P(hit) are None for running periods). On the last day of data, company
+    and region revenue take the months of the near term from the pipeline blend where that is
+    the near term's default (``forecast.near_term``).
     """
     return track_with_paths(
         con,
         targets,
         as_of=as_of,
-        regions=regions,
+        scope=scope,
         simulate=simulate,
         n_paths=n_paths,
         seed=seed,
@@ -279,7 +283,7 @@ def track_with_paths(
     targets: pd.DataFrame,
     *,
     as_of: date,
-    regions: tuple[str, ...] = (),
+    scope: Scope,
     simulate: Simulator | None = None,
     n_paths: int = N_PATHS,
     seed: int = 0,
@@ -290,13 +294,14 @@ def track_with_paths(
     if data_start is None:
         data_start = as_of
     data_end = min(covered_end or as_of, as_of)
+    rights = scope.rights()
     out: list[TargetProgress] = []
     rests: list[RestPaths | None] = []
-    near = cache(lambda: _near_term(con, regions))  # looked up once, if a series needs it
+    near = cache(lambda: _near_term(con, rights))  # looked up once, if a series needs it
     for (kind, value, metric), group in targets.groupby(
         ["scope", "scope_value", "metric"], sort=False
     ):
-        frame = daily_metric(con, kind, value, metric, as_of=as_of, regions=regions)
+        frame = daily_metric(con, measured_kind(kind), value, metric, as_of=as_of, scope=rights)
         daily = pd.Series(dtype=float)
         month_paths = None
         deals = frame if metric == "win_rate" else None
@@ -305,13 +310,17 @@ def track_with_paths(
             last_end = max(group["period_end"])
             history = monthly_history(daily, data_start, min(as_of, data_end))
             if with_forecast and last_end > as_of and len(history):
-                first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
-                month_paths = simulate_months(
+                month_paths = forecast_months(
+                    con,
+                    kind,
+                    metric,
                     history,
-                    first_month,
                     month_start(last_end),
-                    simulate,
-                    con=con,
+                    rights=rights,
+                    as_of=as_of,
+                    data_start=data_start,
+                    history_end=min(as_of, data_end),
+                    simulate=simulate,
                     n_paths=n_paths,
                     seed=seed,
                 )
@@ -328,10 +337,10 @@ def track_with_paths(
     return out, rests
 
 
-def _near_term(con: duckdb.DuckDBPyConnection, regions: tuple[str, ...]) -> NearTerm:
+def _near_term(con: duckdb.DuckDBPyConnection, rights: Scope) -> NearTerm:
     from salesdash.forecast import near_term  # the forecast's modules load statsmodels
 
-    return near_term(con, Scope(regions=regions))
+    return near_term(con, rights)
 
 
 def _blended(
@@ -347,12 +356,10 @@ def _blended(
     return with_near_term(month_paths, *near().month_paths(wanted))
 
 
-def target_projections(
-    con: duckdb.DuckDBPyConnection, *, as_of: date, regions: tuple[str, ...] = ()
-) -> Projections:
-    """Every current target's progress on ``as_of`` (as ``track`` gives it, in its order) with
-    the paths of its projection."""
-    progress, rests = track_with_paths(con, current_targets(con), as_of=as_of, regions=regions)
+def target_projections(con: duckdb.DuckDBPyConnection, *, as_of: date, scope: Scope) -> Projections:
+    """Every current target the scope shows, its progress on ``as_of`` (as ``track`` gives it,
+    in its order) with the paths of its projection."""
+    progress, rests = track_with_paths(con, current_targets(con, scope), as_of=as_of, scope=scope)
     return Projections(progress_frame(progress), tuple(rests))
 
 

@@ -11,8 +11,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import stored
+from salesdash import dataset, stored
 from salesdash.periods import add_months, month_end, month_start
+from salesdash.scope import Scope
+from salesdash.targets.data import SUM_OF_REGIONS, daily_metric, daily_series
 from salesdash.targets.pacing import pacing_curve, share_between
 
 # Sample paths per series: 1000 gives P(hit) to about ±1.5 percentage points (one s.e. at 50%).
@@ -100,6 +102,85 @@ def simulate_months(
     if np.isnan(paths).any():  # the forecast found the series too thin
         return None
     return MonthPaths(tuple(months), np.clip(paths, 0.0, None))
+
+
+def forecast_months(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    metric: str,
+    history: pd.Series,
+    last_month: date,
+    *,
+    rights: Scope,
+    as_of: date,
+    data_start: date,
+    history_end: date,
+    simulate: Simulator | None = None,
+    n_paths: int = N_PATHS,
+    seed: int = 0,
+) -> MonthPaths | None:
+    """Paths of the months after ``history`` (complete months of one target scope's metric)
+    through ``last_month``: the forecast of that history — or, for a ``SUM_OF_REGIONS`` row over
+    several regions, the sum of each region's own paths (the ones the regions' rows use, stored
+    by the refresh), joined with the dependence the stored hierarchy forecast found between the
+    regions (``summed_paths``): no fit of the sum on page view, and the total agrees with its
+    parts."""
+    first_month = (history.index[-1] + pd.offsets.MonthBegin(1)).date()
+    regions = dataset.filter_choices(con, rights)["region"] if kind == SUM_OF_REGIONS else []
+    if len(regions) < 2:
+        return simulate_months(
+            history, first_month, last_month, simulate, con=con, n_paths=n_paths, seed=seed
+        )
+    parts = []
+    for region in regions:
+        frame = daily_metric(con, "region", region, metric, as_of=as_of, scope=rights)
+        daily = daily_series(frame, data_start, max(as_of, data_start))
+        paths = simulate_months(
+            monthly_history(daily, data_start, history_end),
+            first_month,
+            last_month,
+            simulate,
+            con=con,
+            n_paths=n_paths,
+            seed=seed,
+        )
+        if paths is None:  # a region too thin to forecast: so is any sum with it
+            return None
+        parts.append(paths)
+    return summed_paths(parts, region_ranks(con, regions))
+
+
+def summed_paths(parts: list[MonthPaths], ranks: np.ndarray | None) -> MonthPaths:
+    """The path-wise sum of several series' month paths, each series' paths first put in the
+    order ``ranks`` gives (the Schaake shuffle): ``ranks[:, h, j]`` is the rank, among all paths,
+    of path i of series j at step h in a joint forecast of the series (steps past its horizon
+    take its last). Each series keeps its own distribution; the sum gets the joint forecast's
+    dependence. Without ``ranks`` (or with another number of paths) the paths are summed as
+    drawn: the forecast draws every series from the same seed, so they move together — the
+    widest, most cautious range."""
+    total = np.zeros_like(parts[0].paths)
+    if ranks is not None and ranks.shape[0] != total.shape[0]:
+        ranks = None
+    for j, part in enumerate(parts):
+        paths = part.paths
+        if ranks is not None:
+            steps = np.minimum(np.arange(paths.shape[1]), ranks.shape[1] - 1)
+            paths = np.take_along_axis(np.sort(paths, axis=0), ranks[:, steps, j], axis=0)
+        total += paths
+    return MonthPaths(parts[0].months, total)
+
+
+def region_ranks(con: duckdb.DuckDBPyConnection, regions: list[str]) -> np.ndarray | None:
+    """Ranks (paths × months × regions) of ``regions``' reconciled paths in the stored monthly
+    forecast of the hierarchy (the one the refresh step keeps); None when a region is not in it."""
+    from salesdash import forecast
+
+    fit = forecast.select(forecast.hierarchy_forecast(con, Scope(), freq="M"), "region")
+    index = {uid: i for i, (_, uid) in enumerate(fit.keys)}
+    if not all(r in index for r in regions) or fit.paths.size == 0:
+        return None
+    paths = fit.paths[:, :, [index[r] for r in regions]]
+    return np.argsort(np.argsort(paths, axis=0, kind="stable"), axis=0, kind="stable")
 
 
 def rest_weights(

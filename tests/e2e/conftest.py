@@ -39,17 +39,20 @@ CHROMIUM_ARGS = [
 START_TIMEOUT_S = 90
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextmanager
-def serve(db_path: Path, log_path: Path, env: dict | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``db_path`` on a free localhost port; yield its base URL.
-    ``env`` adds to the server's environment (the hostile suite gives it its own TMPDIR)."""
-    port = _free_port()
+def serve(
+    db_path: Path, log_path: Path, env: dict | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``db_path`` on a free localhost port (or ``port``); yield
+    its base URL. ``env`` adds to the server's environment (the hostile suite gives it its own
+    TMPDIR; the sign-in test its secrets file, whose redirect URI names the port)."""
+    port = port or free_port()
     env = {**os.environ, **(env or {}), "SALESDASH_DB": str(db_path)}
     with log_path.open("w") as log:
         proc = subprocess.Popen(

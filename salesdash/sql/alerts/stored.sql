@@ -1,5 +1,6 @@
--- grain: one row per stored alert in the regions $regions (empty: every alert; company-wide alerts,
--- region null, only then), most costly first, with what people did with it:
+-- grain: one row per stored alert in the regions $regions and of the reps $sales_reps (empty: every
+-- alert; company-wide alerts, region null, only then; a rep's, only the alerts naming them), most
+-- costly first, with what people did with it:
 --   state: 'open', 'acknowledged', or 'snoozed' (until snoozed_until, on or after $on);
 --   is_worse: its severity or money at stake (by more than $worse_share) grew since then;
 --   is_shown: open, or worse than when it was put aside.
@@ -17,7 +18,7 @@ with joined as (
         ) as is_worse
     from alerts as a
     left join alert_state as s on a.alert_key = s.alert_key
-    where in_list($regions, a.region)
+    where in_list($regions, a.region) and in_list($sales_reps, a.sales_rep)
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- grain: one row per close day with won or lost deals in one target scope, up to $as_of.
+-- grain: one row per close day with won or lost deals in one target scope, up to $as_of, in the
+-- Scope's regions and reps (the user's rights).
 -- Opportunities carry no category; a channel scope matches the lead's source.
 select
     close_date as day,

@@ -2,7 +2,8 @@
 -- region targets under the company target, rep targets under their region's (reps placed by
 -- teams). Children of the longest period length inside the parent are summed (a year's company
 -- target against the regions' quarter targets when there are no region year targets). Reads the
--- targets in force from the view current_targets (sql/definitions/targets.sql).
+-- targets in force the scope may see (macro scoped_targets): a parent it may see has only
+-- children it may see (a region's reps), and a parent it may not see is left out.
 with children as (
     select
         c.period_start,
@@ -14,7 +15,7 @@ with children as (
         c.period_start as child_start,
         date_diff('month', c.period_start, c.period_end + 1) as child_months,
         c.target
-    from current_targets as c
+    from scoped_targets($regions, $sales_reps, $all_scopes) as c
     left join teams as tm on c.scope = 'sales_rep' and tm.sales_rep = c.scope_value
     where c.scope = 'region' or (c.scope = 'sales_rep' and tm.region is not null)
 ),
@@ -34,7 +35,7 @@ inside as (
             partition by p.period_start, p.period_end, p.metric, p.scope, p.scope_value,
                 ch.child_scope
         ) as longest_months
-    from current_targets as p
+    from scoped_targets($regions, $sales_reps, $all_scopes) as p
     inner join children as ch
         on ch.parent_scope = p.scope
         and ch.parent_value = p.scope_value
