@@ -53,34 +53,16 @@ horizon = right.number_input(
 grain = ui.t(f"forecast.grain_word.{freq}")
 st.caption(ui.t("forecast.intro", grain=grain))
 
-if scope.restricted:
-    # A rep's own sales (or a restricted user's further filter) is no series the refresh
-    # stores: it is fitted when they ask, not on every view of the page.
-    own_fit = forecast.fitted_on_demand(scope)
-    if own_fit and not st.session_state.get("fc_fit_own"):
-        st.info(ui.t("access.forecast_on_demand"))
-        if st.button(ui.t("access.forecast_fit"), icon=":material/trending_up:", key="fc_fit"):
-            st.session_state["fc_fit_own"] = True
-            st.rerun()
-        st.stop()
-    with st.spinner(ui.t("forecast.fitting")):
-        result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
-    view = forecast.select(result, None if level == "total" else level)
-    if view.series.empty:
-        st.info(ui.t("forecast.empty"))
-        st.stop()
-    names = view.series["unique_id"].tolist()
-    if level == "total":
-        name = names[0]
-        if scope.allowed_rep is not None:
-            label = ui.text("forecast.own_sales", rep=scope.allowed_rep)
-        else:
-            label = ui.text("executive.sum_of_regions", regions=name)
-    else:
-        name = st.selectbox(ui.t("forecast.which"), names, key=f"fc_which_{level}")
-        label = name
-    series = None if own_fit else (level, name)
-elif level != "filter" and whole:
+# A rep's own sales (or a restricted user's further filter) is no series the refresh stores: it
+# is fitted when they ask, not on every view of the page.
+own_fit = scope.restricted and forecast.fitted_on_demand(scope)
+if own_fit and not st.session_state.get("fc_fit_own"):
+    st.info(ui.t("access.forecast_on_demand"))
+    if st.button(ui.t("access.forecast_fit"), icon=":material/trending_up:", key="fc_fit"):
+        st.session_state["fc_fit_own"] = True
+        st.rerun()
+    st.stop()
+if scope.restricted or (whole and level != "filter"):
     with st.spinner(ui.t("forecast.fitting")):
         result = ui.query(forecast.hierarchy_forecast, scope, freq=freq, horizon=int(horizon))
     view = forecast.select(result, None if level == "total" else level)
@@ -97,7 +79,7 @@ elif level != "filter" and whole:
             format_func=ui.channel_label if level == "channel" else str,
             key=f"fc_which_{level}",
         )
-    series = (level, name)
+    series = None if own_fit else (level, name)
 else:
     chosen = scope
     if whole:
@@ -130,13 +112,16 @@ else:
     if series is None:
         st.info(ui.t("forecast.on_demand", n=forecast.FILTER_ORIGINS))
 
-if not scope.restricted:  # (labelled above: their regions, or their own sales)
-    if series is None:
-        label = ui.text("forecast.selection_name")
-    elif series[0] == "total":
-        label = ui.text("forecast.total_name")
-    else:
-        label = ui.channel_label(name) if series[0] == "channel" else name
+if scope.allowed_rep is not None and level == "total":
+    label = ui.text("forecast.own_sales", rep=scope.allowed_rep)
+elif scope.restricted and level == "total":
+    label = ui.text("executive.sum_of_regions", regions=name)
+elif series is None:
+    label = ui.text("forecast.selection_name")
+elif series[0] == "total":
+    label = ui.text("forecast.total_name")
+else:
+    label = ui.channel_label(name) if series[0] == "channel" else name
 if view.grain is not None:
     kind = view.grain.kind
     found = kind if view.grain.dated == "day" else f"{kind}_{view.grain.dated}"
