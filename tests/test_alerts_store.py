@@ -113,7 +113,7 @@ def test_state_survives_a_load_and_its_undo(con, tmp_path):
     alerts.set_state(con, "k1", "snooze", user="ana", now=NOW, until=date(2025, 8, 1))
     path = tmp_path / "orders.csv"
     path.write_text("order_id,order_date,revenue\nX1,2025-06-01,10\n", encoding="utf-8")
-    result = ingest.ingest_file(con, path, "orders")
+    result = ingest.ingest_file(con, path, "orders", load_day=date(2025, 6, 2))
     ingest.undo_batch(con, result.batch_id)
     frame = alerts.stored_alerts(con, on=AS_OF)
     assert (frame["state"][0], str(frame["snoozed_until"][0].date())) == ("snoozed", "2025-08-01")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from salesdash import dataset, db, funnel
@@ -88,7 +89,7 @@ def test_the_page_explains_the_undated_maven_prospecting_rows(tmp_path, monkeypa
     at.query_params["period"] = "all"
     at.switch_page("app_pages/funnel.py").run()
     assert not at.exception
-    captions = " ".join(c.value for c in at.caption)
+    captions = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in at.caption))  # as shown
     assert "50 opportunities have no created date (Lead: 50)" in captions
     assert "271 lost deals have no lost stage" in captions
     assert "147 open deals have no amount" in captions
