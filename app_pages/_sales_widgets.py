@@ -54,5 +54,6 @@ def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFram
         elif col in MONEY_COLUMNS:
             config[_header(col)] = ui.money_column()
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
-    ui.download_buttons(shown, name)
+    amounts = [_header(c) for c in frame.columns if c in MONEY_COLUMNS]
+    ui.download_buttons(shown, name, amounts)
     return shown

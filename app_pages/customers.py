@@ -198,7 +198,9 @@ with tab_care:
             },
         )
         ui.download_buttons(
-            carelist.for_download(chosen, include_contacts=include_contacts), "care_list"
+            carelist.for_download(chosen, include_contacts=include_contacts),
+            "care_list",
+            amounts=("monetary",),
         )
 
 with tab_move:

@@ -33,7 +33,7 @@ def columns(frame) -> dict:
 
 def table(frame, name: str) -> None:
     st.dataframe(frame, hide_index=True, column_config=columns(frame), width="stretch")
-    ui.download_buttons(frame, name)
+    ui.download_buttons(frame, name, [c for c in frame.columns if c in AMOUNTS])
 
 
 scope = ui.scope()

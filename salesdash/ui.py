@@ -18,7 +18,7 @@ is scoped; ``ui.writing`` writes as them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -63,7 +63,17 @@ def begin_run() -> Publication:
     publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
     st.session_state[_DEMO_KEY] = shown != company
+    # every amount of this run in the company's currency (settings.py), the demo's too: so a
+    # currency chosen before the first load shows at once
+    fmt.use_currency(company_settings().get("currency") or publication.settings.get("currency"))
     return publication
+
+
+def company_settings() -> dict[str, str]:
+    """The settings of the company's store as last published (none before its first write),
+    also while the demo company is shown."""
+    current = Store.default().current()
+    return current.settings if current else {}
 
 
 def publication() -> Publication:
@@ -380,7 +390,7 @@ def signed_money(x: float) -> str:
 
 def money_column(label: str | None = None) -> Any:
     """A table column of amounts, with the currency sign ``money`` shows ("¥1,235")."""
-    return st.column_config.NumberColumn(label, format="yen")
+    return st.column_config.NumberColumn(label, format=f"{fmt.currency().symbol}%,.0f")
 
 
 def number(x: float | None) -> str:
@@ -611,10 +621,12 @@ def upload_folder() -> Path:
 # --- tables ------------------------------------------------------------------------------------
 
 
-def download_buttons(frame: pd.DataFrame, name: str) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, amounts: Iterable[str] = ()) -> None:
     """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; ``name`` is
-    made a safe file name."""
+    made a safe file name; the headers of the ``amounts`` columns say their currency
+    ("Revenue (USD)")."""
     name = export.file_name(name)
+    frame = export.label_amounts(frame, amounts, fmt.currency().code)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),
