@@ -383,6 +383,11 @@ def money(x: float | None) -> str:
     return fmt.money(x, lang())
 
 
+def signed_money(x: float) -> str:
+    """A change of an amount: "+¥12.3K", "-¥4K" (``money`` with a plus sign when it grows)."""
+    return ("+" if x > 0 else "") + money(x)
+
+
 def money_column(label: str | None = None) -> Any:
     """A table column of amounts, with the currency sign ``money`` shows ("¥1,235")."""
     return st.column_config.NumberColumn(label, format=f"{fmt.currency().symbol}%,.0f")

@@ -41,6 +41,7 @@ WHOLE_STORE = {
     "dataset/freshness",
     "dataset/order_date_range",
     "forecast/order_date_profile",
+    "forecast/pipeline_last_day",
     "funnel/stages_used",
 }
 WHOLE_STORE_HEADER = "-- scope: whole store — "
