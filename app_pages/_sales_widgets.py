@@ -57,5 +57,5 @@ def table(frame: pd.DataFrame, name: str, dim: str | None = None) -> pd.DataFram
     """Show ``frame`` with its CSV and Excel downloads of exactly what is shown."""
     shown = labelled(frame, dim)
     ui.table(shown, formats(list(frame.columns)))
-    ui.download_buttons(shown, name)
+    ui.download_buttons(shown, name, [_header(c) for c in frame.columns if c in MONEY_COLUMNS])
     return shown

@@ -186,7 +186,9 @@ with tab_care:
             column_config=headers(*shown.columns),
         )
         ui.download_buttons(
-            carelist.for_download(chosen, include_contacts=include_contacts), "care_list"
+            carelist.for_download(chosen, include_contacts=include_contacts),
+            "care_list",
+            amounts=("monetary",),
         )
 
 with tab_move:

@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, fmt, targets, ui
+from app_pages import _whatif as whatif
+from salesdash import charts, fmt, targets, ui
 
 METRIC = "revenue"
 
 st.title(ui.t("executive.title"))
 st.caption(ui.t("executive.intro"))
 
-last_day = ui.query(dataset.last_order_date)
+last_day = ui.query(targets.last_covered_day)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()
@@ -22,7 +23,8 @@ as_of = st.date_input(
     help=ui.t("targets.as_of_help"),
 )
 scope = ui.scope()
-summary = ui.query(targets.executive_summary, scope, as_of=as_of, metric=METRIC)
+projections = ui.query(targets.executive_projections, scope, as_of=as_of, metric=METRIC)
+summary = projections.frame
 if summary.empty:
     st.info(ui.t("executive.no_targets"))
     st.stop()
@@ -121,6 +123,9 @@ st.subheader(ui.t("executive.gaps"))
 gaps = targets.biggest_gaps(summary)
 for line in charts.executive.gap_lines(gaps, ui.lang()) or [ui.t("executive.no_gaps")]:
     st.markdown(f"- {line}")
+
+if as_of == last_day:
+    whatif.show(scope, lambda: projections)
 
 st.subheader(ui.t("executive.export"))
 page = charts.executive.one_page_figure(

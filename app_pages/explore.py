@@ -103,7 +103,7 @@ def breakdown_tab(scope, customers: tuple, path: tuple, by: str) -> None:
         st.info(ui.t("sales.no_data"))
         return by
     labels = [value_label(by, v) for v in shown["value"]]
-    fig = charts.sales.hbar(labels, shown["revenue"], ui.t("sales.kpi.revenue"))
+    fig = charts.sales.hbar(labels, shown["revenue"], fmt.money_axis(ui.t("sales.kpi.revenue")))
     event = ui.chart(
         fig,
         on_select="rerun",
@@ -178,7 +178,7 @@ def compare_tab(scope, customers: tuple) -> None:
             x="row_label",
             stack="col_label",
             y="revenue",
-            y_title=ui.t("sales.kpi.revenue"),
+            y_title=fmt.money_axis(ui.t("sales.kpi.revenue")),
         )
         ui.chart(fig, key="ex_compare_chart")
     row_header = ui.t(f"sales.dim.{rows}")
@@ -215,7 +215,8 @@ def trend_tab(scope, customers: tuple) -> None:
             for v in drawn["unique_id"]
         ]
     )
-    ui.chart(charts.sales.lines(drawn, "label", ui.t("sales.kpi.revenue")), key="ex_trend_chart")
+    title = fmt.money_axis(ui.t("sales.kpi.revenue"))
+    ui.chart(charts.sales.lines(drawn, "label", title), key="ex_trend_chart")
     if split is not None:
         st.caption(ui.t("sales.explore.series_top", n=8, dim=ui.t(f"sales.dim.{split}")))
     name = split or "series"
@@ -268,7 +269,9 @@ def channels_tab(scope) -> None:
         st.info(ui.t("sales.no_data"))
         return
     labels = [value_label("channel", v) for v in frame["value"]]
-    fig = charts.sales.value_bars(labels, frame["revenue"], ui.t("sales.kpi.revenue"))
+    fig = charts.sales.value_bars(
+        labels, frame["revenue"], fmt.money_axis(ui.t("sales.kpi.revenue"))
+    )
     ui.chart(fig, key="ex_channels_chart")
     table(frame, "channel_comparison", "channel")
 

@@ -36,7 +36,7 @@ def table(frame, name: str) -> None:
         {c: kind(c) for c in frame.columns if kind(c)},
         column_config={c: header(c) for c in frame.columns},
     )
-    ui.download_buttons(frame, name)
+    ui.download_buttons(frame, name, [c for c in frame.columns if c in AMOUNTS])
 
 
 scope = ui.scope()

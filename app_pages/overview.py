@@ -89,7 +89,10 @@ def trend(scope) -> None:
     frame = ui.query(kpis.revenue_trend, scope, grain)
     frame = frame.assign(series=[ui.t(f"sales.series.{u}") for u in frame["unique_id"]])
     fig = charts.sales.lines(
-        frame, "series", ui.t("sales.kpi.revenue"), dashed=ui.t("sales.series.last_year")
+        frame,
+        "series",
+        fmt.money_axis(ui.t("sales.kpi.revenue")),
+        dashed=ui.t("sales.series.last_year"),
     )
     ui.chart(fig, key="ov_trend")
     if not kpis.compares_with_last_year(scope) and scope.n_days:
@@ -102,7 +105,8 @@ def by_dimension(scope, dim: str) -> None:
     st.subheader(ui.t(f"sales.overview.by_{dim}"))
     frame = ui.query(breakdowns.breakdown, scope, dim)
     labels = [value_label(dim, v) for v in frame["value"]]
-    fig = charts.sales.hbar(labels, frame["revenue"], ui.t("sales.kpi.revenue"), height=320)
+    title = fmt.money_axis(ui.t("sales.kpi.revenue"))
+    fig = charts.sales.hbar(labels, frame["revenue"], title, height=320)
     ui.chart(fig, key=f"ov_bar_{dim}")
     table(frame, f"revenue_by_{dim}", dim)
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from salesdash import charts, dataset, fmt, smart, targets, ui
+from app_pages import _whatif as whatif
+from salesdash import charts, fmt, smart, targets, ui
 
 
 def figure(x: float | None, metric: str) -> str:
@@ -31,7 +32,7 @@ def named(frame: pd.DataFrame) -> dict:
 st.title(ui.t("targets.title"))
 st.caption(ui.t("targets.intro"))
 
-last_day = ui.query(dataset.last_order_date)
+last_day = ui.query(targets.last_covered_day)
 if last_day is None:
     st.info(ui.t("targets.no_data"))
     st.stop()
@@ -133,6 +134,12 @@ if not shown.empty:
         checks_table.style.apply(lambda _, css=css: css.to_list(), subset=[verdict_column]),
         hide_index=True,
         width="stretch",
+    )
+
+if as_of == last_day:
+    whatif.show(
+        scope,
+        lambda: ui.query(targets.target_projections, as_of=as_of, scope=scope),
     )
 
 st.subheader(ui.t("targets.rollups"))

@@ -8,9 +8,11 @@ Cases, each on one or more stores (``--db``; the bundled demo when none is given
   processes) and, with ``--before-src DIR`` (a checkout of the code before, e.g. ``git archive
   0002553 | tar -x -C DIR``), with that code and default BLAS threads ("before"). CPU is the
   process tree's (``tree_cpu``), workers included.
-- ``refresh``: in one process, ``hierarchy_forecast`` with a store of fits: first as of the end of
-  the month before the data's last complete month (the store fills: a first load), then as of the
-  data's end (a new month: the history refitted, earlier origins' fits reused).
+- ``refresh``: in one process, the forecasts step of the refresh (``refresh.warm_forecasts`` and
+  the forecast log, in ``stored.recording`` on a copy of the store): first as of the end of the
+  month before the data's last complete month on an empty store of results (a first load), then
+  as of the data's end (a new month: the histories refitted, earlier backtest origins' fits of
+  the hierarchy and of the near term found). Beside it, the seconds of each kind of result.
 - ``filter``: ``filter_forecast`` of the four busiest reps and one region × channel cell, on
   demand (no store), after the worker pool is up.
 
@@ -28,6 +30,7 @@ import argparse
 import inspect
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from salesdash import db, forecast, ingest, stored  # noqa: E402
-from salesdash.periods import month_start  # noqa: E402
+from salesdash import db, forecast, ingest, refresh, stored  # noqa: E402
+from salesdash.forecast import nearterm  # noqa: E402
 from salesdash.scope import Scope  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -125,18 +128,46 @@ def median_row(label: str, runs: list[tuple]) -> str:
     return f"| {label} | {wall:.1f} | {cpu:.1f} | {load:.1f} | {len(runs)} |"
 
 
-def refresh_runs(con: duckdb.DuckDBPyConnection, runs: int) -> dict[str, list[tuple]]:
-    end = forecast.data_grain(con).last_day
-    last_complete = end if (end + timedelta(days=1)).day == 1 else month_start(end) - timedelta(1)
-    before = month_start(last_complete) - timedelta(days=1)
-    out = {"first load (no stored fits)": [], "new month (stored fits)": []}
-    for _ in range(runs):
-        stored.clear_local()  # the fits this process keeps (what a refresh finds stored)
-        for label, as_of in zip(out, (before, end), strict=True):
-            _, wall, cpu, load = timed(
-                lambda a=as_of: forecast.hierarchy_forecast(con, Scope(), as_of=a)
+def forecast_step(con: duckdb.DuckDBPyConnection, as_of, version: str) -> dict[str, float]:
+    """The refresh's forecasts step standing on ``as_of``; the seconds of each kind of result
+    it computed (nested ones counted in their parents too)."""
+    with db.transaction(con), stored.recording(con, version):
+        refresh.warm_forecasts(con, as_of)
+        forecast.log_projection(con, version)
+    rows = con.execute(
+        "select kind, sum(seconds) from stored_results where used_version = ? group by kind",
+        [version],
+    ).fetchall()
+    return dict(rows)
+
+
+def refresh_runs(path: Path, runs: int) -> dict[str, list[tuple]]:
+    out = {"first load (nothing stored)": [], "new month (stored fits)": []}
+    kinds: dict[str, list[dict]] = {label: [] for label in out}
+    for run in range(runs):
+        copy = Path(tempfile.mkdtemp()) / "refresh.duckdb"
+        shutil.copyfile(path, copy)
+        con = db.connect(copy)
+        con.execute("delete from stored_results")
+        stored.clear_local()
+        end = forecast.data_grain(con).last_day
+        # the month before the last complete one: the store as a load before this one left it
+        before = nearterm.near_term_as_of(nearterm.near_term_as_of(end) - timedelta(days=1))
+        for k, (label, as_of) in enumerate(zip(out, (before, end), strict=True)):
+            spent, wall, cpu, load = timed(
+                lambda c=con, a=as_of, v=f"bench-{run}-{k}": forecast_step(c, a, v)
             )
             out[label].append((wall, cpu, load))
+            kinds[label].append(spent)
+        con.close()
+        shutil.rmtree(copy.parent)
+    for label, seen in kinds.items():
+        names = sorted({name for spent in seen for name in spent})
+        parts = ", ".join(
+            f"{name} {statistics.median(spent.get(name, 0.0) for spent in seen):.1f}"
+            for name in names
+        )
+        print(f"  {label}: seconds computing, by kind: {parts}", flush=True)
     return out
 
 
@@ -187,10 +218,10 @@ def main() -> None:
                 print(median_row(f"{name}: cold forecast, before", before), flush=True)
             after = [cold_run(path, ROOT) for _ in range(args.runs)]
             print(median_row(f"{name}: cold forecast, after", after), flush=True)
-        con = duckdb.connect(str(path), read_only=True)
         if "refresh" in cases:
-            for label, rows in refresh_runs(con, args.runs).items():
-                print(median_row(f"{name}: refresh, {label}", rows), flush=True)
+            for label, rows in refresh_runs(path, args.runs).items():
+                print(median_row(f"{name}: forecasts step, {label}", rows), flush=True)
+        con = duckdb.connect(str(path), read_only=True)
         if "filter" in cases:
             rows = filter_runs(con, args.runs)
             print(median_row(f"{name}: filter forecast on demand", rows), flush=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         out.isetitem(i, series.map(_inert))
     return out
+
+
+def label_amounts(frame: pd.DataFrame, columns: Iterable[str], code: str) -> pd.DataFrame:
+    """``frame`` with the headers of its amount ``columns`` naming their currency:
+    "revenue" → "revenue (USD)" (a number in a file says nothing of its currency)."""
+    return frame.rename(columns={c: f"{c} ({code})" for c in columns if c in frame.columns})
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -11,11 +11,14 @@ and the empty cell. Pages, charts, tables, alerts and the command line all forma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 
 EMPTY = "—"
 PERCENT_DIGITS = 1
-DEFAULT_CURRENCY = "¥"
 
 _EN_STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 _ZH_STEPS = ((1e8, "亿"), (1e4, "万"))
@@ -68,22 +71,96 @@ def count(x: float | None) -> str:
     return EMPTY if is_missing(x) else f"{round(x):,}"
 
 
-def _signed(x: float, currency: str, body: str) -> str:
-    return f"{'-' if x < 0 else ''}{currency}{body}"
+@dataclass(frozen=True)
+class Currency:
+    """A currency as amounts show it: its ISO 4217 ``code`` (in exports and axis titles) and the
+    ``symbol`` before every amount."""
+
+    code: str
+    symbol: str
 
 
-def money(x: float | None, lang: str = "en", currency: str = DEFAULT_CURRENCY) -> str:
-    """A compact amount with its currency sign, for cards: "¥1.2万" / "¥12.3K"; "-¥120"."""
+# The currencies a company can choose (settings.KNOWN["currency"]), by code. CNY first: the
+# default, what amounts showed before there was a choice.
+CURRENCIES = {
+    c.code: c
+    for c in (
+        Currency("CNY", "¥"),
+        Currency("USD", "$"),
+        Currency("EUR", "€"),
+        Currency("GBP", "£"),
+        Currency("JPY", "JP¥"),
+        Currency("HKD", "HK$"),
+        Currency("TWD", "NT$"),
+        Currency("SGD", "S$"),
+        Currency("AUD", "A$"),
+        Currency("CAD", "C$"),
+        Currency("KRW", "₩"),
+        Currency("INR", "₹"),
+        Currency("CHF", "CHF "),
+    )
+}
+DEFAULT_CURRENCY = CURRENCIES["CNY"]
+# The company's currency while a page run or a command formats its amounts: every amount of one
+# run is in the one currency of the store it reads, so it is set once (``use_currency``) where the
+# store is opened, not passed to each of the many places that format an amount. A context
+# variable: each dashboard session's script thread has its own.
+_CURRENCY: ContextVar[Currency] = ContextVar("currency", default=DEFAULT_CURRENCY)
+
+
+def currency_of(code: str | None) -> Currency:
+    """The currency of a code (the store's setting); the default for none or an unknown one."""
+    return CURRENCIES.get(code or "", DEFAULT_CURRENCY)
+
+
+def use_currency(code: str | None) -> Currency:
+    """Show the amounts formatted from now on (in this thread) in the currency ``code``."""
+    currency = currency_of(code)
+    _CURRENCY.set(currency)
+    return currency
+
+
+@contextmanager
+def currency_in(code: str | None) -> Iterator[Currency]:
+    """Amounts formatted inside the block are in the currency ``code`` (a command's run)."""
+    token = _CURRENCY.set(currency_of(code))
+    try:
+        yield _CURRENCY.get()
+    finally:
+        _CURRENCY.reset(token)
+
+
+def currency() -> Currency:
+    """The currency amounts are shown in now (``use_currency``)."""
+    return _CURRENCY.get()
+
+
+def _signed(x: float, currency: Currency | None, body: str) -> str:
+    return f"{'-' if x < 0 else ''}{(currency or _CURRENCY.get()).symbol}{body}"
+
+
+def money(x: float | None, lang: str = "en", currency: Currency | None = None) -> str:
+    """A compact amount with its currency sign, for cards: "¥1.2万" / "$12.3K"; "-$120".
+
+    Args:
+        currency: default: the one in use (``use_currency``).
+    """
     if is_missing(x):
         return EMPTY
     return _signed(x, currency, compact_number(abs(x), lang))
 
 
-def amount(x: float | None, currency: str = DEFAULT_CURRENCY) -> str:
-    """An amount in full with its currency sign, for tables: "¥3,050,113", "-¥12.5"."""
+def amount(x: float | None, currency: Currency | None = None) -> str:
+    """An amount in full with its currency sign, for tables and sentences: "¥3,050,113",
+    "-$12.5" (default: the currency in use)."""
     if is_missing(x):
         return EMPTY
     return _signed(x, currency, number(abs(x)))
+
+
+def money_axis(title: str, currency: Currency | None = None) -> str:
+    """A chart axis title of amounts with their currency code: "Revenue (USD)"."""
+    return f"{title} ({(currency or _CURRENCY.get()).code})"
 
 
 def percent(x: float | None) -> str:

@@ -6,9 +6,11 @@ of the working database up to date, step by step, each in its own transaction:
 1. ``rollups``: the rollup tables, by the parts the batches since the last refresh marked
    (salesdash/rollups.py);
 2. ``forecasts``: the forecasts, backtests and sample paths every page shows by default, stored
-   by their inputs (salesdash/stored.py) — the Forecast page's hierarchy at each grain, and the
-   progress of every target on the last day of data, with the Executive page's summary and
-   outlook for the company and each region;
+   by their inputs (salesdash/stored.py) — the Forecast page's hierarchy at each grain and its
+   near term (history alone and the pipeline blend, with their backtest), and the progress of
+   every target on the last day of data, with the Executive page's summary and outlook for the
+   company and each region; and the log of what this data version forecasts for its year, which
+   the Forecast page explains the next version's change against (salesdash/forecast/explain.py);
 3. ``alerts``: every rule of the Watch page on the new data (salesdash/alerts/), with the
    intervals it compares against stored like the forecasts.
 
@@ -44,9 +46,11 @@ class RefreshReport:
 
 def warm_forecasts(con: duckdb.DuckDBPyConnection, as_of: date | None) -> None:
     """Compute what the Forecast, Targets and Executive pages show by default, as they ask for it
-    (same functions, same arguments), so that ``stored.recording`` keeps every fit they need."""
+    (same functions, same arguments), so that ``stored.recording`` keeps every fit they need.
+    ``as_of``: the last day the data covers (``targets.last_covered_day``, the pages' default)."""
     for freq in forecast.FREQS:
-        forecast.hierarchy_forecast(con, Scope(), freq=freq)
+        forecast.hierarchy_forecast(con, Scope(), freq=freq, as_of=as_of)
+    forecast.near_term(con, Scope(), as_of=as_of)
     if as_of is None:
         return
     everything = Scope()
@@ -67,7 +71,8 @@ def _rollups(con: duckdb.DuckDBPyConnection, version: str) -> int:
 
 def _forecasts(con: duckdb.DuckDBPyConnection, version: str) -> int:
     with db.transaction(con), stored.recording(con, version) as recorder:
-        warm_forecasts(con, dataset.last_order_date(con))
+        warm_forecasts(con, targets.last_covered_day(con))
+        forecast.log_projection(con, version)
     return recorder.computed
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -111,6 +112,20 @@ def capture(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> Change:
         con.execute(f"insert into {WHOLE_MARK} values (?)", [batch_id])
         return Change.WHOLE
     execute_sql(con, "rollups/changes/capture", batch_id=batch_id)
+    return pending(con)
+
+
+def capture_period(
+    con: duckdb.DuckDBPyConnection, kind: str, date_from: date, date_to: date
+) -> Change:
+    """Mark what taking out or putting back the rows dated ``date_from`` … ``date_to`` changes
+    (a batch replacing the months it covers; call while those rows are in the table)."""
+    if kind not in SOURCE_KINDS:
+        return Change.NONE
+    if kind != "orders" or not _built(con):
+        con.execute(f"insert into {WHOLE_MARK} values (null)")
+        return Change.WHOLE
+    execute_sql(con, "rollups/changes/capture_period", date_from=date_from, date_to=date_to)
     return pending(con)
 
 

@@ -4,6 +4,8 @@ same choice.
 
 - ``demo``: ``removed`` once someone removed the demo company (it is shown while the company has
   no data of its own, until then).
+- ``currency``: the ISO code of the company's currency (``fmt.CURRENCIES``; CNY when not
+  chosen): its symbol stands before every amount, its code in exports and chart axes.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from datetime import datetime
 
 import duckdb
 
-from salesdash import db
+from salesdash import access, db, fmt
 from salesdash.errors import InputError
 
 # The settings a store knows, with the values each may take.
-KNOWN: dict[str, tuple[str, ...]] = {"demo": ("shown", "removed")}
+KNOWN: dict[str, tuple[str, ...]] = {
+    "demo": ("shown", "removed"),
+    "currency": tuple(fmt.CURRENCIES),
+}
 
 
 def read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -24,18 +29,21 @@ def read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select key, value from store_settings").fetchall())
 
 
-def write(con: duckdb.DuckDBPyConnection, key: str, value: str, *, user: str | None = None) -> None:
-    """Choose ``value`` for ``key`` (a writer's connection; published like any change).
+def write(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Choose ``value`` for ``key`` (a writer's connection; published like any change), as the
+    user the connection writes for, who must be allowed to change data.
 
     Raises:
         InputError: an unknown setting or value.
+        AccessDenied: a role that may not change data.
     """
+    user = access.require_on(con, "change_data")
     if value not in KNOWN.get(key, ()):
         expected = ", ".join(KNOWN.get(key, ())) or f"a known setting ({', '.join(KNOWN)})"
         raise InputError(f"setting '{key}' cannot be '{value}' (expected {expected})")
     with db.transaction(con):
         con.execute(
             "insert or replace into store_settings values (?, ?, ?, ?)",
-            [key, value, user, datetime.now()],
+            [key, value, user.email, datetime.now()],
         )
         db.mark_changed(con)

@@ -28,6 +28,8 @@ P_NOT_AMBITIOUS = 0.90
 ACTIVITY_LOOKBACK_DAYS = 365
 # Opportunities carry no category, so a category's win rate cannot be computed.
 _DEAL_SCOPES = ("company", "region", "channel", "sales_rep", "product")
+# (scope, scope_value) → its first and last order and closed-deal dates (known_scope_values)
+Known = dict[tuple[str, str], dict]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _present(value: object) -> bool:
     )
 
 
-def check_specific(row: dict, known: pd.DataFrame) -> SmartCheck:
+def check_specific(row: dict, known: Known) -> SmartCheck:
     """Scope and metric are named, and the scope value exists in the data."""
     scope, value, metric = row.get("scope"), row.get("scope_value") or "", row.get("metric")
     if scope not in targets.SCOPES:
@@ -69,7 +71,7 @@ def check_specific(row: dict, known: pd.DataFrame) -> SmartCheck:
     return SmartCheck("specific", True, "specific_ok", {"scope": scope, "metric": metric})
 
 
-def check_measurable(row: dict, known: pd.DataFrame) -> SmartCheck:
+def check_measurable(row: dict, known: Known) -> SmartCheck:
     """The metric can be computed from the loaded data for this scope."""
     scope, value, metric = row.get("scope"), row.get("scope_value") or "", row.get("metric")
     if metric not in targets.METRICS:
@@ -107,7 +109,7 @@ def check_achievable(
     return SmartCheck("achievable", True, "achievable_ok", p)
 
 
-def check_relevant(row: dict, known: pd.DataFrame) -> SmartCheck:
+def check_relevant(row: dict, known: Known) -> SmartCheck:
     """The scope has recent activity and an owner or a note says why the target matters."""
     found = _known_row(known, row.get("scope"), row.get("scope_value") or "")
     start = row.get("period_start")
@@ -136,7 +138,7 @@ def check_time_bound(row: dict) -> SmartCheck:
 def smart_checks(
     row: dict,
     progress: targets.TargetProgress | None,
-    known: pd.DataFrame,
+    known: Known,
     *,
     p_low: float = P_UNREALISTIC,
     p_high: float = P_NOT_AMBITIOUS,
@@ -157,15 +159,18 @@ def smart_checks(
     )
 
 
-def known_scope_values(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
-    """Every (scope, scope_value) in the scope's data with first/last order and closed-deal
-    dates."""
-    return run_sql(con, "targets/scope_values", **(scope or Scope()).params())
+def known_scope_values(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> Known:
+    """Every (scope, scope_value) in the scope's data → its first/last order and closed-deal
+    dates (``first_date``, ``last_date``, ``first_deal_date``, ``last_deal_date``)."""
+    frame = run_sql(con, "targets/scope_values", **(scope or Scope()).params())
+    return {
+        (row.pop("scope"), row.pop("scope_value")): row for row in frame.to_dict(orient="records")
+    }
 
 
-def _known_row(known: pd.DataFrame, scope: str | None, value: str) -> pd.Series | None:
-    hit = known[(known["scope"] == scope) & (known["scope_value"] == value)]
-    return hit.iloc[0] if len(hit) else None
+def _known_row(known: Known, scope: str | None, value: str) -> dict | None:
+    # a dict, not a frame filtered per check: 702 filters cost 1.8 s for the demo's 234 targets
+    return known.get((scope, value))
 
 
 def assess_targets(

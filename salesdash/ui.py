@@ -18,7 +18,7 @@ is scoped; ``ui.writing`` writes as them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -63,7 +63,17 @@ def begin_run() -> Publication:
     publication = shown.current() or _first_start(shown)
     st.session_state[_PUBLICATION_KEY] = publication
     st.session_state[_DEMO_KEY] = shown != company
+    # every amount of this run in the company's currency (settings.py), the demo's too: so a
+    # currency chosen before the first load shows at once
+    fmt.use_currency(company_settings().get("currency") or publication.settings.get("currency"))
     return publication
+
+
+def company_settings() -> dict[str, str]:
+    """The settings of the company's store as last published (none before its first write),
+    also while the demo company is shown."""
+    current = Store.default().current()
+    return current.settings if current else {}
 
 
 def publication() -> Publication:
@@ -370,18 +380,23 @@ def plain(text: object) -> str:
 
 
 def currency() -> str:
-    """The sign every amount carries."""
-    return fmt.DEFAULT_CURRENCY
+    """The sign every amount of this run carries (the company's currency, ``fmt.use_currency``)."""
+    return fmt.currency().symbol
 
 
 def money(x: float | None) -> str:
-    """A compact amount for cards: "¥1.2万" / "¥12.3K"."""
-    return fmt.money(x, lang(), currency())
+    """A compact amount for cards: "¥1.2万" / "$12.3K"."""
+    return fmt.money(x, lang())
 
 
 def amount(x: float | None) -> str:
     """An amount in full for tables and sentences: "¥3,050,113"."""
-    return fmt.amount(x, currency())
+    return fmt.amount(x)
+
+
+def signed_money(x: float) -> str:
+    """A change of an amount: "+¥12.3K", "-¥4K" (``money`` with a plus sign when it grows)."""
+    return ("+" if x > 0 else "") + money(x)
 
 
 def number(x: float | None) -> str:
@@ -709,11 +724,13 @@ def table(
     return st.dataframe(shown, column_config=config, placeholder=fmt.EMPTY, **kwargs)
 
 
-def download_buttons(frame: pd.DataFrame, name: str) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, amounts: Iterable[str] = ()) -> None:
     """CSV and .xlsx downloads of exactly ``frame``, formula injection neutralised; the file is
     named ``name`` with the filter bar's period and filters (``revenue_by_region_2025-12-01_
-    2026-11-15_East``), made a safe file name."""
+    2026-11-15_East``), made a safe file name; the headers of the ``amounts`` columns say their
+    currency ("Revenue (USD)")."""
     name = export.file_name("_".join([name, *download_suffix(scope())]))
+    frame = export.label_amounts(frame, amounts, fmt.currency().code)
     left, right = st.columns(2)
     left.download_button(
         t("download.csv"),

@@ -162,6 +162,7 @@ def load(
     file_name: str,
     user_name: str | None = None,
     progress: Callable[[float, str], None] | None = None,
+    replace: bool = False,
 ) -> ingest.BatchResult:
     """Load one file as one batch with the analyst's mapping; nothing changes when it fails.
 
@@ -170,6 +171,7 @@ def load(
         mapping: canonical column → source column (None: not in the file), as confirmed on the
             page.
         progress: called with (fraction done, step name) while loading.
+        replace: the file replaces the rows of its kind loaded for the months it covers.
 
     Raises:
         InputError: the file cannot be loaded (one line); the database is unchanged.
@@ -184,9 +186,58 @@ def load(
             user_name=user_name,
             file_name=file_name,
             progress=progress,
+            replace=replace,
         )
     except _READ_ERRORS as error:
         raise _one_line(error, file_name) from error
+
+
+def preview_values(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    file_name: str,
+    *,
+    mapping: dict[str, str | None],
+    load_day: date,
+) -> pd.DataFrame:
+    """``ingest.preview_values`` with any reading failure turned into a one-line InputError."""
+    try:
+        return ingest.preview_values(
+            con, path, kind, mapping=mapping, load_day=load_day, file_name=file_name
+        )
+    except _READ_ERRORS as error:
+        raise _one_line(error, file_name) from error
+
+
+def replace_offer(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    file_name: str,
+    *,
+    mapping: dict[str, str | None],
+    load_day: date,
+) -> tuple[date, date, int] | None:
+    """When a file of a kind that can replace a period covers months that already have rows of
+    its kind: (first day, last day of those months, how many rows they have); else None.
+
+    Raises:
+        InputError: the file cannot be read (one line).
+    """
+    if kind not in ingest.REPLACEABLE:
+        return None
+    try:
+        period = ingest.file_period(
+            con, path, kind, mapping=mapping, load_day=load_day, file_name=file_name
+        )
+    except _READ_ERRORS as error:
+        raise _one_line(error, file_name) from error
+    if period is None:
+        return None
+    months = ingest.months_covering(*period)
+    n_rows = ingest.rows_in_period(con, kind, *months)
+    return (*months, n_rows) if n_rows else None
 
 
 def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
@@ -195,8 +246,26 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     Raises:
         InputError: no such batch, undone already, or the undo could not be written.
     """
+    return _one_line_write(ingest.undo_batch, con, batch_id)
+
+
+def redo(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """``ingest.redo_batch``, with what the database reports (a write conflict) as one line.
+
+    Raises:
+        InputError: no such batch, not undone, a later batch holds its rows, or the redo could
+            not be written.
+    """
+    return _one_line_write(ingest.redo_batch, con, batch_id)
+
+
+def _one_line_write(
+    change: Callable[[duckdb.DuckDBPyConnection, int], int],
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+) -> int:
     try:
-        return ingest.undo_batch(con, batch_id)
+        return change(con, batch_id)
     except duckdb.Error as error:
         raise InputError(errors.one_line(error)) from error
 
@@ -212,6 +281,11 @@ def template_path(kind: str) -> Path | None:
 def active_batches(batches: pd.DataFrame) -> pd.DataFrame:
     """The batches that can still be undone (not undone yet), newest first."""
     return batches[batches["undone_at"].isna()]
+
+
+def undone_batches(batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches that can be redone (undone), newest first."""
+    return batches[batches["undone_at"].notna()]
 
 
 def unmapped_required(preview: ingest.FilePreview, mapping: dict[str, str | None]) -> list[str]:

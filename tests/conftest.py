@@ -3,7 +3,9 @@
 The demo company is loaded, refreshed (rollups, forecasts) and published once per test session
 (``demo_store``): page tests read that one store as every dashboard process would, and its
 stored forecasts, so no page test fits a model. Tests that write get a copy of it
-(``writable_db``); unit tests get an in-memory copy (``demo_con``).
+(``writable_db``), whose refresh after their write fits by seasonal naive (``fast_models``);
+unit tests get an in-memory copy (``demo_con``). Tests whose writes run in another process (a
+server, the command line) write to a ``small_store``, too short to forecast.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -133,6 +136,59 @@ def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
     stored.clear_local()
 
 
+@contextmanager
+def fast_models() -> Iterator[None]:
+    """Every forecast by seasonal naive while the block runs (the refresh's stored forecasts and
+    month paths, and any asked for on demand), for tests about loads, names and pages, not
+    models: the ensemble's refits after a write into a copy of the demo took minutes on a busy
+    machine. Thin series stay too thin to forecast.
+
+    The fits run in this process (one forecast worker): a worker process would import the real
+    ``forecast_series``, not this one."""
+    from salesdash.forecast import models, parallel
+
+    fit = models.forecast_series
+
+    def snaive(*args, **kwargs):
+        return fit(*args, **{**kwargs, "method": "snaive"})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(parallel.WORKERS_ENV, "1")
+        for name, module in list(sys.modules.items()):
+            if name.startswith("salesdash") and getattr(module, "forecast_series", None) is fit:
+                patch.setattr(module, "forecast_series", snaive)
+        yield
+
+
+@pytest.fixture
+def quick_forecasts() -> Iterator[None]:
+    """``fast_models`` for one test."""
+    with fast_models():
+        yield
+
+
+def small_store(folder: Path, last_day: date = date(2026, 11, 15)) -> Store:
+    """A store of its own in ``folder``, published: two batches of orders of three regions (the
+    first 1 Oct – 31 Oct, the second 1 Nov – ``last_day``), two months, too short to forecast, so
+    a write's refresh fits nothing (for writers in another process, where ``fast_models`` cannot
+    reach)."""
+    store = Store(folder / "small.duckdb")
+    header = "order_id,line_no,order_date,customer_id,region,channel,revenue"
+    months = ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 11, 1), last_day))
+    with store.writing("test: a small store") as con:
+        for batch, (first, last) in enumerate(months):
+            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            lines = [
+                f"S{batch}-{i},1,{day},C{i % 40},{('East', 'West', 'North')[i % 3]},online,"
+                f"{100 + i}"
+                for i, day in enumerate(days * 3)
+            ]
+            path = folder / f"small-{batch}.csv"
+            path.write_text("\n".join([header, *lines]) + "\n", "utf-8")
+            ingest.ingest_file(con, path, "orders", load_day=LOAD_DAY)
+    return store
+
+
 @pytest.fixture
 def demo_db(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shared demo store's database file, set as $SALESDASH_DB for the app (read only)."""
@@ -160,9 +216,11 @@ def copy_store(source: Store, path: Path) -> Path:
 
 
 @pytest.fixture
-def writable_db(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def writable_db(
+    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_forecasts: None
+) -> Path:
     """A copy of the demo store of this test's own, as $SALESDASH_DB: the test may load, undo
-    and edit."""
+    and edit (the refresh after a write fits by seasonal naive, ``fast_models``)."""
     path = copy_store(demo_store, tmp_path / "salesdash.duckdb")
     monkeypatch.setenv("SALESDASH_DB", str(path))
     return path

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from salesdash import access, alerts, db, ingest, targets
+from salesdash import access, alerts, db, ingest, settings, targets
 from salesdash.access import User
 from salesdash.alerts import send
 from salesdash.cli import main
@@ -233,6 +233,7 @@ def test_every_write_function_refuses_them_and_the_database_is_unchanged(store, 
         "target edit": lambda con: targets.save_edits(con, edit),
         "grant": lambda con: access.grant(con, "new@example.com", "analyst"),
         "revoke": lambda con: access.revoke(con, "new@example.com"),
+        "remove the demo": lambda con: settings.write(con, "demo", "removed"),
         "acknowledge": lambda con: alerts.set_state(
             con, "an-alert", "acknowledge", user=user.email, now=datetime.now()
         ),

@@ -3,9 +3,10 @@ import ast
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesdash import i18n
+from salesdash import i18n, ingest
+from salesdash.store import Store
 from tests import page_checks
-from tests.conftest import APP
+from tests.conftest import APP, LOAD_DAY
 
 
 def test_app_starts_on_the_demo_data_with_the_freshness_line(app):
@@ -195,3 +196,32 @@ def test_the_navigation_lists_every_page_with_an_icon():
     listed = [name for names in literal["SECTIONS"].values() for name in names]
     assert sorted(listed) == sorted(page.removesuffix(".py") for page in PAGES)
     assert set(literal["ICONS"]) == set(listed)
+
+
+def test_the_quick_picks_count_back_from_the_datas_last_day_not_from_today(tmp_path, monkeypatch):
+    """A company whose export ends in June 1998 sees June 1998 under "this month", whatever day
+    it is today (issue 15: a 1997–98 file left the Overview on "last 12 months" of nothing)."""
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "order_id,order_date,region,revenue\nA1,1997-03-02,East,10\nA2,1998-06-20,East,30\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "company.duckdb")
+    with store.writing("a company's 1997-98 export") as con:
+        ingest.ingest_file(con, export, "orders", load_day=LOAD_DAY)
+    monkeypatch.setenv("SALESDASH_DB", str(store.working))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["period"] = "this_month"
+    at.run()
+    assert not at.exception
+    scope = at.session_state["_scope"]
+    assert (scope.start_date.isoformat(), scope.end_date.isoformat()) == (
+        "1998-06-01",
+        "1998-06-20",
+    )
+    at.sidebar.selectbox(key="f_period").set_value("last_12_months").run()
+    scope = at.session_state["_scope"]
+    assert (scope.start_date.isoformat(), scope.end_date.isoformat()) == (
+        "1997-07-01",
+        "1998-06-20",
+    )

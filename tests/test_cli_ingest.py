@@ -183,3 +183,41 @@ def test_killing_an_ingest_midway_leaves_the_tables_exactly_as_before(dbfile, tm
     }
     con.close()
     assert after == before
+
+
+def test_ingest_says_what_a_file_brought_replaces_a_month_and_undo_and_redo_revert_it(
+    dbfile, tmp_path, capsys
+):
+    october = tmp_path / "october.csv"
+    october.write_text(
+        "order_id,order_date,customer_id,region,channel,revenue\n"
+        "A1,2026-10-02,C1,East,online,1000\nA2,2026-10-30,C2,West,store,2500\n",
+        encoding="utf-8",
+    )
+    again = tmp_path / "october-again.csv"
+    again.write_text("order_id,order_date,revenue\nA1,2026-10-03,1200\n", encoding="utf-8")
+    db_args = ["--db", str(dbfile)]
+    day = ["--load-day", LOAD_DAY.isoformat()]
+    assert main([*db_args, "currency", "usd"]) == 0
+    assert capsys.readouterr().out == "USD ($)\n"
+    assert main([*db_args, "ingest", str(october), "--kind", "orders", *day]) == 0
+    out = capsys.readouterr().out
+    assert "covers 2026-10-02 … 2026-10-30: 2 orders, 2 customers, revenue $3.5K" in out
+    assert "regions: East, West" in out and "channels: online, store" in out
+    assert "view it: ?period=custom&from=2026-10-02&to=2026-10-30" in out
+
+    assert main([*db_args, "ingest", str(again), "--kind", "orders", "--replace", *day]) == 0
+    assert "replaced: 2 orders rows of 2026-10-01 … 2026-10-31" in capsys.readouterr().out
+    revenue = "select coalesce(sum(revenue), 0) from orders"
+    with db.connect(dbfile, read_only=True) as con:
+        assert db.scalar(con, revenue) == 1200
+    assert main([*db_args, "undo", "2"]) == 0
+    assert "redo with: python -m salesdash redo 2" in capsys.readouterr().out
+    with db.connect(dbfile, read_only=True) as con:
+        assert db.scalar(con, revenue) == 3500
+    assert main([*db_args, "redo", "2"]) == 0
+    assert capsys.readouterr().out == "batch 2 redone: 1 rows back\n"
+    with db.connect(dbfile, read_only=True) as con:
+        assert db.scalar(con, revenue) == 1200
+    assert main([*db_args, "redo", "2"]) == 2
+    assert "batch 2 is loaded (not undone)" in capsys.readouterr().err

@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from salesdash import db, ingest, rollups
+from salesdash.forecast import parallel
 from salesdash.store import Store
 from tests.conftest import LOAD_DAY, ROOT
 from tests.test_rollups import _everything
@@ -107,7 +108,8 @@ def _start(store: Store, *args: str) -> subprocess.Popen:
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, *args],
         cwd=ROOT,
-        env={**os.environ, "SALESDASH_DB": str(store.working)},
+        # one forecast worker: a pool of its own per child, for series too short to forecast
+        env={**os.environ, "SALESDASH_DB": str(store.working), parallel.WORKERS_ENV: "1"},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

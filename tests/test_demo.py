@@ -1,10 +1,10 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 
-from salesdash import config, demo, ingest
+from salesdash import config, demo
 from salesdash.holidays import chinese_new_year
-from tests.conftest import LOAD_DAY
 
 
 def test_generation_is_deterministic():
@@ -13,8 +13,14 @@ def test_generation_is_deterministic():
     pd.testing.assert_frame_equal(a.opportunities, b.opportunities)
 
 
-def test_demo_company_has_the_promised_shape():
-    data = demo.generate()
+@pytest.fixture(scope="module")
+def generated() -> demo.DemoData:
+    """The demo company as the generator makes it (once for this module)."""
+    return demo.generate()
+
+
+def test_demo_company_has_the_promised_shape(generated):
+    data = generated
     assert 6 <= data.orders["region"].nunique() <= 8
     assert set(data.orders["channel"]) == {"direct", "store", "online"}
     assert 50 <= data.teams["sales_rep"].nunique() <= 70
@@ -42,15 +48,25 @@ def test_chinese_new_year_week_sells_less_than_the_fortnight_before_it():
     assert during < 0.4 * before
 
 
-def test_bundled_csvs_are_what_the_generator_makes(tmp_path):
-    fresh = demo.write_csvs(demo.generate(), tmp_path)
+def test_bundled_csvs_are_what_the_generator_makes(generated, tmp_path):
+    fresh = demo.write_csvs(generated, tmp_path)
     for kind, path in fresh.items():
         assert path.read_bytes() == (config.DEMO_DIR / f"{kind}.csv").read_bytes(), kind
 
 
-def test_seed_loads_every_bundled_row(con):
-    results = {r.kind: r.rows_loaded for r in ingest.seed_demo(con, load_day=LOAD_DAY)}
-    for kind in config.KINDS:
+def test_seeding_loads_every_bundled_row_teams_first_with_nothing_rejected(demo_reader):
+    # the session's demo store is what ingest.seed_demo loaded (tests/conftest.py, demo_store)
+    log = demo_reader.execute(
+        "select kind, rows_loaded, rows_rejected, rows_duplicate, user_name from ingest_log "
+        "order by batch_id"
+    ).fetchall()
+    assert [row[0] for row in log] == ["teams", "customers", "orders", "opportunities", "targets"]
+    assert {row[0] for row in log} == set(config.KINDS)
+    for kind, loaded, rejected, duplicate, user in log:
         lines = (config.DEMO_DIR / f"{kind}.csv").read_text(encoding="utf-8").count("\n") - 1
-        assert results[kind] == lines, kind
-    assert con.execute("select max(order_date) from orders").fetchone()[0] == date(2026, 11, 15)
+        assert (loaded, rejected, duplicate, user) == (lines, 0, 0, "demo"), kind
+        assert demo_reader.execute(f"select count(*) from {kind}").fetchone()[0] == loaded, kind
+    assert log[2][1] > 20_000
+    assert demo_reader.execute("select max(order_date) from orders").fetchone()[0] == date(
+        2026, 11, 15
+    )

@@ -65,7 +65,7 @@ def test_every_page_says_the_demo_is_fictional_and_the_first_load_replaces_it(co
 
 def test_removing_the_demo_is_one_action_and_leaves_an_empty_company(company):
     with company.writing("remove the demo") as con:
-        settings.write(con, "demo", "removed", user="ana@example.com")
+        settings.write(con, "demo", "removed")
     assert not company.shows_demo()
     at = _app_test().run()
     assert not _banner(at)

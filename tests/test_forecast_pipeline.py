@@ -173,3 +173,24 @@ def test_a_store_without_orders_forecasts_its_won_amounts(con, insert):
     ]
     assert revenue.equals(won)
     assert sorted(deals["opportunity_id"]) == ["A", "B", "C"]  # D was created after as_of
+
+
+def test_the_blend_becomes_the_default_only_when_it_wins_beyond_the_backtests_noise():
+    rng = np.random.default_rng(3)
+    actual = rng.uniform(900, 1100, 60)
+    history_errors = rng.normal(0, 100, 60)
+    backtest = pd.DataFrame(
+        {"actual": actual, "history_only": actual + history_errors, "blend": actual}
+    )
+    # errors a third smaller on every region-quarter: a clear win
+    clear = backtest.assign(blend=actual + history_errors * 2 / 3)
+    verdict = pipeline.blend_verdict(clear)
+    assert verdict.default == "blend" and verdict.n_quarters == 60
+    assert verdict.mae_blend == pytest.approx(verdict.mae_history_only * 2 / 3)
+    # a hair better on average, by luck of the draw: history alone stays
+    noisy = backtest.assign(blend=actual + rng.normal(0, 100, 60))
+    noisy_verdict = pipeline.blend_verdict(noisy)
+    difference = noisy_verdict.mae_blend - noisy_verdict.mae_history_only
+    assert -pipeline.CLEAR_WIN_Z * noisy_verdict.se_difference < difference < 0
+    assert noisy_verdict.default == "history_only"
+    assert pipeline.blend_verdict(backtest.iloc[:0]).default == "history_only"

@@ -33,6 +33,12 @@ def _orders(db_path: Path) -> tuple[int, float, int]:
     return n, float(revenue), active[0][0]
 
 
+def _values(params, key: str) -> list[str]:
+    """A query parameter as a list (AppTest gives one value as a string, several as a list)."""
+    value = params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _shown(markdown: str) -> str:
     """The text a user reads from markdown the page escaped with ui.plain."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -68,6 +74,14 @@ def test_uploading_a_csv_shows_the_mapping_loads_it_and_undo_removes_it(data_pag
     assert not at.exception
     assert _orders(writable_db) == (before_rows, 0.0, before_batches)
     assert any("3 rows removed" in s.value for s in at.success)
+
+    # … and redo brings exactly those rows back
+    redo = next(s for s in at.selectbox if (s.key or "").startswith("redo_pick-"))
+    assert "orders_november.csv" in redo.options[0]
+    at.button(key="redo").click().run()
+    assert not at.exception
+    assert _orders(writable_db) == (before_rows + 3, 170.5, before_batches + 1)
+    assert any("is back: 3 rows" in s.value for s in at.success)
 
 
 def test_a_missing_required_column_is_mapped_with_a_select_box_then_loads(data_page, writable_db):
@@ -237,3 +251,67 @@ def test_two_files_at_once_an_excel_with_chinese_headers_and_a_csv_each_become_a
     assert [m.value for m in at.metric] == ["2", "0", "0", "1", "0", "0"]
     assert _orders(writable_db)[0] == before_rows + 2
     assert _orders(writable_db)[2] == before_batches + 2
+
+
+# A re-export of November (the demo's last month): two of its orders again, one amount changed.
+NOVEMBER_AGAIN = (
+    "订单号,订单日期,客户编号,大区,渠道,销售额\n"
+    'T1,2026年11月20日,007,East,online,"￥1,234.50"\n'
+    "T2,20261121,008,West,store,(12)\n"
+).encode()
+
+
+def test_the_preview_shows_parsed_values_and_offers_to_replace_the_months_loaded(app):
+    at = app.run().switch_page(DATA_PAGE).run()
+    at.file_uploader[0].set_value(("november.csv", NOVEMBER_AGAIN, "text/csv")).run()
+    assert not at.exception
+    parsed = at.dataframe[0].value
+    assert parsed["order_id"].tolist() == ["T1", "T2"]
+    assert [d.date().isoformat() for d in parsed["order_date"]] == ["2026-11-20", "2026-11-21"]
+    assert parsed["customer_id"].tolist() == ["007", "008"]  # IDs kept as text
+    assert parsed["revenue"].tolist() == [1234.5, -12.0]
+    offer = at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("replace-")))
+    assert re.search(
+        r"Replace the [\d,]+ rows already loaded for 1 Nov 2026 – 30 Nov 2026", offer.label
+    )
+    assert offer.value is False
+
+
+def test_a_load_says_what_it_brought_replaces_the_month_and_one_click_views_its_dates(
+    data_page, writable_db
+):
+    at = data_page
+    at.file_uploader[0].set_value(("november.csv", NOVEMBER_AGAIN, "text/csv")).run()
+    next(c for c in at.checkbox if c.key.startswith("replace-")).check().run()
+    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    assert not at.exception
+    with duckdb.connect(str(writable_db)) as con:
+        november = con.execute(
+            "select count(*), sum(revenue) from orders where order_date >= '2026-11-01'"
+        ).fetchall()
+    assert november == [(2, 1222.5)]  # the month is the re-export's, nothing else
+    assert any(re.search(r"replaced the [\d,]+ rows loaded before", i.value) for i in at.info)
+    said = " ".join(_shown(m.value).replace("**", "") for m in at.markdown)
+    assert "It covers 20 Nov 2026 – 21 Nov 2026: 2 orders, 2 customers, revenue ¥1.2K" in said
+    assert any("Regions: East, West" in _shown(c.value) for c in at.caption)
+
+    next(b for b in at.button if (b.key or "").startswith("view-dates-")).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Sales overview"
+    scope = at.session_state["_scope"]
+    assert (scope.start_date.isoformat(), scope.end_date.isoformat()) == (
+        "2026-11-20",
+        "2026-11-21",
+    )
+    assert _values(at.query_params, "from") == ["2026-11-20"]
+
+
+def test_the_currency_chosen_on_the_data_page_is_on_every_amount(data_page):
+    at = data_page
+    at.selectbox(key="currency_pick").set_value("USD").run()
+    at.button(key="currency_save").click().run()
+    assert not at.exception
+    assert any("Amounts are now shown in USD." in s.value for s in at.success)
+    at.switch_page("app_pages/overview.py").run()
+    revenue = next(m for m in at.metric if m.label == "Revenue")
+    assert revenue.value.startswith("$") and "¥" not in revenue.value

@@ -100,7 +100,7 @@ def _literal_ui_strings(path) -> list[str]:
         if node.func.attr not in _TEXT_CALLS:
             continue
         if isinstance(node.func.value, ast.Name) and node.func.value.id == "ui":
-            continue  # ui.text(key) looks a text up in the catalogue
+            continue  # ui.text(key) takes a catalogue key, as ui.t does
         texts = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("label", "text"))]
         for arg in texts:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip():

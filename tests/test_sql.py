@@ -42,6 +42,7 @@ WHOLE_STORE = {
     "dataset/order_date_range",
     "dataset/periods_with_data",
     "forecast/order_date_profile",
+    "forecast/pipeline_last_day",
     "funnel/stages_used",
 }
 WHOLE_STORE_HEADER = "-- scope: whole store — "

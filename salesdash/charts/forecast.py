@@ -70,7 +70,7 @@ def forecast_figure(
     fig.update_layout(
         height=440,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title=i18n.t("forecast.chart.revenue", lang),
+        yaxis_title=fmt.money_axis(i18n.t("forecast.chart.revenue", lang)),
         legend={"orientation": "h", "y": -0.15},
         hovermode="x unified",
     )

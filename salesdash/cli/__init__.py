@@ -38,7 +38,7 @@ from typing import Any
 
 import duckdb
 
-from salesdash import access, config, db, errors
+from salesdash import access, config, db, errors, fmt, settings
 from salesdash.access import User
 from salesdash.errors import AccessDenied, DatabaseLockedError, InputError, WriterBusyError
 from salesdash.lock import Holder
@@ -189,12 +189,16 @@ def _run(args: argparse.Namespace, argv: list[str] | None) -> int:
     store = Store(_db_path(args))
     if mode == "write":
         what = "python -m salesdash " + " ".join(sys.argv[1:] if argv is None else argv)
-        with store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con:
+        with (
+            store.writing(what, wait_s=args.wait, on_wait=_waiting_message()) as con,
+            fmt.currency_in(settings.read(con).get("currency")),
+        ):
             return args.run(args, con) or 0
     con = store.reader()
     try:
         args.viewer = _viewer(con, args.as_email)
-        return args.run(args, con) or 0
+        with fmt.currency_in(settings.read(con).get("currency")):
+            return args.run(args, con) or 0
     finally:
         con.close()
 

@@ -1,4 +1,5 @@
-"""``batches`` and ``undo BATCH_ID``: the ingest log, and taking a batch back."""
+"""``batches``, ``undo BATCH_ID`` and ``redo BATCH_ID``: the ingest log, taking a batch back and
+bringing an undone one back."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     u.add_argument("batch_id", type=int)
     add_writer_args(u)
     u.set_defaults(run=run_undo)
+    r = sub.add_parser("redo", help="bring back the rows of an undone batch")
+    r.add_argument("batch_id", type=int)
+    add_writer_args(r)
+    r.set_defaults(run=run_redo)
 
 
 def run_batches(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
@@ -35,4 +40,11 @@ def run_batches(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int
 def run_undo(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
     removed = ingest.undo_batch(con, args.batch_id)
     print(f"batch {args.batch_id} undone: {removed} rows removed")
+    print(f"  redo with: python -m salesdash redo {args.batch_id}")
+    return 0
+
+
+def run_redo(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
+    restored = ingest.redo_batch(con, args.batch_id)
+    print(f"batch {args.batch_id} redone: {restored} rows back")
     return 0

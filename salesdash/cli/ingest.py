@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from salesdash import config, ingest
+from salesdash import config, fmt, ingest
 from salesdash.cli import add_writer_args, iso_date, print_json
 from salesdash.errors import InputError
 
@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the day plausible dates are counted from: rows dated more than a year after it "
         "are rejected (default: today)",
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="a re-export: the rows of this kind (orders, opportunities) already loaded for the "
+        "months the file covers are replaced by its rows, in the same batch (undo puts them back)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     add_writer_args(p)
     p.set_defaults(run=run)
@@ -81,6 +87,7 @@ def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
             load_day=args.load_day,
             mapping=mapping,
             day_first=args.day_first,
+            replace=args.replace,
             **extra,
         )
         if args.json:
@@ -107,4 +114,37 @@ def _print(result: ingest.BatchResult) -> None:
         print(f"  … {result.rows_rejected - N_REJECTS_SHOWN} more (use --json for the first 100)")
     for warning in result.warnings:
         print(f"  warning: {warning}")
+    if result.replaced is not None:
+        r = result.replaced
+        print(
+            f"  replaced: {r.rows_replaced} {result.kind} rows of {r.date_from} … {r.date_to} "
+            "(the undo puts them back)"
+        )
+    if result.coverage is not None:
+        for line in describe_coverage(result.coverage):
+            print(f"  {line}")
     print(f"  undo with: python -m salesdash undo {result.batch_id}")
+
+
+# What a batch's n_records counts, by kind.
+_RECORDS = {"orders": "orders", "opportunities": "opportunities", "customers": "customers"}
+_AMOUNT = {"orders": "revenue", "opportunities": "amount"}
+_CHANNELS = {"orders": "channels", "opportunities": "sources"}
+
+
+def describe_coverage(coverage: ingest.Coverage) -> list[str]:
+    """What a batch brought, in lines for the terminal; the last one, the dashboard's
+    parameters that show exactly its dates."""
+    if coverage.first_date is None:
+        return [f"brought: {coverage.n_records:,} {_RECORDS[coverage.kind]}, no dates"]
+    parts = [f"{coverage.n_records:,} {_RECORDS[coverage.kind]}"]
+    if coverage.kind != "customers":
+        parts.append(f"{coverage.n_customers:,} customers")
+    if coverage.amount is not None:
+        parts.append(f"{_AMOUNT[coverage.kind]} {fmt.money(coverage.amount)}")
+    lines = [f"covers {coverage.first_date} … {coverage.last_date}: {', '.join(parts)}"]
+    lines.append(f"regions: {', '.join(coverage.regions) or '—'}")
+    if coverage.kind in _CHANNELS:
+        lines.append(f"{_CHANNELS[coverage.kind]}: {', '.join(coverage.channels) or '—'}")
+    lines.append(f"view it: ?period=custom&from={coverage.first_date}&to={coverage.last_date}")
+    return lines

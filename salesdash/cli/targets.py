@@ -7,7 +7,7 @@ import math
 
 import duckdb
 
-from salesdash import dataset, smart
+from salesdash import smart, targets
 from salesdash.cli import iso_date, print_json, scope_from_args
 from salesdash.errors import InputError
 
@@ -77,7 +77,7 @@ def _record(row: dict) -> dict:
 
 
 def run(args: argparse.Namespace, con: duckdb.DuckDBPyConnection) -> int:
-    as_of = args.as_of or dataset.last_order_date(con)
+    as_of = args.as_of or targets.last_covered_day(con)
     if as_of is None:
         raise InputError("no orders loaded: targets are tracked against orders (see `ingest`)")
     frame = smart.assess_targets(con, scope_from_args(args), as_of=as_of)

@@ -10,6 +10,8 @@ The pieces (all long format ``unique_id, ds, y``):
 - ``backtest``: rolling-origin accuracy (MASE, MAPE, sMAPE, interval coverage) at origins anchored
   to the calendar, and the ranges' widths calibrated per level.
 - ``pipeline``: the near term from open deals (stage win rates, slippage), blended with history.
+- ``nearterm``: the near term the pages show, history alone or the blend, whichever won the
+  backtest.
 - ``scenario``: what-if on the reconciled sample paths.
 
 ``hierarchy_forecast`` is what the refresh step stores and the page and the CLI read;
@@ -36,6 +38,7 @@ from salesdash.forecast.backtest import (
     coverage_by_level,
     origin_frames,
 )
+from salesdash.forecast.explain import ProjectionChange, explain_change, log_projection
 from salesdash.forecast.hierarchy import (
     DEFAULT_RECONCILER,
     HierarchyFit,
@@ -50,9 +53,10 @@ from salesdash.forecast.models import (
     forecast_series,
     simulate_paths,
 )
+from salesdash.forecast.nearterm import NearTerm, near_term
 from salesdash.forecast.reconcile import round_coherent
 from salesdash.forecast.regions import fitted_on_demand, levels_for, regions_forecast
-from salesdash.forecast.scenario import Change, what_if
+from salesdash.forecast.scenario import Change, scenario_deltas, what_if
 from salesdash.forecast.series import (
     FREQS,
     LEVELS,
@@ -62,6 +66,7 @@ from salesdash.forecast.series import (
     hierarchy_series,
     partial_actuals,
     sales_series,
+    series_choices,
 )
 from salesdash.scope import Scope
 
@@ -71,9 +76,17 @@ __all__ = [
     "LEVELS",
     "Grain",
     "HierarchyForecast",
+    "ProjectionChange",
+    "covering_series",
+    "explain_change",
+    "log_projection",
+    "scope_forecast",
     "data_grain",
     "filter_forecast",
     "Change",
+    "NearTerm",
+    "near_term",
+    "scenario_deltas",
     "what_if",
     "forecast_series",
     "forecast_view",
@@ -83,6 +96,7 @@ __all__ = [
     "partial_actuals",
     "sales_series",
     "select",
+    "series_choices",
     "simulate_paths",
 ]
 
@@ -309,17 +323,25 @@ def _fit_and_backtest(
     )
 
 
-def select(result: HierarchyForecast, by: str | None = None) -> HierarchyForecast:
-    """One level of a forecast: the total (``by`` None), or each region, channel or category."""
+def select(
+    result: HierarchyForecast, by: str | None = None, unique_id: str | None = None
+) -> HierarchyForecast:
+    """One level of a forecast: the total (``by`` None), or each region, channel or category;
+    with ``unique_id``, that one series of the level alone."""
     level = by or "total"
     if level not in LEVELS:
         raise ValueError(f"unknown series level '{level}' (use one of {', '.join(LEVELS)})")
-    index = [i for i, key in enumerate(result.keys) if key[0] == level]
+    index = [
+        i for i, key in enumerate(result.keys) if key[0] == level and unique_id in (None, key[1])
+    ]
 
     def cut(frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty:
             return frame
-        return frame[frame["level"] == level].drop(columns="level").reset_index(drop=True)
+        keep = frame["level"] == level
+        if unique_id is not None and "unique_id" in frame:
+            keep &= frame["unique_id"] == unique_id
+        return frame[keep].drop(columns="level").reset_index(drop=True)
 
     return replace(
         result,
@@ -380,6 +402,43 @@ def series_summary(result: HierarchyForecast, unique_id: str) -> SeriesSummary:
         n_origins=0 if acc.empty else int(acc["n_origins"].iloc[0]),
         beats_seasonal_naive=None if mase is None or naive is None else mase < naive,
     )
+
+
+def covering_series(scope: Scope) -> tuple[str, str] | None:
+    """The series of the whole company's hierarchy whose revenue is exactly ``scope``'s: the
+    total without any filter, a region, channel or category when one alone is chosen (the regions
+    a user may see count as chosen). None for anything else: a rep, a product, two regions, a
+    region × channel cell."""
+    chosen = {
+        "region": scope.effective_regions(),
+        "channel": scope.channels,
+        "category": scope.categories,
+        "sales_rep": scope.sales_reps,
+        "product": scope.products,
+    }
+    picked = [(level, values) for level, values in chosen.items() if values]
+    if not picked:
+        return ("total", "total")
+    if len(picked) == 1 and picked[0][0] in LEVELS and len(picked[0][1]) == 1:
+        return (picked[0][0], picked[0][1][0])
+    return None
+
+
+def scope_forecast(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    freq: str = "M",
+    horizon: int | None = None,
+) -> HierarchyForecast:
+    """The forecast of ``scope``'s revenue, one series (``select``-ed: no level column): cut from
+    the whole company's stored hierarchy where one of its series is exactly the scope
+    (``covering_series``), else fitted on demand (``filter_forecast``, unique_id "total")."""
+    series = covering_series(scope)
+    if series is None:
+        return select(filter_forecast(con, scope, freq=freq, horizon=horizon))
+    level, uid = series
+    return select(hierarchy_forecast(con, Scope(), freq=freq, horizon=horizon), level, uid)
 
 
 def forecast_view(

@@ -32,6 +32,7 @@ exports write for open and lost deals) counts at its product's mean won amount.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -358,12 +359,160 @@ def near_term_periods(as_of: date) -> list[tuple[date, date]]:
     ]
 
 
-def _months_ahead(y: np.ndarray, ds: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, str]:
-    fit = forecast_series(y, ds, horizon, freq="M", n_paths=1)
+def _months_ahead(
+    y: np.ndarray, ds: pd.DatetimeIndex, horizon: int, n_paths: int = 1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """(mean, paths of shape (n_paths, horizon), model) of one region's months ahead."""
+    fit = forecast_series(y, ds, horizon, freq="M", n_paths=n_paths, seed=seed)
     if fit.status != "too_thin":
-        return fit.mean, fit.model
+        return fit.mean, fit.paths, fit.model
     level = float(np.mean(y[-LEVEL_MONTHS:])) if len(y) else 0.0
-    return np.full(horizon, level), f"level({min(len(y), LEVEL_MONTHS)} months)"
+    mean = np.full(horizon, level)
+    paths = np.broadcast_to(mean, (n_paths, horizon)).copy()
+    return mean, paths, f"level({min(len(y), LEVEL_MONTHS)} months)"
+
+
+@dataclass(frozen=True)
+class NearTermMonths:
+    """The near term month by month, per region (``near_term_months``).
+
+    Attributes:
+        as_of: the month end it stands on.
+        frame: region, ds (month start), history_only (history's forecast of all revenue),
+            pipeline, new_deals, non_pipeline, blend (the three added), history_model,
+            non_pipeline_model — one row per region and month after ``as_of`` through the end
+            of the next quarter.
+        chances: ``win_chances`` of the open deals over those months (``p_<month start>``).
+        regions, paths: the blend's sample paths, shape (n_paths, months, len(regions)): history's
+            paths of the revenue that bypasses the pipeline, plus the open deals' (each won in one
+            month or not at all), plus the expected close of deals still to come.
+    """
+
+    as_of: date
+    frame: pd.DataFrame
+    chances: pd.DataFrame
+    regions: tuple[str, ...]
+    paths: np.ndarray
+
+
+def near_term_months(
+    revenue: pd.DataFrame,
+    won: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of: date,
+    model: PipelineModel | None = None,
+    n_paths: int = 1,
+    seed: int = 0,
+) -> NearTermMonths:
+    """History-only and pipeline-blended forecasts of each month of the current and next quarter.
+
+    Args: as ``near_term_forecast``; ``n_paths`` sample paths of the blend are drawn (one when
+    only the means are wanted, as in a backtest).
+    """
+    end = pd.Timestamp(as_of)
+    future = pd.date_range(end + pd.Timedelta(days=1), near_term_periods(as_of)[-1][1], freq="MS")
+    months = [(m.date(), (m + pd.offsets.MonthEnd(0)).date()) for m in future]
+    model = model or pipeline_model(opportunities, as_of=as_of)
+    chances = win_chances(model, opportunities, months)
+    pipe = expected_close(chances, months).set_index(["region", "period_start"])["expected"]
+    new = new_deal_close(model, opportunities, months).set_index(["region", "period_start"])
+    regions = sorted(set(revenue["region"]) | set(pipe.index.get_level_values("region")))
+    jobs = []
+    for region in regions:
+        rev = revenue[(revenue["region"] == region) & (revenue["ds"] <= end)].set_index("ds")["y"]
+        rev = rev.sort_index()
+        gained = won[(won["region"] == region)].set_index("ds")["y"].reindex(rev.index).fillna(0)
+        jobs.append(((rev.to_numpy(dtype=float), rev.index, len(future)), {}))
+        rest = (rev - gained).to_numpy(dtype=float)
+        jobs.append(((rest, rev.index, len(future)), {"n_paths": n_paths, "seed": seed}))
+    forecasts = iter(fit_many(_months_ahead, jobs))
+    deal_region = chances["region"].fillna("(none)")
+    rows, paths = [], np.zeros((n_paths, len(months), len(regions)))
+    for j, region in enumerate(regions):
+        (total, _, total_model), (rest, rest_paths, rest_model) = next(forecasts), next(forecasts)
+        expected = [float(pipe.get((region, start), 0.0)) for start, _ in months]
+        coming = [float(new["expected"].get((region, start), 0.0)) for start, _ in months]
+        deals = chances[(deal_region == region).to_numpy()]
+        paths[:, :, j] = (
+            rest_paths
+            + pipeline_paths(deals, months, n_paths=n_paths, seed=seed + j)
+            + np.array(coming)[None, :]
+        )
+        for k, (start, _) in enumerate(months):
+            rows.append(
+                {
+                    "region": region,
+                    "ds": pd.Timestamp(start),
+                    "history_only": float(total[k]),
+                    "pipeline": expected[k],
+                    "new_deals": coming[k],
+                    "non_pipeline": float(rest[k]),
+                    "blend": expected[k] + coming[k] + float(rest[k]),
+                    "history_model": total_model,
+                    "non_pipeline_model": rest_model,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=MONTH_COLUMNS)
+    return NearTermMonths(as_of, frame, chances, tuple(regions), paths)
+
+
+MONTH_COLUMNS = [
+    "region",
+    "ds",
+    "history_only",
+    "pipeline",
+    "new_deals",
+    "non_pipeline",
+    "blend",
+    "history_model",
+    "non_pipeline_model",
+]
+_PARTS = ["history_only", "pipeline", "new_deals", "non_pipeline", "blend"]
+
+
+def quarters_of(months: NearTermMonths, revenue: pd.DataFrame) -> pd.DataFrame:
+    """``near_term_forecast``'s quarter rows from its months and the revenue already booked."""
+    end = pd.Timestamp(months.as_of)
+    frame = months.frame
+    rows = []
+    for region, part in frame.groupby("region", sort=True):
+        rev = revenue[revenue["region"] == region]
+        for start, stop in near_term_periods(months.as_of):
+            inside = part[part["ds"].between(pd.Timestamp(start), pd.Timestamp(stop))]
+            booked = float(rev.loc[rev["ds"].between(pd.Timestamp(start), end), "y"].sum())
+            sums = {c: float(inside[c].sum()) for c in _PARTS}
+            rows.append(
+                {
+                    "region": region,
+                    "period_start": start,
+                    "period_end": stop,
+                    "booked": booked,
+                    "history_only": booked + sums["history_only"],
+                    "pipeline": sums["pipeline"],
+                    "new_deals": sums["new_deals"],
+                    "non_pipeline": sums["non_pipeline"],
+                    "blend": booked + sums["blend"],
+                    "history_model": part["history_model"].iloc[0],
+                    "non_pipeline_model": part["non_pipeline_model"].iloc[0],
+                }
+            )
+    return pd.DataFrame(rows, columns=QUARTER_COLUMNS)
+
+
+QUARTER_COLUMNS = [
+    "region",
+    "period_start",
+    "period_end",
+    "booked",
+    "history_only",
+    "pipeline",
+    "new_deals",
+    "non_pipeline",
+    "blend",
+    "history_model",
+    "non_pipeline_model",
+]
 
 
 def near_term_forecast(
@@ -391,58 +540,45 @@ def near_term_forecast(
         (history's forecast of revenue minus won amounts), blend (booked + pipeline + new_deals
         + non_pipeline), history_model, non_pipeline_model.
     """
-    periods = near_term_periods(as_of)
-    end = pd.Timestamp(as_of)
-    future = pd.date_range(end + pd.Timedelta(days=1), periods[-1][1], freq="MS")
-    model = model or pipeline_model(opportunities, as_of=as_of)
-    expected = expected_close(win_chances(model, opportunities, periods), periods)
-    pipe = expected.set_index(["region", "period_start"])["expected"]
-    new = new_deal_close(model, opportunities, periods).set_index(["region", "period_start"])
-    regions = sorted(set(revenue["region"]) | set(expected["region"]))
-    jobs, parts = [], {}
-    for region in regions:
-        rev = revenue[(revenue["region"] == region) & (revenue["ds"] <= end)].set_index("ds")["y"]
-        rev = rev.sort_index()
-        gained = won[(won["region"] == region)].set_index("ds")["y"].reindex(rev.index).fillna(0)
-        parts[region] = rev
-        for series in (rev, rev - gained):
-            jobs.append(((series.to_numpy(dtype=float), series.index, len(future)), {}))
-    forecasts = iter(fit_many(_months_ahead, jobs))
-    rows = []
-    for region in regions:
-        (total, total_model), (rest, rest_model) = next(forecasts), next(forecasts)
-        rev = parts[region]
-        for start, stop in periods:
-            months = (future >= pd.Timestamp(start)) & (future <= pd.Timestamp(stop))
-            booked = float(rev[(rev.index >= pd.Timestamp(start)) & (rev.index <= end)].sum())
-            pipeline = float(pipe.get((region, start), 0.0))
-            new_deals = float(new["expected"].get((region, start), 0.0))
-            non_pipeline = float(rest[months].sum())
-            rows.append(
-                {
-                    "region": region,
-                    "period_start": start,
-                    "period_end": stop,
-                    "booked": booked,
-                    "history_only": booked + float(total[months].sum()),
-                    "pipeline": pipeline,
-                    "new_deals": new_deals,
-                    "non_pipeline": non_pipeline,
-                    "blend": booked + pipeline + new_deals + non_pipeline,
-                    "history_model": total_model,
-                    "non_pipeline_model": rest_model,
-                }
-            )
-    return pd.DataFrame(rows)
+    months = near_term_months(revenue, won, opportunities, as_of=as_of, model=model)
+    return quarters_of(months, revenue)
+
+
+def as_known_on(opportunities: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The deals as a backtest standing on ``day`` may see them: those created by then (and
+    undated ones), every deal not closed by then an open deal of the first stage, with no close
+    date or lost stage. Where a deal stood on a past day is unknown (exports carry no stage
+    history), and what a deal did after it must not leak into a forecast made on it; so a past
+    day's forecast depends on nothing a later export changes, and its fit can be kept."""
+    created = pd.to_datetime(opportunities["created_date"])
+    close = pd.to_datetime(opportunities["close_date"])
+    cut = pd.Timestamp(day)
+    known = (created.isna() | (created <= cut)).to_numpy()
+    deals = opportunities[known]
+    closed = deals["stage"].isin(("won", "lost")) & (close[known] <= cut)
+    return deals.assign(
+        stage=deals["stage"].where(closed, OPEN_STAGES[0]),
+        close_date=deals["close_date"].where(closed, None),
+        lost_stage=deals["lost_stage"].where(closed, None),
+    ).reset_index(drop=True)
+
+
+NearTermFit = Callable[..., pd.DataFrame]
 
 
 def near_term_backtest(
-    revenue: pd.DataFrame, won: pd.DataFrame, opportunities: pd.DataFrame, *, origins: list[date]
+    revenue: pd.DataFrame,
+    won: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    origins: list[date],
+    fit: NearTermFit = near_term_forecast,
 ) -> pd.DataFrame:
     """``near_term_forecast`` at each origin (a month's last day) against what happened.
 
-    Only data up to each origin is used (revenue and won months up to it; deals as they stood on
-    it). Quarters not yet complete in ``revenue`` are left out.
+    Only what was known on each origin is used: revenue and won months up to it, and the deals
+    ``as_known_on`` it. ``fit`` stands in for ``near_term_forecast`` (same arguments), e.g. to
+    keep each origin's forecast. Quarters not yet complete in ``revenue`` are left out.
 
     Returns:
         origin, region, period_start, horizon ("current" or "next" quarter), actual,
@@ -452,48 +588,77 @@ def near_term_backtest(
     rows = []
     for origin in origins:
         cut = pd.Timestamp(origin)
-        forecast = near_term_forecast(
-            revenue[revenue["ds"] <= cut], won[won["ds"] <= cut], opportunities, as_of=origin
+        forecast = fit(
+            revenue[revenue["ds"] <= cut],
+            won[won["ds"] <= cut],
+            as_known_on(opportunities, origin),
+            as_of=origin,
         )
-        for i, row in forecast.iterrows():
-            start, stop = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+        first = near_term_periods(origin)[0][0]
+        for row in forecast.itertuples(index=False):
+            start, stop = pd.Timestamp(row.period_start), pd.Timestamp(row.period_end)
             if stop > last + pd.offsets.MonthEnd(0):
                 continue
-            months = revenue[
-                (revenue["region"] == row["region"]) & revenue["ds"].between(start, stop)
-            ]
+            months = revenue[(revenue["region"] == row.region) & revenue["ds"].between(start, stop)]
             rows.append(
                 {
                     "origin": origin,
-                    "region": row["region"],
-                    "period_start": row["period_start"],
-                    "horizon": "current" if i % 2 == 0 else "next",
+                    "region": row.region,
+                    "period_start": row.period_start,
+                    "horizon": "current" if row.period_start == first else "next",
                     "actual": float(months["y"].sum()),
-                    "history_only": row["history_only"],
-                    "blend": row["blend"],
-                    "pipeline": row["pipeline"],
-                    "new_deals": row["new_deals"],
+                    "history_only": row.history_only,
+                    "blend": row.blend,
+                    "pipeline": row.pipeline,
+                    "new_deals": row.new_deals,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=BACKTEST_COLUMNS)
+
+
+BACKTEST_COLUMNS = [
+    "origin",
+    "region",
+    "period_start",
+    "horizon",
+    "actual",
+    "history_only",
+    "blend",
+    "pipeline",
+    "new_deals",
+]
+
+
+# The blend replaces history in the near term only where the backtest shows it better beyond its
+# noise: its mean absolute error lower by more than 1.28 standard errors of the mean paired
+# difference (one-sided 90%). The region-quarters of one origin move together, so that standard
+# error is if anything too small: the bar is a floor, and a coin flip never switches the default.
+CLEAR_WIN_Z = 1.28
 
 
 @dataclass(frozen=True)
 class BlendVerdict:
     """Which near-term forecast to show, from the backtest: ``default`` is "blend" when its mean
-    absolute error over the backtest's region-quarters is below history-only's."""
+    absolute error over the backtest's region-quarters is below history-only's by more than
+    ``CLEAR_WIN_Z`` standard errors of the mean difference (``se_difference``)."""
 
     default: str
     mae_blend: float
     mae_history_only: float
     n_quarters: int
+    se_difference: float
 
 
 def blend_verdict(backtest: pd.DataFrame) -> BlendVerdict:
     """The default near-term forecast per ``near_term_backtest`` (history-only without one)."""
     if backtest.empty:
-        return BlendVerdict("history_only", float("nan"), float("nan"), 0)
-    blend = float((backtest["blend"] - backtest["actual"]).abs().mean())
-    history = float((backtest["history_only"] - backtest["actual"]).abs().mean())
-    default = "blend" if blend < history else "history_only"
-    return BlendVerdict(default, blend, history, len(backtest))
+        return BlendVerdict("history_only", float("nan"), float("nan"), 0, float("nan"))
+    blend = (backtest["blend"] - backtest["actual"]).abs()
+    history = (backtest["history_only"] - backtest["actual"]).abs()
+    difference = (blend - history).to_numpy(dtype=float)
+    n = len(difference)
+    se = float(difference.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    clear = n > 1 and difference.mean() + CLEAR_WIN_Z * se < 0
+    return BlendVerdict(
+        "blend" if clear else "history_only", float(blend.mean()), float(history.mean()), n, se
+    )

@@ -98,20 +98,51 @@ def _shares(mean: np.ndarray, children: list[int]) -> np.ndarray:
     return np.where(sums != 0, part / np.where(sums != 0, sums, 1.0), even)
 
 
+def _shown_mean(result: HierarchyForecast, ds: pd.DatetimeIndex) -> np.ndarray:
+    """The forecast's point forecasts as shown (rounded coherent), shape (h, k); the paths' mean
+    for series too thin to show."""
+    mean = result.paths.mean(axis=0)
+    shown = result.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
+    for i, (level, uid) in enumerate(result.keys):
+        if (level, uid, ds[0]) in shown.index:
+            mean[:, i] = shown.loc[(level, uid)].reindex(ds).to_numpy()
+    return mean
+
+
+def _forecast_periods(result: HierarchyForecast) -> pd.DatetimeIndex | None:
+    ds = pd.DatetimeIndex(sorted(result.forecast["ds"].unique()))
+    return ds if len(ds) == result.paths.shape[1] and len(ds) else None
+
+
 def what_if(result: HierarchyForecast, changes: Sequence[Change]) -> HierarchyForecast:
     """A whole-hierarchy forecast (before ``select``) as it would be under ``changes``: forecast
     (points and ranges) and paths moved, everything else (history, accuracy, grain) as it was.
     Never mixed up with the baseline: a new result, the baseline untouched."""
-    keys = list(result.keys)
-    ds = pd.DatetimeIndex(sorted(result.forecast["ds"].unique()))
-    if len(ds) != result.paths.shape[1]:  # every series too thin: nothing to move
+    ds = _forecast_periods(result)
+    if ds is None:  # every series too thin: nothing to move
         return result
-    mean = result.paths.mean(axis=0)
-    shown = result.forecast.set_index(["level", "unique_id", "ds"])["yhat"]
-    for i, (level, uid) in enumerate(keys):
-        if (level, uid, ds[0]) in shown.index:
-            mean[:, i] = shown.loc[(level, uid)].reindex(ds).to_numpy()
+    keys = list(result.keys)
+    mean = _shown_mean(result, ds)
     new_mean, new_paths = scenario_paths(keys, ds, mean, result.paths, changes)
     frame = interval_frame(keys, ds, new_paths, round_coherent(new_mean, keys))
     frame = frame.merge(result.forecast[["level", "unique_id"]].drop_duplicates())
     return replace(result, forecast=frame, paths=new_paths)
+
+
+def scenario_deltas(result: HierarchyForecast, changes: Sequence[Change]) -> pd.DataFrame:
+    """What ``changes`` add to each series' forecast in each period (negative: take off).
+
+    Returns:
+        One row per series of the hierarchy, indexed by (level, unique_id), one column per
+        forecast period start: the scenario's point forecast minus the baseline's. Coherent as
+        the forecast is (the regions' rows sum to the total's). Empty without a forecast.
+    """
+    ds = _forecast_periods(result)
+    if ds is None:
+        return pd.DataFrame()
+    keys = list(result.keys)
+    mean = _shown_mean(result, ds)
+    no_paths = np.zeros((0, len(ds), len(keys)))
+    new_mean, _ = scenario_paths(keys, ds, mean, no_paths, changes)
+    index = pd.MultiIndex.from_tuples(keys, names=["level", "unique_id"])
+    return pd.DataFrame((new_mean - mean).T, index=index, columns=ds)

@@ -14,7 +14,7 @@ it; weekly totals dated on a Monday cover that week, dated on another day the we
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import duckdb
@@ -248,6 +248,17 @@ def partial_actuals(
         on a period's last day).
     """
     return hierarchy_sales(con, scope, freq=freq, as_of=as_of)[1]
+
+
+def series_choices(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, list[str]]:
+    """The sales reps, categories and products sold in the scope's regions and channels, busiest
+    first: {"sales_rep": [...], "category": [...], "product": [...]}."""
+    wider = replace(scope, sales_reps=(), categories=(), products=()).with_dates(None, None)
+    frame = run_sql(con, "forecast/series_choices", **wider.params())
+    return {
+        dim: frame.loc[frame["dimension"] == dim, "value"].tolist()
+        for dim in ("sales_rep", "category", "product")
+    }
 
 
 def cny_regressors(ds: pd.DatetimeIndex | pd.Series, freq: str) -> np.ndarray:

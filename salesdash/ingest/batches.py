@@ -12,6 +12,7 @@ undoing that batch puts exactly those regions back to null.
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from collections.abc import Callable
@@ -27,22 +28,12 @@ import pandas as pd
 from salesdash import access, config, rollups
 from salesdash.db import execute_sql, params_for, run_sql, scalar, transaction
 from salesdash.errors import InputError
+from salesdash.ingest import history, parsing, reading
 from salesdash.ingest import mapping as mapping_mod
-from salesdash.ingest import parsing, reading
-from salesdash.ingest.results import BatchResult, FilePreview
+from salesdash.ingest.results import BatchResult, Coverage, FilePreview
 
 KINDS = (*config.KINDS, "products")
 
-# Natural keys: loading a row whose key is already present is a duplicate and changes nothing.
-KEYS: dict[str, tuple[str, ...]] = {
-    "orders": ("order_id", "line_no"),
-    "customers": ("customer_id",),
-    "opportunities": ("opportunity_id",),
-    "targets": ("period_start", "period_end", "scope", "scope_value", "metric"),
-    "teams": ("sales_rep",),
-    "products": ("product",),
-}
-_INHERITS_REGION = ("orders", "opportunities")
 _HIDDEN_COLUMNS = ("batch_id", "region_from_batch")
 _CSV_ERRORS = {
     "TOO MANY COLUMNS": "more fields than the header",
@@ -120,6 +111,98 @@ def preview_file(
         return FilePreview(name, kind, src.encoding, src.header, rows, mapping, missing, remembered)
 
 
+def preview_values(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    load_day: date,
+    mapping: dict[str, str | None] | None = None,
+    day_first: bool | None = None,
+    n_rows: int = 20,
+    file_name: str | None = None,
+) -> pd.DataFrame:
+    """The first rows of a file as the load would store them, by the load's own parsing: one
+    column per canonical column the mapping fills (dates as dates, amounts as numbers, IDs
+    trimmed, generated order IDs and line numbers), then ``problem`` ("column: reason") for a
+    row the load would reject, None for a good one.
+
+    Raises:
+        InputError: the file cannot be read, or its dates cannot be read as they stand (ambiguous
+            day/month order: what the load would refuse too).
+    """
+    _check_kind(kind)
+    path = Path(path)
+    name = file_name or path.name
+    with (
+        reading.open_source(path, n_sample=n_rows, full=False, name=name) as src,
+        tempfile.TemporaryDirectory(prefix="salesdash-preview-") as tmp,
+    ):
+        used, _ = _mapping_for(con, kind, src.header, mapping)
+        sample = Path(tmp) / "sample.csv"
+        with sample.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([src.header, *src.sample])
+        text = parsing.ReadOptions(str(sample), ",", len(src.header))
+        plan = _plan(con, kind, src.header, src.sample, used, text, load_day, day_first)
+        rows = _numbered(kind, plan.sources, plan.text.checked(parsing.READ_CSV))
+        frame = con.execute(rows, params_for(rows, {**text.params(), **plan.text.params})).df()
+        parsing.drop_rejects(con)
+    if "_rec" in frame:  # numbered by order: back in file order
+        frame = frame.sort_values("_rec", ignore_index=True)
+    shown = [c for c in plan.text.columns if c in plan.sources or frame[c].notna().any()]
+    problem = frame["reject_column"].str.cat(frame["reject_reason"], sep=": ").astype(object)
+    return frame[shown].assign(problem=problem.where(frame["reject_reason"].notna(), None))
+
+
+def file_period(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    load_day: date,
+    mapping: dict[str, str | None] | None = None,
+    day_first: bool | None = None,
+    file_name: str | None = None,
+) -> tuple[date, date] | None:
+    """The first and last date of a file's good rows (orders: order_date, opportunities:
+    created_date), None without any: the months a replacing load would replace are
+    ``history.months_covering`` of them. Reads the whole file.
+
+    Raises:
+        InputError: the file cannot be read, or its kind has no period (customers, targets …).
+    """
+    _check_kind(kind)
+    path = Path(path)
+    with reading.open_source(path, name=file_name or path.name) as src:
+        used, _ = _mapping_for(con, kind, src.header, mapping)
+        text = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
+        plan = _plan(con, kind, src.header, src.sample, used, text, load_day, day_first)
+        return _file_period(con, kind, plan)
+
+
+def batch_coverage(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> Coverage | None:
+    """What a batch brought (its rows in the table), for the kinds with dates: orders,
+    opportunities and customers; None for the others."""
+    if kind not in COVERAGE_KINDS:
+        return None
+    row = run_sql(con, f"ingest/coverage_{kind}", batch_id=batch_id).iloc[0]
+    first, last = row["first_date"], row["last_date"]
+    return Coverage(
+        kind=kind,
+        first_date=None if pd.isna(first) else pd.Timestamp(first).date(),
+        last_date=None if pd.isna(last) else pd.Timestamp(last).date(),
+        n_records=int(row["n_records"]),
+        n_customers=int(row["n_customers"]),
+        amount=None if pd.isna(row["amount"]) else float(row["amount"]),
+        regions=tuple(row["regions"]),
+        channels=tuple(row["channels"]),
+    )
+
+
+# The kinds whose batches say what they cover (sql/ingest/coverage_<kind>.sql).
+COVERAGE_KINDS = ("orders", "opportunities", "customers")
+
+
 def _check_unambiguous(name: str, header: list[str], used: dict[str, str | None]) -> None:
     """Refuse a file where a column the mapping uses appears twice in the header: which of the two
     holds the revenue cannot be told, and taking the first silently loaded the wrong numbers."""
@@ -155,6 +238,7 @@ def ingest_file(
     max_bad_rate: float = config.MAX_BAD_ROW_RATE,
     day_first: bool | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> BatchResult:
     """Load one file (CSV or .xlsx) as one batch: all its good rows, or nothing.
 
@@ -167,6 +251,9 @@ def ingest_file(
         day_first: how to read d/m/y-shaped dates when the column cannot tell (None: decide from
             the column, and refuse when it is ambiguous).
         progress: called with (fraction done, step name).
+        replace: the file replaces the rows of its kind (orders, opportunities) already loaded
+            for the months its dates cover (a monthly re-export), in the same batch: undoing it
+            puts them back (``history``).
 
     Raises:
         InputError: the file cannot be loaded (empty, binary, wrong kind, missing columns, too many
@@ -176,6 +263,8 @@ def ingest_file(
     user = access.require_on(con, "change_data")
     user_name = user_name or user.email
     _check_kind(kind)
+    if replace:
+        history.date_column(kind)
     path = Path(path)
     name = file_name or path.name
     report = progress or (lambda _f, _s: None)
@@ -198,20 +287,8 @@ def ingest_file(
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdash-ingest")
         facts = pool.submit(reading.file_facts, path, src.csv_path)
         pool.shutdown(wait=False)
-        parsing.install_macros(con)
-        sources = parsing.source_names(src.header, used)
-        types = table_types(con, kind)
         text = parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header))
-        date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
-        first = parsing.date_order(con, text, date_sources, src.sample, day_first)
-        native = parsing.native_sources(con, kind, types, sources, src.sample)
-        limits = parsing.Plausible(load_day)
-        shape = {"day_first": first, "n_columns": len(src.header), "limits": limits}
-        plan = _Plan(
-            text=parsing.stage_select(kind, types, sources, **shape),
-            native=parsing.stage_select(kind, types, sources, native=native, **shape),
-            opts=parsing.ReadOptions(str(src.csv_path), src.delimiter, len(src.header), native),
-        )
+        plan = _plan(con, kind, src.header, src.sample, used, text, load_day, day_first)
         report(0.2, "loading")
         try:
             with transaction(con):
@@ -223,11 +300,11 @@ def ingest_file(
                     facts,
                     src.header,
                     used,
-                    sources,
                     plan,
                     max_bad_rate,
                     user_name,
                     report,
+                    replace,
                 )
         finally:
             parsing.drop_rejects(con)
@@ -243,17 +320,25 @@ def _load(
     facts: Future[reading.FileFacts],
     header: list[str],
     used: dict[str, str | None],
-    sources: dict[str, str],
     plan: _Plan,
     max_bad_rate: float,
     user_name: str | None,
     report: Progress,
+    replace: bool,
 ) -> BatchResult:
     """Scan 1 inserts the good new rows straight from the file (one write, as a bare
     ``create table as`` does), the reader typing the plain date and number columns itself; the
     few records it could not type are read again as text. Scan 2, only when that did not account
-    for every record, finds the rejected ones with their record numbers."""
+    for every record, finds the rejected ones with their record numbers. A replacing load first
+    scans the file's dates and holds the rows of the months they cover (``history``)."""
     batch_id = next_batch_id(con)
+    sources = plan.sources
+    replaced = None
+    if replace:
+        period = _file_period(con, kind, plan)
+        if period is not None:
+            months = history.months_covering(*period)
+            replaced = history.replace_period(con, kind, batch_id, *months)
     loaded = _insert(con, kind, plan.native, plan.opts, batch_id, sources)
     csv_rejects = parsing.csv_reject_lines(con)
     csv_lines = sorted({line for line, _, _ in csv_rejects})
@@ -293,10 +378,10 @@ def _load(
     duplicate = n_parsed - len(bad) - loaded
     if loaded + n_rejected + duplicate != total or duplicate < 0:
         raise InputError(f"{name}: row counts do not add up (internal error); nothing was loaded")
-    if kind in _INHERITS_REGION:
+    if kind in history.INHERITS_REGION:
         execute_sql(con, f"ingest/inherit_region_{kind}", batch_id=batch_id)
     if kind == "teams":
-        for target in _INHERITS_REGION:
+        for target in history.INHERITS_REGION:
             execute_sql(con, f"ingest/fill_region_{target}", batch_id=batch_id)
     warnings = negative_warnings(con, kind, batch_id) + product_warnings(con, kind, batch_id)
     log_batch(
@@ -327,6 +412,8 @@ def _load(
         rejects=rejects,
         rows_total=total,
         warnings=warnings,
+        coverage=batch_coverage(con, kind, batch_id),
+        replaced=replaced,
     )
 
 
@@ -340,14 +427,8 @@ def _insert(
 ) -> int:
     """Insert the file's good rows whose natural key is not in the table yet; return how many."""
     columns = list(table_types(con, kind))
-    keys = KEYS[kind]
-    rows = select.good(parsing.READ_CSV)
-    if kind == "orders" and "line_no" not in sources:
-        # several lines of one order: their position within the order in the file is the key
-        rows = (
-            "select * replace (cast(row_number() over (partition by order_id order by _rec)"
-            f" as integer) as line_no) from (select row_number() over () as _rec, * from ({rows}))"
-        )
+    keys = history.KEYS[kind]
+    rows = _numbered(kind, sources, select.good(parsing.READ_CSV))
     new_only = ""
     # rows of earlier batches only: a key twice within this file is the duplicate check's matter
     if scalar(con, f"select count(*) > 0 from {kind} where batch_id <> ?", [batch_id]):  # noqa: S608
@@ -361,6 +442,17 @@ def _insert(
     return int(con.execute(sql, params).fetchall()[0][0])
 
 
+def _numbered(kind: str, sources: dict[str, str], rows: str) -> str:
+    """The query ``rows`` with the line numbers an orders file without them gets: several lines
+    of one order are keyed by their position within the order in the file."""
+    if kind != "orders" or "line_no" in sources:
+        return rows
+    return (
+        "select * replace (cast(row_number() over (partition by order_id order by _rec)"
+        f" as integer) as line_no) from (select row_number() over () as _rec, * from ({rows}))"
+    )
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How a file is read: ``native`` with the reader typing plain dates and numbers (``opts``),
@@ -369,6 +461,51 @@ class _Plan:
     text: parsing.StageQuery
     native: parsing.StageQuery
     opts: parsing.ReadOptions
+    sources: dict[str, str]
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    header: list[str],
+    sample: list[list[str]],
+    used: dict[str, str | None],
+    text: parsing.ReadOptions,
+    load_day: date,
+    day_first: bool | None,
+) -> _Plan:
+    """How to read the file ``text`` names with the mapping ``used`` (``date_order`` may scan it).
+
+    Raises:
+        InputError: its d/m/y dates are ambiguous and ``day_first`` was not given.
+    """
+    parsing.install_macros(con)
+    sources = parsing.source_names(header, used)
+    types = table_types(con, kind)
+    date_sources = {c: s for c, s in sources.items() if types.get(c) == "DATE"}
+    first = parsing.date_order(con, text, date_sources, sample, day_first)
+    native = parsing.native_sources(con, kind, types, sources, sample)
+    limits = parsing.Plausible(load_day)
+    shape = {"day_first": first, "n_columns": len(header), "limits": limits}
+    return _Plan(
+        text=parsing.stage_select(kind, types, sources, **shape),
+        native=parsing.stage_select(kind, types, sources, native=native, **shape),
+        opts=parsing.ReadOptions(text.csv_path, text.delimiter, len(header), native),
+        sources=sources,
+    )
+
+
+def _file_period(
+    con: duckdb.DuckDBPyConnection, kind: str, plan: _Plan
+) -> tuple[date, date] | None:
+    """The first and last date (``history.REPLACEABLE``) of the file's good rows, None when no
+    good row has one: what a replacing load replaces. One scan of the file, as text."""
+    column = history.date_column(kind)
+    sql = f"select min({column}), max({column}) from ({plan.text.good(parsing.READ_CSV)})"  # noqa: S608
+    params = params_for(sql, {**plan.opts.as_text().params(), **plan.text.params})
+    first, last = con.execute(sql, params).fetchall()[0]
+    parsing.drop_rejects(con)
+    return None if first is None else (first, last)
 
 
 def _insert_as_text(
@@ -433,7 +570,7 @@ def _drop_duplicates_within_file(con: duckdb.DuckDBPyConnection, kind: str, batc
     The check counts distinct key hashes (8 bytes a row, not the key text): a hash collision can
     only make it look for duplicates that the exact delete then does not find.
     """
-    key_list = ", ".join(KEYS[kind])
+    key_list = ", ".join(history.KEYS[kind])
     extra = scalar(
         con,
         f"select count(*) - count(distinct hash({key_list})) from {kind} where batch_id = ?",  # noqa: S608
@@ -565,6 +702,7 @@ BATCH_COLUMNS = (
     "rows_loaded",
     "rows_rejected",
     "rows_duplicate",
+    "rows_replaced",
     "loaded_at",
     "user_name",
     "undone_at",
@@ -573,40 +711,13 @@ BATCH_COLUMNS = (
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per batch, newest first: the ingest log."""
-    return con.execute("select * from ingest_log order by batch_id desc").df()
-
-
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
-    """Remove the rows a batch loaded (and the regions a teams batch lent); return how many rows.
-    The ingest log records when, and who undid it (the user the writer ``con`` acts for).
-
-    Raises:
-        InputError: no such batch, or it was undone already.
-        AccessDenied: the writer ``con`` acts for may not change data.
-    """
-    user = access.require_on(con, "change_data")
-    rows = con.execute(
-        "select kind, undone_at from ingest_log where batch_id = ?", [batch_id]
-    ).fetchall()
-    if not rows:
-        raise InputError(f"no batch {batch_id} (see `python -m salesdash batches`)")
-    kind, undone_at = rows[0]
-    if undone_at is not None:
-        raise InputError(f"batch {batch_id} was already undone at {undone_at:%Y-%m-%d %H:%M}")
-    with transaction(con):
-        rollups.capture(con, kind, batch_id)
-        removed = int(
-            con.execute(f"delete from {kind} where batch_id = ?", [batch_id]).fetchall()[0][0]  # noqa: S608
-        )
-        if kind == "teams":
-            for target in _INHERITS_REGION:
-                execute_sql(con, f"ingest/unfill_region_{target}", batch_id=batch_id)
-        con.execute(
-            "update ingest_log set undone_at = ?, undone_by = ? where batch_id = ?",
-            [datetime.now(), user.email, batch_id],
-        )
-    return removed
+    """One row per batch, newest first: the ingest log, with the months a batch replaced
+    (``replaced_from``, ``replaced_to``; null for an ordinary batch) and ``rows_replaced``."""
+    return con.execute(
+        "select l.*, coalesce(r.rows_replaced, 0) as rows_replaced, r.replaced_from, "
+        "r.replaced_to from ingest_log as l left join batch_replacements as r using (batch_id) "
+        "order by l.batch_id desc"
+    ).df()
 
 
 def seed_demo(

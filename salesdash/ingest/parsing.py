@@ -328,6 +328,11 @@ class StageQuery:
     def problems(self, source: str) -> str:
         return f"select {', '.join(self.problem)}\nfrom {self._typed(source)}"
 
+    def checked(self, source: str) -> str:
+        """Every row typed as it would be stored, with its first problem (a preview)."""
+        cols = ", ".join([*self.columns, *self.problem])
+        return f"select {cols}\nfrom {self._typed(source)}"
+
 
 def _required_after_parsing(kind: str, sources: dict[str, str]) -> list[str]:
     required = {

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 
 import pandas as pd
+
+from salesdash.ingest.history import Replacement
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a batch brought, from its rows as loaded (duplicates not counted): the first and last
+    date (orders: order_date, opportunities: created_date, customers: signup_date), how many
+    orders / opportunities / customers (``n_records``) and distinct customers, the amount
+    (revenue, pipeline amount; None for customers), the regions and channels (lead sources)."""
+
+    kind: str
+    first_date: date | None
+    last_date: date | None
+    n_records: int
+    n_customers: int
+    amount: float | None
+    regions: tuple[str, ...]
+    channels: tuple[str, ...]
+
+    def summary(self) -> dict:
+        out = asdict(self)
+        for key in ("first_date", "last_date"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out | {"regions": list(self.regions), "channels": list(self.channels)}
 
 
 @dataclass(frozen=True)
@@ -15,7 +41,8 @@ class BatchResult:
     its record number + 1, which is its physical line unless a quoted field spans lines), column
     (canonical name, or None for a line that could not be split into fields), value and reason.
     ``rows_total`` is the number of data records in the file (loaded + rejected + duplicate);
-    ``warnings`` are things loaded but worth a look (e.g. product names the catalogue lacks).
+    ``warnings`` are things loaded but worth a look (e.g. product names the catalogue lacks);
+    ``coverage`` what the batch brought; ``replaced`` the months it replaced, when it did.
     """
 
     batch_id: int
@@ -30,6 +57,8 @@ class BatchResult:
     rejects: pd.DataFrame = field(repr=False)
     rows_total: int = 0
     warnings: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
+    replaced: Replacement | None = None
 
     def summary(self, n_rejects: int = 100) -> dict:
         """JSON-ready summary (the first ``n_rejects`` rejects)."""
@@ -47,6 +76,16 @@ class BatchResult:
             "mapping": self.mapping,
             "rejects": rejects.where(rejects.notna(), None).to_dict(orient="records"),
             "warnings": self.warnings,
+            "coverage": self.coverage.summary() if self.coverage else None,
+            "replaced": (
+                {
+                    "from": self.replaced.date_from.isoformat(),
+                    "to": self.replaced.date_to.isoformat(),
+                    "rows_replaced": self.replaced.rows_replaced,
+                }
+                if self.replaced
+                else None
+            ),
         }
 
 

@@ -26,8 +26,9 @@ Definitions (DESIGN.md, "Metric definitions"):
 Modules by job: ``data`` (the targets in force and the daily metrics they are measured on),
 ``pacing`` (the seasonal share of a period by each day), ``projection`` (sample paths of the rest
 of a period), ``progress`` (one target, and all of them, on a day), ``executive`` (this quarter
-and this year, company and regions, and the year's outlook) and ``editing`` (targets changed on
-the Targets page, saved as a batch). The names below are the package's public surface; to stand
+and this year, company and regions, and the year's outlook), ``whatif`` (a scenario's move of
+every projection, from their paths) and ``editing`` (targets changed on the Targets page, saved
+as a batch). The names below are the package's public surface; to stand
 in for the forecast in a test, patch ``projection.default_simulator`` (it takes the connection
 whose stored paths it reads).
 """
@@ -38,14 +39,17 @@ from salesdash.targets.data import (
     METRICS,
     SCOPES,
     SUM_OF_REGIONS,
+    covered_range,
     current_targets,
     daily_metric,
     daily_series,
+    last_covered_day,
     rollup_gaps,
 )
 from salesdash.targets.editing import EDIT_FILE_NAME, changed_targets, save_edits
 from salesdash.targets.executive import (
     biggest_gaps,
+    executive_projections,
     executive_summary,
     resolve_target,
     total_row,
@@ -53,7 +57,15 @@ from salesdash.targets.executive import (
     year_outlook,
 )
 from salesdash.targets.pacing import pacing_curve, share_between
-from salesdash.targets.progress import TargetProgress, progress_frame, target_progress, track
+from salesdash.targets.progress import (
+    Projections,
+    RestPaths,
+    TargetProgress,
+    progress_frame,
+    target_progress,
+    target_projections,
+    track,
+)
 from salesdash.targets.projection import (
     MonthPaths,
     Simulator,
@@ -61,6 +73,7 @@ from salesdash.targets.projection import (
     rest_of_period,
     simulate_months,
 )
+from salesdash.targets.whatif import series_of, what_if
 
 __all__ = [
     "ADDITIVE_METRICS",
@@ -70,14 +83,19 @@ __all__ = [
     "SCOPES",
     "SUM_OF_REGIONS",
     "MonthPaths",
+    "Projections",
+    "RestPaths",
     "Simulator",
     "TargetProgress",
     "biggest_gaps",
     "changed_targets",
+    "covered_range",
     "current_targets",
     "daily_metric",
     "daily_series",
+    "executive_projections",
     "executive_summary",
+    "last_covered_day",
     "monthly_history",
     "pacing_curve",
     "progress_frame",
@@ -85,11 +103,14 @@ __all__ = [
     "rest_of_period",
     "rollup_gaps",
     "save_edits",
+    "series_of",
     "share_between",
     "simulate_months",
     "target_progress",
+    "target_projections",
     "total_row",
     "track",
     "traffic_light",
+    "what_if",
     "year_outlook",
 ]

@@ -76,6 +76,26 @@ def daily_metric(
     return frame
 
 
+def covered_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last day the orders cover, read from their grain (``forecast.data_grain``):
+    a month's total dated on its 1st covers the month to its last day, one dated on its last day
+    covers it from the 1st. (None, None) without orders.
+
+    Targets stand on these days, not on the first and last order date: a June total dated
+    2012-06-01 makes June a complete month, as the Forecast page counts it.
+    """
+    from salesdash.forecast.series import data_grain  # the forecast's modules load statsmodels
+
+    grain = data_grain(con)
+    return (grain.first_day, grain.last_day) if grain else (None, None)
+
+
+def last_covered_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last day the orders cover (see ``covered_range``): where the Targets and Executive
+    pages, the ``targets`` command and the refresh step stand by default."""
+    return covered_range(con)[1]
+
+
 def measured_kind(scope_kind: str) -> str:
     """The target scope whose daily metric measures ``scope_kind`` (a ``SUM_OF_REGIONS`` row is
     measured as the company, under the user's rights)."""

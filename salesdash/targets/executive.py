@@ -17,13 +17,14 @@ from salesdash.periods import add_months, month_end, month_start, period_kind, p
 from salesdash.scope import Scope, sum_name
 from salesdash.targets.data import (
     SUM_OF_REGIONS,
+    covered_range,
     current_targets,
     daily_metric,
     daily_series,
     measured_kind,
 )
 from salesdash.targets.pacing import pacing_curve
-from salesdash.targets.progress import progress_frame, track
+from salesdash.targets.progress import Projections, progress_frame, track_with_paths
 from salesdash.targets.projection import (
     N_PATHS,
     Simulator,
@@ -109,6 +110,18 @@ def executive_summary(
         projection. Scopes without any target are left out; the scope's chosen regions narrow
         the regions listed, not the total row.
     """
+    return executive_projections(con, scope, as_of=as_of, metric=metric, simulate=simulate).frame
+
+
+def executive_projections(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    as_of: date,
+    metric: str = "revenue",
+    simulate: Simulator | None = None,
+) -> Projections:
+    """``executive_summary``'s rows with the sample paths of each projection (for what-ifs)."""
     visible = current_targets(con, scope.rights())
     chosen = current_targets(con, scope)
     region_values = sorted(chosen.loc[chosen["scope"] == "region", "scope_value"].unique())
@@ -134,17 +147,19 @@ def executive_summary(
                 }
             )
     if not rows:
-        return pd.DataFrame()
+        return Projections(pd.DataFrame(), ())
     wanted = pd.DataFrame(rows)
-    progress = progress_frame(track(con, wanted, as_of=as_of, scope=scope, simulate=simulate))
+    progress, rests = track_with_paths(con, wanted, as_of=as_of, scope=scope, simulate=simulate)
+    frame = progress_frame(progress)
     keys = ["scope", "scope_value", "metric", "period_start", "period_end"]
-    frame = progress.merge(wanted[keys + ["period_kind", "target_source"]], on=keys)
+    extra = wanted[keys + ["period_kind", "target_source"]]
+    frame = frame.merge(extra, on=keys, how="left", validate="one_to_one")
     # object, not pandas 3's string dtype: a target without odds keeps None, not NaN (the pages
     # look lights up by name: 'executive.light.nan' raised KeyError)
     lights = [traffic_light(p) for p in frame["p_hit"]]
     frame["light"] = pd.Series(lights, index=frame.index, dtype=object)
     frame["gap"] = frame["target"] - frame["projection"]
-    return frame
+    return Projections(frame, tuple(rests))
 
 
 def biggest_gaps(summary: pd.DataFrame, n: int = 3) -> pd.DataFrame:
@@ -185,7 +200,7 @@ def year_outlook(
     start, end = period_of("year", as_of)
     visible = current_targets(con, rights)
     target, _ = resolve_target(visible, target_scope, target_value, metric, start, end)
-    data_start, data_end = dataset.order_date_range(con)
+    data_start, data_end = covered_range(con)
     if data_start is None:
         return pd.DataFrame(columns=["ds", "series", "y", "lo80", "hi80"]), target
     measured = daily_metric(

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from salesdash import dataset
 from salesdash.periods import month_start
 from salesdash.scope import Scope
-from salesdash.targets.data import ADDITIVE_METRICS, daily_metric, daily_series, measured_kind
+from salesdash.targets.data import (
+    ADDITIVE_METRICS,
+    covered_range,
+    current_targets,
+    daily_metric,
+    daily_series,
+    measured_kind,
+)
 from salesdash.targets.pacing import pacing_curve, share_between
 from salesdash.targets.projection import (
     N_PATHS,
@@ -20,8 +29,12 @@ from salesdash.targets.projection import (
     Simulator,
     forecast_months,
     monthly_history,
-    rest_of_period,
+    rest_weights,
+    with_near_term,
 )
+
+if TYPE_CHECKING:
+    from salesdash.forecast import NearTerm
 
 
 @dataclass(frozen=True)
@@ -57,10 +70,68 @@ class TargetProgress:
     p_hit: float | None
 
 
+def projected(totals: np.ndarray, target: float) -> tuple[float, float, float, float]:
+    """(projection, its 80% range's low and high, P(hit)) of a target from its totals' paths:
+    their median, 10th and 90th percentiles, and the share reaching ``target``."""
+    projection, lo80, hi80 = (float(np.quantile(totals, q)) for q in (0.5, 0.1, 0.9))
+    return projection, lo80, hi80, float(np.mean(totals >= target))
+
+
 def _status(as_of: date, start: date, end: date) -> str:
     if as_of < start:
         return "upcoming"
     return "closed" if as_of >= end else "running"
+
+
+@dataclass(frozen=True)
+class RestPaths:
+    """The sample paths behind one target's projection (what a what-if moves): ``totals`` =
+    the actual to date + each forecast month's paths × its weight, the share of ``months[i]``
+    inside the rest of the period (``projection.rest_weights``)."""
+
+    months: tuple[date, ...]
+    weights: np.ndarray
+    totals: np.ndarray
+
+
+@dataclass(frozen=True)
+class Projections:
+    """Targets' progress rows (``frame``) and, row by row, the paths of their projections
+    (``rest``; None where there is no forecast): the baseline a what-if moves."""
+
+    frame: pd.DataFrame
+    rest: tuple[RestPaths | None, ...]
+
+
+def _actual(daily: pd.Series, start: date, to_date: date) -> float:
+    if to_date < start:
+        return 0.0
+    return float(daily[pd.Timestamp(start) : pd.Timestamp(to_date)].sum())
+
+
+def rest_paths(
+    target_row: dict,
+    daily: pd.Series,
+    *,
+    as_of: date,
+    data_start: date,
+    month_paths: MonthPaths | None,
+) -> RestPaths | None:
+    """The paths of a target's projected total on ``as_of``; None when it has no forecast
+    (closed, win rate, or no month paths). Arguments as ``target_progress``."""
+    start, end = target_row["period_start"], target_row["period_end"]
+    if month_paths is None or target_row["metric"] not in ADDITIVE_METRICS or as_of >= end:
+        return None
+    weights = rest_weights(
+        month_paths.months,
+        daily,
+        first=max(as_of + timedelta(days=1), start),
+        last=end,
+        data_start=data_start,
+        data_end=as_of,
+    )
+    totals = _actual(daily, start, min(as_of, end)) + month_paths.paths @ weights
+    return RestPaths(month_paths.months, weights, totals)
 
 
 def target_progress(
@@ -82,6 +153,23 @@ def target_progress(
         month_paths: forecast paths of whole months from ``as_of``'s month on (None: no forecast).
         deals: for win_rate, daily n_won / n_closed up to ``as_of``.
     """
+    paths = rest_paths(
+        target_row, daily, as_of=as_of, data_start=data_start, month_paths=month_paths
+    )
+    return _progress(
+        target_row, daily, as_of=as_of, data_start=data_start, paths=paths, deals=deals
+    )
+
+
+def _progress(
+    target_row: dict,
+    daily: pd.Series,
+    *,
+    as_of: date,
+    data_start: date,
+    paths: RestPaths | None,
+    deals: pd.DataFrame | None,
+) -> TargetProgress:
     start, end = target_row["period_start"], target_row["period_end"]
     target = float(target_row["target"])
     metric = target_row["metric"]
@@ -97,9 +185,7 @@ def target_progress(
     if metric == "win_rate":
         return _win_rate_progress(base, deals, start, to_date, target)
 
-    actual = (
-        float(daily[pd.Timestamp(start) : pd.Timestamp(to_date)].sum()) if to_date >= start else 0.0
-    )
+    actual = _actual(daily, start, to_date)
     curve, n_years = pacing_curve(daily, start, end, data_start=data_start, data_end=as_of)
     share = share_between(curve, start, to_date) if to_date >= start else 0.0
     expected = target * share
@@ -115,17 +201,8 @@ def target_progress(
     if status == "closed":
         projection = lo80 = hi80 = actual
         p_hit = 1.0 if actual >= target else 0.0
-    elif month_paths is not None:
-        totals = actual + rest_of_period(
-            month_paths,
-            daily,
-            first=max(as_of + timedelta(days=1), start),
-            last=end,
-            data_start=data_start,
-            data_end=as_of,
-        )
-        projection, lo80, hi80 = (float(np.quantile(totals, q)) for q in (0.5, 0.1, 0.9))
-        p_hit = float(np.mean(totals >= target))
+    elif paths is not None:
+        projection, lo80, hi80, p_hit = projected(paths.totals, target)
     return TargetProgress(
         **base,
         actual=actual,
@@ -185,14 +262,42 @@ def track(
     chosen filters do not change a target's actual): the same as everyone's for a target they
     may see, and their regions together for a ``SUM_OF_REGIONS`` row. One forecast per (scope,
     scope_value, metric), long enough for its latest period; none with ``with_forecast=False``
-    (then projection and P(hit) are None for running periods).
+    (then projection and P(hit) are None for running periods). On the last day of data, company
+    and region revenue take the months of the near term from the pipeline blend where that is
+    the near term's default (``forecast.near_term``).
     """
-    data_start, data_end = dataset.order_date_range(con)
+    return track_with_paths(
+        con,
+        targets,
+        as_of=as_of,
+        scope=scope,
+        simulate=simulate,
+        n_paths=n_paths,
+        seed=seed,
+        with_forecast=with_forecast,
+    )[0]
+
+
+def track_with_paths(
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    *,
+    as_of: date,
+    scope: Scope,
+    simulate: Simulator | None = None,
+    n_paths: int = N_PATHS,
+    seed: int = 0,
+    with_forecast: bool = True,
+) -> tuple[list[TargetProgress], list[RestPaths | None]]:
+    """``track``, and beside each target the paths of its projection (None: no forecast)."""
+    data_start, covered_end = covered_range(con)
     if data_start is None:
         data_start = as_of
-    data_end = min(data_end or as_of, as_of)
+    data_end = min(covered_end or as_of, as_of)
     rights = scope.rights()
     out: list[TargetProgress] = []
+    rests: list[RestPaths | None] = []
+    near = cache(lambda: _near_term(con, rights))  # looked up once, if a series needs it
     for (kind, value, metric), group in targets.groupby(
         ["scope", "scope_value", "metric"], sort=False
     ):
@@ -219,18 +324,43 @@ def track(
                     n_paths=n_paths,
                     seed=seed,
                 )
+            if month_paths is not None and as_of == covered_end:
+                month_paths = _blended(near, month_paths, kind, value, metric)
         for row in group.to_dict(orient="records"):
-            out.append(
-                target_progress(
-                    row,
-                    daily,
-                    as_of=as_of,
-                    data_start=data_start,
-                    month_paths=month_paths,
-                    deals=deals,
-                )
+            rest = rest_paths(
+                row, daily, as_of=as_of, data_start=data_start, month_paths=month_paths
             )
-    return out
+            rests.append(rest)
+            out.append(
+                _progress(row, daily, as_of=as_of, data_start=data_start, paths=rest, deals=deals)
+            )
+    return out, rests
+
+
+def _near_term(con: duckdb.DuckDBPyConnection, rights: Scope) -> NearTerm:
+    from salesdash.forecast import near_term  # the forecast's modules load statsmodels
+
+    return near_term(con, rights)
+
+
+def _blended(
+    near: Callable[[], NearTerm], month_paths: MonthPaths, kind: str, value: str, metric: str
+) -> MonthPaths:
+    """Company and region revenue: the near term's months from the pipeline blend where it is
+    the default (it forecasts revenue per region; other scopes and metrics keep history's)."""
+    if metric != "revenue" or kind not in ("company", "region"):
+        return month_paths
+    wanted = () if kind == "company" else (value,)
+    if near().shown != "blend" or (wanted and value not in near().regions):
+        return month_paths
+    return with_near_term(month_paths, *near().month_paths(wanted))
+
+
+def target_projections(con: duckdb.DuckDBPyConnection, *, as_of: date, scope: Scope) -> Projections:
+    """Every current target the scope shows, its progress on ``as_of`` (as ``track`` gives it,
+    in its order) with the paths of its projection."""
+    progress, rests = track_with_paths(con, current_targets(con, scope), as_of=as_of, scope=scope)
+    return Projections(progress_frame(progress), tuple(rests))
 
 
 def progress_frame(progress: list[TargetProgress]) -> pd.DataFrame:

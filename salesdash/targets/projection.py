@@ -183,6 +183,32 @@ def region_ranks(con: duckdb.DuckDBPyConnection, regions: list[str]) -> np.ndarr
     return np.argsort(np.argsort(paths, axis=0, kind="stable"), axis=0, kind="stable")
 
 
+def rest_weights(
+    months: tuple[date, ...],
+    daily: pd.Series,
+    *,
+    first: date,
+    last: date,
+    data_start: date,
+    data_end: date,
+) -> np.ndarray:
+    """The share of each of ``months``' metric that falls inside [first, last]: 1 for a whole
+    month, the seasonal share of that calendar month for a part of one, 0 outside."""
+    weights = np.zeros(len(months))
+    for i, m in enumerate(months):
+        lo, hi = max(first, m), min(last, month_end(m))
+        if lo > hi:
+            continue
+        if lo == m and hi == month_end(m):
+            weights[i] = 1.0
+        else:
+            curve, _ = pacing_curve(
+                daily, m, month_end(m), data_start=data_start, data_end=data_end
+            )
+            weights[i] = share_between(curve, lo, hi)
+    return weights
+
+
 def rest_of_period(
     month_paths: MonthPaths,
     daily: pd.Series,
@@ -193,18 +219,27 @@ def rest_of_period(
     data_end: date,
 ) -> np.ndarray:
     """Sample paths of the metric over [first, last]: whole months, and parts of months weighed
-    by the seasonal share of that calendar month falling in the part."""
-    total = np.zeros(month_paths.paths.shape[0])
-    for i, m in enumerate(month_paths.months):
-        lo, hi = max(first, m), min(last, month_end(m))
-        if lo > hi:
-            continue
-        if lo == m and hi == month_end(m):
-            share = 1.0
-        else:
-            curve, _ = pacing_curve(
-                daily, m, month_end(m), data_start=data_start, data_end=data_end
-            )
-            share = share_between(curve, lo, hi)
-        total += month_paths.paths[:, i] * share
-    return total
+    by the seasonal share of that calendar month falling in the part (``rest_weights``)."""
+    weights = rest_weights(
+        month_paths.months,
+        daily,
+        first=first,
+        last=last,
+        data_start=data_start,
+        data_end=data_end,
+    )
+    return month_paths.paths @ weights
+
+
+def with_near_term(
+    month_paths: MonthPaths, months: tuple[date, ...], paths: np.ndarray
+) -> MonthPaths:
+    """``month_paths`` with each of ``months`` drawn from ``paths`` (n_paths, len(months))
+    instead: the pipeline blend's months where it is the near term's default. Sales cannot be
+    negative, so the paths are clipped at 0 as ``simulate_months`` clips its own."""
+    out = month_paths.paths.copy()
+    n = min(len(out), len(paths))
+    for j, m in enumerate(months):
+        if m in month_paths.months:
+            out[:n, month_paths.months.index(m)] = np.clip(paths[:n, j], 0.0, None)
+    return MonthPaths(month_paths.months, out[:n])

@@ -2,7 +2,7 @@
 
 ``server`` starts one dashboard per test session on a free localhost port, on a copy of the demo
 store the session publishes once (tests/conftest.py); ``page`` is a fresh Playwright page on it.
-Tests that change data use ``own_page``: a server on a store of their own.
+Tests that change data use ``own_page``: a server on a small store of their own.
 Screenshots go to ``test-artifacts/`` (``shot(page, name)``).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_store
+from tests.conftest import copy_store, small_store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -110,11 +110,11 @@ def server(demo_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 @pytest.fixture
-def own_server(demo_store, tmp_path: Path) -> Iterator[str]:
-    """Base URL of a dashboard of this test's own on its own copy of the demo store: for tests
-    that load, undo or edit (the shared ``server`` stays as the demo is)."""
-    path = copy_store(demo_store, tmp_path / "e2e.duckdb")
-    with serve(path, tmp_path / "streamlit.log") as url:
+def own_server(tmp_path: Path) -> Iterator[str]:
+    """Base URL of a dashboard of this test's own on a small store of its own (``small_store``,
+    whose refresh after a write fits nothing): for tests that load, undo or edit (the shared
+    ``server`` stays as the demo is)."""
+    with serve(small_store(tmp_path).working, tmp_path / "streamlit.log") as url:
         yield url
 
 

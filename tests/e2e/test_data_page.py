@@ -6,8 +6,8 @@ from tests.e2e.conftest import shot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-# Three order lines inside the demo's date range (so the freshness line other tests read stays),
-# with ids no demo order has. The test undoes its batch at the end.
+# Three order lines inside the store's date range, with ids it has not. The test undoes its batch
+# at the end.
 ORDERS = (
     b"order_id,line_no,order_date,customer_id,region,channel,sales_rep,product,category,"
     b"quantity,unit_price,revenue,cost\n"

@@ -1,5 +1,8 @@
 """One store, many readers, in real servers: loads never block the dashboard, every process
-switches to a new publication, and a page's undo and a command-line load take turns."""
+switches to a new publication, and a page's undo and a command-line load take turns.
+
+Each test has a small store of its own (tests/conftest.py ``small_store``): the writers run in
+other processes, and on a copy of the demo each write would refit every forecast."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pytest
 from salesdash import db, fmt, ingest, kpis
 from salesdash.scope import Scope
 from salesdash.store import Store
-from tests.conftest import LOAD_DAY, ROOT, cli_ingest, copy_store
+from tests.conftest import LOAD_DAY, ROOT, cli_ingest, small_store
 from tests.e2e.conftest import serve, shot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +26,7 @@ OVERVIEW = "/?period=custom&from=2026-11-01&to=2026-11-30"
 
 
 def _late_orders(path: Path, prefix: str, n: int = 40) -> Path:
-    """Order lines after the demo's last day (15 Nov 2026), still in November."""
+    """Order lines after the store's last day (15 Nov 2026), still in November."""
     lines = ["order_id,line_no,order_date,customer_id,region,channel,revenue"]
     lines += [
         f"{prefix}-{i},1,2026-11-{16 + i % 10},C{i},East,online,{20000 + i}" for i in range(n)
@@ -52,10 +55,8 @@ def _new_page(browser, base: str):
     return page
 
 
-def test_pages_answer_from_the_last_publication_while_a_load_runs_then_switch(
-    browser, demo_store, tmp_path
-):
-    store = Store(copy_store(demo_store, tmp_path / "s.duckdb"))
+def test_pages_answer_from_the_last_publication_while_a_load_runs_then_switch(browser, tmp_path):
+    store = small_store(tmp_path)
     with serve(store.working, tmp_path / "streamlit.log") as url:
         page = _new_page(browser, url)
         before = _november_revenue(store)
@@ -89,10 +90,8 @@ def test_pages_answer_from_the_last_publication_while_a_load_runs_then_switch(
             assert db.scalar(con, "select count(*) from orders where order_id like 'LATE%'") == 80
 
 
-def test_two_dashboard_processes_show_the_same_numbers_and_switch_together(
-    browser, demo_store, tmp_path
-):
-    store = Store(copy_store(demo_store, tmp_path / "s.duckdb"))
+def test_two_dashboard_processes_show_the_same_numbers_and_switch_together(browser, tmp_path):
+    store = small_store(tmp_path)
     with (
         serve(store.working, tmp_path / "one.log") as one,
         serve(store.working, tmp_path / "two.log") as two,
@@ -107,8 +106,8 @@ def test_two_dashboard_processes_show_the_same_numbers_and_switch_together(
         assert [_shown_revenue(p) for p in pages] == [after, after]
 
 
-def test_an_undo_on_the_data_page_and_a_cli_load_take_turns(browser, demo_store, tmp_path):
-    store = Store(copy_store(demo_store, tmp_path / "s.duckdb"))
+def test_an_undo_on_the_data_page_and_a_cli_load_take_turns(browser, tmp_path):
+    store = small_store(tmp_path)
     with store.reader() as con:
         newest = db.scalar(con, "select max(batch_id) from ingest_log")
         kind = db.scalar(con, "select kind from ingest_log where batch_id = ?", [newest])

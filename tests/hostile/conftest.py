@@ -8,16 +8,14 @@ unchanged" compares: every canonical table and the ingest log, row by row.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from salesdash import config
-from salesdash.forecast import hierarchy, models
 from salesdash.store import Store
-from tests.conftest import copy_store
+from tests.conftest import copy_store, fast_models
 from tests.e2e.conftest import browser, is_healthy, page, serve  # noqa: F401
 from tests.hostile import company
 
@@ -55,29 +53,6 @@ def server_survives(server: str) -> Iterator[None]:
     """Whatever a test threw at the app, the shared server still answers afterwards."""
     yield
     assert is_healthy(server), "the dashboard server stopped answering its health check"
-
-
-@contextmanager
-def fast_models() -> Iterator[None]:
-    """Every forecast by seasonal naive, while the block runs (the refresh's stored forecasts and
-    month paths, and any asked for on demand): this suite is about names, not models, and the
-    ensemble's fits took minutes on a busy machine. Thin series stay too thin to forecast."""
-    with pytest.MonkeyPatch.context() as patch:
-        for module in (models, hierarchy):
-            fit = module.forecast_series
-            patch.setattr(
-                module,
-                "forecast_series",
-                lambda *a, fit=fit, **kw: fit(*a, **{**kw, "method": "snaive"}),
-            )
-        yield
-
-
-@pytest.fixture
-def quick_forecasts() -> Iterator[None]:
-    """``fast_models`` for one test."""
-    with fast_models():
-        yield
 
 
 @pytest.fixture(scope="session")

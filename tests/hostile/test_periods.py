@@ -4,13 +4,14 @@ not on an outlier; a URL's custom range is clamped to the data, not a traceback.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from salesdash import dataset, db, ingest, rollups
 from salesdash.store import Store
-from tests.conftest import insert_rows
+from tests.conftest import copy_store, fast_models, insert_rows
 from tests.hostile.conftest import fingerprint
 
 PAGES = ("overview", "customers", "executive", "targets")
@@ -28,11 +29,15 @@ def test_a_pre_dated_order_does_not_move_the_data_s_last_day(con, tmp_path):
     assert fresh.first_order_date == today - timedelta(days=29)
 
 
-@pytest.fixture
-def outlier_app(writable_db, writable_app, quick_forecasts):
-    """An AppTest on a copy of the demo store holding one order dated 9999-12-31, as a load
-    before the plausible window left it (its batch logged the day after the demo's last day)."""
-    with Store(writable_db).writing("test: an order from before the plausible window") as con:
+@pytest.fixture(scope="module")
+def outlier_store(demo_store, tmp_path_factory) -> Path:
+    """A copy of the demo store holding one order dated 9999-12-31, as a load before the
+    plausible window left it (its batch logged the day after the demo's last day)."""
+    path = copy_store(demo_store, tmp_path_factory.mktemp("outlier") / "salesdash.duckdb")
+    with (
+        fast_models(),
+        Store(path).writing("test: an order from before the plausible window") as con,
+    ):
         con.execute(
             "insert into ingest_log (batch_id, kind, file_name, file_sha256, rows_loaded, "
             "rows_rejected, rows_duplicate, loaded_at) values (999, 'orders', 'old.csv', '', 1, "
@@ -48,7 +53,14 @@ def outlier_app(writable_db, writable_app, quick_forecasts):
         rollups.refresh(con)
         db.mark_changed(con)
         assert dataset.data_freshness(con).last_order_date == date(2026, 11, 15)
-    return writable_app
+    return path
+
+
+@pytest.fixture
+def outlier_app(outlier_store, app, monkeypatch, quick_forecasts):
+    """An AppTest on the outlier store (the pages only read it)."""
+    monkeypatch.setenv("SALESDASH_DB", str(outlier_store))
+    return app
 
 
 @pytest.mark.parametrize("page", PAGES)

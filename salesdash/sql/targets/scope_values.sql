@@ -1,10 +1,20 @@
 -- grain: one row per (scope, scope_value) present in the scope's data, with its first and last
 -- activity (orders, and for win rate closed deals) and whether deals can be counted for it.
-with lines as (
-    select order_date, region, channel, sales_rep, category, product
-    from scoped_order_lines(
+-- Read from the day × item rollup, first narrowed to each combination of the five columns: an
+-- unpivot of the order lines themselves took 6 s of the Executive page's first visit on 10M lines.
+with combos as (
+    select
+        region,
+        channel,
+        sales_rep,
+        category,
+        product,
+        min(order_date) as first_date,
+        max(order_date) as last_date
+    from scoped_product_days(
         $start_date, $end_date, $regions, $channels, $sales_reps, $categories, $products
     )
+    group by all
 ),
 
 closed_deals as (
@@ -14,7 +24,7 @@ closed_deals as (
 ),
 
 order_values as (
-    unpivot lines
+    unpivot combos
     on region, channel, sales_rep, category, product into name scope value scope_value
 ),
 
@@ -24,11 +34,11 @@ deal_values as (
 ),
 
 orders_by_value as (
-    select scope, scope_value, min(order_date) as first_date, max(order_date) as last_date
+    select scope, scope_value, min(first_date) as first_date, max(last_date) as last_date
     from order_values
     group by scope, scope_value
     union all
-    select 'company', '', min(order_date), max(order_date) from lines having count(*) > 0
+    select 'company', '', min(first_date), max(last_date) from combos having count(*) > 0
 ),
 
 deals_by_value as (
