@@ -152,7 +152,7 @@ def test_a_year_over_year_comparison_overlaps_only_a_range_over_a_year_long():
     ("call", "text"),
     [
         (lambda: fmt.amount(3050113.12), "¥3,050,113"),
-        (lambda: fmt.amount(-12.5, "$"), "-$12.5"),
+        (lambda: fmt.amount(-12.5, fmt.CURRENCIES["USD"]), "-$12.5"),
         (lambda: fmt.count(1032), "1,032"),
         (lambda: fmt.count(1080.0), "1,080"),
         (lambda: fmt.percent(0.26215), "26.2%"),
