@@ -113,6 +113,9 @@ def english_words(at, allowed: set[str]) -> list[str]:
     found = []
     allowed_words = {w.lower() for text in allowed for w in WORD.findall(text)}
     allowed_words |= {w.lower() for w in ALLOWED_WORDS}
+    # currencies by their ISO codes and symbols ("CNY", "HK$")
+    currencies = [t for c in fmt.CURRENCIES.values() for t in (c.code, c.symbol)]
+    allowed_words |= {w.lower() for text in currencies for w in WORD.findall(text)}
     for text in _texts(at):
         words = [w for w in WORD.findall(MARKUP.sub("", text)) if w.lower() not in allowed_words]
         if words:
