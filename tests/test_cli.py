@@ -39,6 +39,8 @@ COMMAND_ARGS = {
     "alerts": [],
     "batches": [],
     "undo": ["1"],
+    "redo": ["1"],
+    "currency": [],
     "breakdown": ["--by", "customer"],
     "carelist": [],
     "forecast": [],
