@@ -6,7 +6,8 @@
                                                      # forecasts, publish; bare read_csv
     python bench/serving.py month --runs 3           # the last 30 days into the store above
     python bench/serving.py designs --runs 5         # snapshot file vs compacted copy vs Parquet:
-                                                     # publish time, disk, page queries
+                                                     # publish time, disk, page queries (on the
+                                                     # store `pages` leaves: run it first)
     python bench/serving.py pages --runs 5 [--demo]  # Executive, Targets, Forecast: first visit
                                                      # of a fresh dashboard process after a load
     python bench/serving.py scale --rows 100000000   # generated straight into a store: refresh,
@@ -207,7 +208,8 @@ def _parquet_reader(folder: Path) -> duckdb.DuckDBPyConnection:
 
 
 def designs(work: Path, runs: int) -> None:
-    store = Store(work / "base" / "salesdash.duckdb")
+    # the store `pages` left (the month loaded by this code, so its macros are this code's)
+    store = Store(work / "pages" / "salesdash.duckdb")
     out = work / "designs"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
