@@ -175,10 +175,10 @@ def test_a_manager_sees_only_their_region_on_every_page_download_and_export(
     revenue = _plain(plain, range_sql, **period)
     by_region = pd.read_csv(io.StringIO(downloads["revenue_by_region.csv"]))
     assert by_region["Region"].tolist() == [REGION]
-    assert by_region["Revenue"].iloc[0] == pytest.approx(revenue, abs=0.01)
+    assert by_region["Revenue (CNY)"].iloc[0] == pytest.approx(revenue, abs=0.01)
     reps = pd.read_csv(io.StringIO(downloads["team_scorecards.csv"]))
     assert set(reps["Region"]) == {REGION}
-    assert reps["Revenue"].sum() == pytest.approx(
+    assert reps["Revenue (CNY)"].sum() == pytest.approx(
         _plain(plain, range_sql + " and sales_rep is not null", **period), abs=0.01
     )
     created = pd.read_csv(io.StringIO(downloads["funnel-by-region.csv"]))
@@ -269,9 +269,12 @@ def test_a_rep_sees_only_their_own_sales_everywhere(signed_in, downloads, plain)
         **period,
     )
     by_region = pd.read_csv(io.StringIO(downloads["revenue_by_region.csv"]))
-    assert by_region["Revenue"].sum() == pytest.approx(revenue, abs=0.01)
+    assert by_region["Revenue (CNY)"].sum() == pytest.approx(revenue, abs=0.01)
     (card,) = pd.read_csv(io.StringIO(downloads["team_scorecards.csv"])).to_dict(orient="records")
-    assert (card["Sales rep"], card["Revenue"]) == (REP_NAME, pytest.approx(revenue, abs=0.01))
+    assert (card["Sales rep"], card["Revenue (CNY)"]) == (
+        REP_NAME,
+        pytest.approx(revenue, abs=0.01),
+    )
     customers = _plain(
         plain,
         "select count(distinct customer_id) from orders where sales_rep = $p and order_date <= $b",
