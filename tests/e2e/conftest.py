@@ -118,6 +118,13 @@ def own_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+# The one Playwright and browser of the test process: the hostile suite's conftest imports the
+# fixture below, which makes it a second session fixture, and a second sync Playwright started
+# while the first runs fails ("Sync API inside the asyncio loop"). The instance that started
+# them stops them.
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium; a missing browser fails in CI and skips elsewhere."""
@@ -127,10 +134,16 @@ def browser():
         pytest.skip("Debian chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    started = not _SHARED
+    if started:
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    yield _SHARED["browser"]
+    if started:
+        _SHARED.pop("browser").close()
+        _SHARED.pop("playwright").stop()
 
 
 def _page(browser, base: str):

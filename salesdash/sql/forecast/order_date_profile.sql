@@ -3,16 +3,25 @@
 -- (lines naming a customer) and max_lines_per_key (most lines sharing one date, region, channel,
 -- rep, category and product; a daily-totals export has one).
 -- scope: whole store — the grain of the data (forecast.series.data_grain), the same for everyone.
-with dates as (
+-- Only orders that had come when their batch was loaded (the data's real last day, as in
+-- dataset/order_date_range.sql): an old store's 9999-12-31 must not stretch the grain to it.
+with arrived as (
+    select o.*
+    from orders as o
+    left join ingest_log as l on l.batch_id = o.batch_id
+    where l.loaded_at is null or o.order_date <= l.loaded_at::date
+),
+
+dates as (
     select order_date, count(*) as n_rows
-    from orders
+    from arrived
     group by order_date
 ),
 
 recent as (
     select *
-    from orders
-    where order_date > (select max(order_date) from orders) - 92
+    from arrived
+    where order_date > (select max(order_date) from arrived) - 92
 ),
 
 lines_per_key as (
