@@ -45,7 +45,8 @@ def test_clicking_a_bar_drills_into_that_value(page):
     page.get_by_role("button", name="Sales rep: Xu Jun").wait_for()
     box = page.locator(".js-plotly-plot .bars path").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.get_by_role("button", name="Customer: C000255").wait_for()
+    # the crumb names the customer from the customers table, with its ID
+    page.get_by_role("button", name="Customer: Nanjing Design 255 (C000255)").wait_for()
     # the next level of the path is the customer's categories
     page.wait_for_url(lambda url: "drill=customer%3AC000255" in url and "dim=category" in url)
     shot(page, "explore-after-click")
