@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesdash import db, errors, ingest, rollups, uploads
+from salesdash import db, errors, ingest, rollups, settings, uploads
 from salesdash.cli import EXIT_BROKEN_PIPE, main
 from salesdash.errors import InputError
 from salesdash.store import Store
@@ -150,6 +150,9 @@ def _held(path: Path) -> Iterator[None]:
 
 def test_a_page_opened_while_a_load_holds_the_store_reads_the_last_publication(store, monkeypatch):
     monkeypatch.setenv("SALESDASH_DB", str(store))
+    # the company's own publication, not the demo company an empty store would show (and build)
+    with Store(store).writing("test: the demo removed") as con:
+        settings.write(con, "demo", "removed")
     with _held(store):
         at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception
