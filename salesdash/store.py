@@ -100,10 +100,8 @@ class Store:
         return Store(self.working.with_name(f"{self.working.stem}.demo{self.working.suffix}"))
 
     def shows_demo(self) -> bool:
-        """Whether readers of this store are shown the demo company instead: nothing of the
-        company's own is published yet and nobody removed the demo."""
-        current = self.current()
-        return current is None or (current.is_empty and current.settings.get("demo") != "removed")
+        """Whether readers of this store are shown the demo company instead (``demo_shown``)."""
+        return demo_shown(self.current())
 
     # --- readers ---------------------------------------------------------------------------
 
@@ -252,6 +250,12 @@ def _last_batch(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         "loaded_at": loaded_at.isoformat(),
         "undone_at": undone_at.isoformat() if undone_at else None,
     }
+
+
+def demo_shown(current: Publication | None) -> bool:
+    """Whether readers of a store whose publication is ``current`` are shown the demo company
+    instead: nothing of the company's own is published yet and nobody removed the demo."""
+    return current is None or (current.is_empty and current.settings.get("demo") != "removed")
 
 
 def _pointer_json(publication: Publication) -> str:

@@ -35,7 +35,7 @@ from salesdash.errors import DatabaseLockedError, WriterBusyError
 from salesdash.lock import Holder
 from salesdash.periods import QUICK_PICKS, clamp_dates, quick_range
 from salesdash.scope import Scope, sum_name
-from salesdash.store import Publication, Store
+from salesdash.store import Publication, Store, demo_shown
 
 T = TypeVar("T")
 
@@ -57,10 +57,12 @@ def begin_run() -> Publication:
     demo company's store instead (``Store.demo``), built and published on first use; it is
     labelled as fictional on every page and never merged with the company's data."""
     company = Store.default()
-    if company.current() is None and company.working.exists():
+    current = company.current()
+    if current is None and company.working.exists():
         _publish_unpublished(company)
-    shown = company.demo() if company.shows_demo() else company
-    publication = shown.current() or _first_start(shown)
+        current = company.current()
+    shown = company.demo() if demo_shown(current) else company
+    publication = (shown.current() or _first_start(shown)) if shown != company else current
     st.session_state[_PUBLICATION_KEY] = publication
     st.session_state[_DEMO_KEY] = shown != company
     # every amount of this run in the company's currency (settings.py), the demo's too: so a
