@@ -141,5 +141,7 @@ def test_the_segment_map_writes_each_segments_name_customers_and_revenue_share()
     )
     fig = charts.customers.segment_map(cells, "en")
     (note,) = fig.layout.annotations
-    assert note.text.startswith("<b>Champions</b>") and "1,200" in note.text and "40.0%" in note.text
+    assert (
+        note.text.startswith("<b>Champions</b>") and "1,200" in note.text and "40.0%" in note.text
+    )
     assert fig.layout.shapes[0].fillcolor == charts.customers.SEGMENT_COLOURS["champions"]
